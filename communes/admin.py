@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from offices.scope import ScopedAdminMixin
+
+from .models import Commune, District, Hamlet, Province, Region, UnitSuccession
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit_type", "region", "has_district_tier", "valid_from", "valid_to"]
+    list_filter = ["unit_type", "region", "has_district_tier"]
+    list_select_related = ["region"]
+    search_fields = ["code", "name", "search_name"]
+
+
+@admin.register(District)
+class DistrictAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_district_path = ""
+    list_display = ["code", "name", "unit_type", "province", "valid_to"]
+    list_filter = ["unit_type", "province"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name", "search_name"]
+    autocomplete_fields = ["province"]
+
+
+class HamletInline(admin.TabularInline):
+    model = Hamlet
+    extra = 0
+    fields = ["code", "name", "hamlet_type", "is_demo"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_commune_path = ""
+    list_display = ["code", "name", "unit_type", "district", "province", "commune_group", "valid_to"]
+    list_filter = ["unit_type", "province", "commune_group", "is_extremely_disadvantaged"]
+    list_select_related = ["province", "district"]
+    search_fields = ["code", "name", "search_name"]
+    autocomplete_fields = ["province", "district", "region"]
+    show_full_result_count = False
+    inlines = [HamletInline]
+
+
+@admin.register(Hamlet)
+class HamletAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_commune_path = "commune"
+    list_display = ["code", "name", "hamlet_type", "commune", "is_demo"]
+    list_filter = ["hamlet_type", "is_demo"]
+    list_select_related = ["commune"]
+    search_fields = ["code", "name", "commune__name", "commune__code"]
+    autocomplete_fields = ["commune"]
+    show_full_result_count = False
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(admin.ModelAdmin):
+    list_display = [
+        "level",
+        "predecessor_commune",
+        "successor_commune",
+        "predecessor_province",
+        "successor_province",
+        "effective_date",
+    ]
+    list_filter = ["level", "effective_date"]
+    list_select_related = ["predecessor_commune", "successor_commune", "predecessor_province", "successor_province"]
+    autocomplete_fields = ["predecessor_commune", "successor_commune", "predecessor_province", "successor_province"]
+    search_fields = ["predecessor_commune__name", "successor_commune__name", "legal_basis"]

@@ -1,0 +1,234 @@
+"""Administrative units. Codes are the official ones (General Statistics Office); a code may be reused by a new
+unit after a merger, so a unit is current while `valid_to` is empty and only one current unit holds a code."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from core.text import fold
+
+from .choices import CommuneGroup, CommuneType, DistrictType, HamletType, ProvinceType, UnitLevel
+
+
+class Region(models.Model):
+    """Socio-economic region whose targets apply to 2021–2025 indicators (e.g. northern midlands and mountains)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=128)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class AdminUnitQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(valid_to__isnull=True)
+
+    def valid_on(self, day):
+        """Units that existed on `day` (history stays attached to the unit it named)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
+
+
+class AdminUnit(TimeStampedModel):
+    code = models.CharField(_("official code"), max_length=16, db_index=True)
+    name = models.CharField(_("name"), max_length=128)
+    search_name = models.CharField(_("search key"), max_length=128, editable=False, db_index=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty while the unit exists."))
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # The search key is derived from the name; computing it here keeps it from going stale on any edit path.
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+
+def _current_code_unique(name):
+    return models.UniqueConstraint(
+        fields=["code"],
+        condition=Q(valid_to__isnull=True),
+        name=name,
+        violation_error_message=_("Another current unit already has this official code."),
+    )
+
+
+class Province(AdminUnit):
+    """Province or centrally-run city."""
+
+    unit_type = models.CharField(_("type"), max_length=16, choices=ProvinceType.choices, default=ProvinceType.PROVINCE)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="provinces"
+    )
+    has_district_tier = models.BooleanField(
+        _("has district tier"),
+        default=False,
+        help_text=_("Three-tier provinces (before July 2025) route commune dossiers through district verification."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        constraints = [_current_code_unique("communes_province_current_code")]
+
+
+class District(AdminUnit):
+    """District-level unit (huyện, thị xã, thành phố thuộc tỉnh). Abolished on 1 July 2025; kept for history."""
+
+    unit_type = models.CharField(_("type"), max_length=16, choices=DistrictType.choices, default=DistrictType.DISTRICT)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="districts"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [_current_code_unique("communes_district_current_code")]
+
+
+class Commune(AdminUnit):
+    """Commune-level unit. The province is stored directly because the district tier may be absent."""
+
+    unit_type = models.CharField(_("type"), max_length=16, choices=CommuneType.choices, default=CommuneType.COMMUNE)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="communes"
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="communes"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("target region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only when it differs from the province's, e.g. extremely disadvantaged communes."),
+    )
+    commune_group = models.PositiveSmallIntegerField(
+        _("commune group (2026–2030)"), choices=CommuneGroup.choices, null=True, blank=True
+    )
+    is_extremely_disadvantaged = models.BooleanField(_("extremely disadvantaged (ĐBKK)"), default=False)
+
+    class Meta:
+        ordering = ["province__code", "district__code", "code"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        constraints = [_current_code_unique("communes_commune_current_code")]
+
+    @property
+    def is_ntm_subject(self) -> bool:
+        return self.unit_type == CommuneType.COMMUNE
+
+    @property
+    def target_region_id(self):
+        """Region whose targets apply: the commune's own if set, else its province's."""
+        return self.region_id or self.province.region_id
+
+
+class Hamlet(TimeStampedModel):
+    """Thôn / xóm / bản / ấp: a self-governing community inside a commune, not a government tier."""
+
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="hamlets")
+    code = models.CharField(_("code"), max_length=24, unique=True)
+    name = models.CharField(_("name"), max_length=128)
+    hamlet_type = models.CharField(_("type"), max_length=16, choices=HamletType.choices, default=HamletType.XOM)
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Generated for the demo; official hamlet lists are not published.")
+    )
+
+    class Meta:
+        ordering = ["commune__code", "code"]
+        verbose_name = _("hamlet")
+        verbose_name_plural = _("hamlets")
+
+    def __str__(self):
+        return self.name
+
+
+class UnitSuccession(TimeStampedModel):
+    """Old unit → new unit after a merger, so records that named the old unit stay attached to it."""
+
+    level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
+    predecessor_province = models.ForeignKey(
+        Province, verbose_name=_("old province"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    successor_province = models.ForeignKey(
+        Province, verbose_name=_("new province"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    predecessor_commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("old commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="successions",
+    )
+    successor_commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("new commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="predecessions",
+    )
+    effective_date = models.DateField(_("effective date"))
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-effective_date", "level"]
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        level=UnitLevel.PROVINCE,
+                        predecessor_province__isnull=False,
+                        successor_province__isnull=False,
+                        predecessor_commune__isnull=True,
+                        successor_commune__isnull=True,
+                    )
+                    | Q(
+                        level=UnitLevel.COMMUNE,
+                        predecessor_commune__isnull=False,
+                        successor_commune__isnull=False,
+                        predecessor_province__isnull=True,
+                        successor_province__isnull=True,
+                    )
+                ),
+                name="communes_unitsuccession_one_pair",
+                violation_error_message=_("A succession links one old unit to one new unit of the same level."),
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor_commune", "successor_commune"],
+                name="communes_unitsuccession_unique_commune_pair",
+                violation_error_message=_("This succession is already recorded."),
+            ),
+        ]
+
+    def __str__(self):
+        old = self.predecessor_commune or self.predecessor_province
+        new = self.successor_commune or self.successor_province
+        return f"{old} → {new} ({self.effective_date:%d/%m/%Y})"

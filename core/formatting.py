@@ -1,0 +1,35 @@
+"""Numbers and money as Vietnamese offices write them. Amounts are integers in đồng; shown in triệu or tỷ."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+MILLION = 1_000_000
+BILLION = 1_000_000_000
+
+
+def number(value, decimals: int = 0) -> str:
+    """Format with the active language's separators: vi "1.234,5", en "1,234.5"."""
+    if value is None:
+        return ""
+    quantized = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return formats.number_format(quantized, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def percent(numerator, denominator, decimals: int = 1) -> str:
+    if not denominator:
+        return "–"
+    return number(Decimal(numerator) * 100 / Decimal(denominator), decimals) + "%"
+
+
+def money(amount_dong, unit: str = "auto", decimals: int = 1) -> str:
+    """Đồng as "1.234,5 tỷ" / "850,0 triệu". unit: "auto", "billion", "million"."""
+    if amount_dong is None:
+        return ""
+    amount = Decimal(amount_dong)
+    if unit == "auto":
+        unit = "billion" if abs(amount) >= BILLION else "million"
+    if unit == "billion":
+        return _("{amount} billion").format(amount=number(amount / BILLION, decimals))
+    return _("{amount} million").format(amount=number(amount / MILLION, decimals))

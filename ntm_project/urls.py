@@ -1,0 +1,36 @@
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
+
+# Each app mounts its pages under its own prefix once it has a urls.py.
+for app, prefix in [
+    ("communes", "communes/"),
+    ("offices", "offices/"),
+    ("criteria", "criteria/"),
+    ("programs", "programs/"),
+    ("funding", "funding/"),
+    ("verification", "dossiers/"),
+    ("monitoring", "monitoring/"),
+    ("reports", "reports/"),
+]:
+    if find_spec(f"{app}.urls"):
+        urlpatterns.append(path(prefix, include(f"{app}.urls")))
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,100 @@
+"""Demo offices and one login per role, all with the password DEMO_PASSWORD. Only this loader creates them;
+production settings never do."""
+
+from django.contrib.auth import get_user_model
+
+from communes.models import Commune, District, Province
+
+from .choices import OfficeKind, Role
+from .models import Membership, Office
+
+DEMO_PASSWORD = "ntm-demo-2024"
+PROVINCE_CODE = "19"  # Thái Nguyên
+DISTRICT_CODE = "173"  # Huyện Phú Bình
+COMMUNE_CODE = "05797"  # Xã Tân Khánh, Phú Bình: the demo commune officer's commune
+
+# username, full name, role, office kind, office name, unit level
+DEMO_USERS = [
+    (
+        "province",
+        "Nguyễn Văn Tỉnh",
+        Role.EDITOR,
+        OfficeKind.COORDINATION,
+        "Văn phòng Điều phối NTM tỉnh Thái Nguyên",
+        "province",
+    ),
+    (
+        "district",
+        "Trần Thị Huyền",
+        Role.EDITOR,
+        OfficeKind.COORDINATION,
+        "Văn phòng Điều phối NTM huyện Phú Bình",
+        "district",
+    ),
+    ("commune", "Lê Văn Xã", Role.EDITOR, OfficeKind.COMMUNE, "UBND xã Tân Khánh", "commune"),
+    ("verifier", "Phạm Thẩm Tra", Role.VERIFIER, OfficeKind.VERIFICATION, "Tổ thẩm tra NTM huyện Phú Bình", "district"),
+    (
+        "appraiser",
+        "Hoàng Thẩm Định",
+        Role.APPRAISER,
+        OfficeKind.APPRAISAL,
+        "Hội đồng thẩm định NTM tỉnh Thái Nguyên",
+        "province",
+    ),
+    ("approver", "Vũ Chủ Tịch", Role.APPROVER, OfficeKind.PEOPLES_COMMITTEE, "UBND tỉnh Thái Nguyên", "province"),
+    ("front", "Đỗ Mặt Trận", Role.MONITOR, OfficeKind.FRONT, "Ủy ban MTTQ Việt Nam tỉnh Thái Nguyên", "province"),
+    (
+        "viewer",
+        "Bùi Lãnh Đạo",
+        Role.VIEWER,
+        OfficeKind.COORDINATION,
+        "Văn phòng Điều phối NTM tỉnh Thái Nguyên",
+        "province",
+    ),
+]
+
+ROLE_DESCRIPTIONS = {
+    "admin": "IT admin (superuser, Django admin)",
+    "province": "provincial coordination office, Thái Nguyên",
+    "district": "coordination office of Phú Bình district",
+    "commune": "officer of Xã Tân Khánh (Phú Bình)",
+    "verifier": "verification team, Phú Bình district",
+    "appraiser": "provincial appraisal council",
+    "approver": "provincial People's Committee (recognition decisions)",
+    "front": "provincial Fatherland Front committee",
+    "viewer": "read-only leader, province",
+}
+
+
+def load(*, stdout) -> None:
+    User = get_user_model()
+    province = Province.objects.current().get(code=PROVINCE_CODE)
+    district = District.objects.current().get(code=DISTRICT_CODE)
+    commune = Commune.objects.current().get(code=COMMUNE_CODE)
+    units = {
+        "province": {"district": None, "commune": None},
+        "district": {"district": district, "commune": None},
+        "commune": {"district": district, "commune": commune},
+    }
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    for username, full_name, role, kind, office_name, level in DEMO_USERS:
+        office, _ = Office.objects.get_or_create(name=office_name, kind=kind, province=province, **units[level])
+        last, _, first = full_name.rpartition(" ")
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, office=office, role=role)
+    stdout.write(f"Offices: {Office.objects.count()}, demo users: {len(DEMO_USERS) + 1}")
+
+
+def print_logins(stdout) -> None:
+    stdout.write("")
+    stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/")
+    for username, description in ROLE_DESCRIPTIONS.items():
+        stdout.write(f"  {username:<10} {description}")

@@ -1,0 +1,58 @@
+import pytest
+from django.urls import reverse
+
+from tests.communes.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_requires_login(client):
+    response = client.get(reverse("communes:commune_list"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_district_user_sees_only_its_communes(client, world):
+    client.force_login(world.users.district)
+    response = client.get(reverse("communes:commune_list"))
+    assert response.status_code == 200
+    shown = {c.code for c in response.context["communes"]}
+    assert shown == {c.code for c in world.pb}
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("admin", 200), ("province", 200), ("viewer", 200), ("district", 404), ("commune", 404), ("outsider", 404)],
+)
+def test_detail_of_a_dai_tu_commune_per_role(client, world, username, status):
+    client.force_login(getattr(world.users, username))
+    assert client.get(reverse("communes:commune_detail", args=[world.dt[0].pk])).status_code == status
+
+
+def test_commune_officer_opens_own_commune(client, world):
+    client.force_login(world.users.commune)
+    assert client.get(reverse("communes:commune_detail", args=[world.pb[0].pk])).status_code == 200
+    assert client.get(reverse("communes:commune_detail", args=[world.pb[1].pk])).status_code == 404
+
+
+def test_search_ignores_diacritics(client, world):
+    client.force_login(world.users.province)
+    response = client.get(reverse("communes:commune_list"), {"q": "tan khanh"})
+    assert [c.code for c in response.context["communes"]] == [world.pb[0].code]
+    response = client.get(reverse("communes:commune_list"), {"q": "HÙNG sơn"})
+    assert [c.code for c in response.context["communes"]] == [world.dt[0].code]
+
+
+def test_filter_by_district(client, world):
+    client.force_login(world.users.province)
+    response = client.get(reverse("communes:commune_list"), {"district": world.dai_tu.pk})
+    assert {c.code for c in response.context["communes"]} == {c.code for c in world.dt}
+
+
+@pytest.mark.parametrize("extra", [0, 27])
+def test_list_query_count_is_fixed(client, world, django_assert_max_num_queries, extra):
+    CommuneFactory.create_batch(extra, district=world.phu_binh)
+    client.force_login(world.users.district)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("communes:commune_list"))
+    assert len(response.context["communes"]) == 3 + extra
