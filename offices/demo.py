@@ -11,7 +11,7 @@ from .models import Membership, Office
 DEMO_PASSWORD = "ntm-demo-2024"
 PROVINCE_CODE = "19"  # Thái Nguyên
 DISTRICT_CODE = "173"  # Huyện Phú Bình
-COMMUNE_CODE = "05797"  # Xã Tân Khánh, Phú Bình: the demo commune officer's commune
+COMMUNE_CODE = "05917"  # Xã Tân Khánh, Phú Bình: the demo commune officer's commune
 
 # username, full name, role, office kind, office name, unit level
 DEMO_USERS = [
