@@ -1,0 +1,59 @@
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from core.formatting import money, number, percent
+from core.numbers import NumberFormatError, parse_integer, parse_number
+from core.text import fold
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("93,7", "93.7"),
+        ("93.7", "93.7"),
+        ("1.500.000", "1500000"),
+        ("1,500,000", "1500000"),
+        ("1.234,5", "1234.5"),
+        ("1,234.5", "1234.5"),
+        ("1.500", "1500"),
+        ("0,500", "0.5"),
+        (" 85 % ", "85"),
+        ("-12,5", "-12.5"),
+        (42, "42"),
+        (3.5, "3.5"),
+        ("2 088 000 000", "2088000000"),
+    ],
+)
+def test_parse_number_reads_vietnamese_and_english_formats(raw, expected):
+    assert parse_number(raw) == Decimal(expected)
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "1.2.3,4,5", "12,34,567", "1..5", True, "9,9,9"])
+def test_parse_number_refuses_malformed_input(raw):
+    with pytest.raises(NumberFormatError):
+        parse_number(raw)
+
+
+def test_parse_integer_refuses_fractions():
+    assert parse_integer("1.500.000") == 1_500_000
+    with pytest.raises(NumberFormatError):
+        parse_integer("93,7")
+
+
+def test_formatting_follows_the_active_language():
+    with translation.override("vi"):
+        assert number(1234.5, 1) == "1.234,5"
+        assert percent(118, 126) == "93,7%"
+        assert percent(6, 9, 2) == "66,67%"
+    with translation.override("en"):
+        assert number(1234.5, 1) == "1,234.5"
+        assert percent(118, 126) == "93.7%"
+        assert money(2_088_600_000_000) == "2,088.6 billion"
+        assert money(850_000_000) == "850.0 million"
+
+
+def test_fold_ignores_diacritics_and_case():
+    assert fold("Phú Bình") == "phu binh"
+    assert fold("Xã Đồng  Hỷ") == "xa dong hy"
