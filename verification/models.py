@@ -1,14 +1,30 @@
-"""Recognition workflow. `Recognition` is the register: the only source of "recognised" counts in the app."""
+"""Recognition workflow. `Recognition` is the register: the only source of "recognised" counts in the app.
+
+A `Dossier` carries one unit's request for one level through the steps in `verification.choices.TRANSITIONS`; its
+status changes only in `verification.services.dossier_transition`, which writes an append-only `DossierEvent`.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.models import Commune, District, Hamlet
+from communes.models import Commune, District, Hamlet, Province
 from core.models import TimeStampedModel
 from criteria.choices import StandardLevel, SubjectKind
+
+from .choices import (
+    STATUS_COLOURS,
+    DocumentKind,
+    DossierStatus,
+    NotificationKind,
+    PostingPlace,
+    Route,
+    SecurityStatus,
+    Stage,
+)
 
 
 class RecognitionQuerySet(models.QuerySet):
@@ -52,6 +68,15 @@ class Recognition(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    dossier = models.OneToOneField(
+        "Dossier",
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognition",
+        help_text=_("The dossier whose decision created this entry; empty for decisions recorded before the app."),
+    )
     history = HistoricalRecords()
 
     objects = RecognitionQuerySet.as_manager()
@@ -88,3 +113,185 @@ class Recognition(TimeStampedModel):
     @property
     def subject(self):
         return self.commune or self.hamlet or self.district
+
+
+def _open_unique(field: str, kind: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=[field, "level", "year"],
+        condition=Q(subject_kind=kind) & ~Q(status__in=[DossierStatus.REJECTED, DossierStatus.REVOKED]),
+        name=f"verification_dossier_one_open_per_{kind}",
+        violation_error_message=_("This unit already has a dossier for this level and year."),
+    )
+
+
+class Dossier(TimeStampedModel):
+    """One unit's request to be recognised at one level for one year, and its way through the workflow.
+
+    `status` changes only through `verification.services.dossier_transition` (the admin shows it read-only).
+    `province` and `district` are copied from the subject so that queues and scope filter without joins.
+    """
+
+    subject_kind = models.CharField(_("subject"), max_length=16, choices=SubjectKind.choices)
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    hamlet = models.ForeignKey(
+        Hamlet, verbose_name=_("hamlet"), on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    level = models.CharField(_("level"), max_length=16, choices=StandardLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    route = models.CharField(_("route"), max_length=16, choices=Route.choices)
+    status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices, default=DossierStatus.DRAFT)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    stage = models.CharField(_("queue stage"), max_length=16, choices=Stage.choices, blank=True)
+    stage_entered_at = models.DateTimeField(_("arrived in queue at"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    consultation_started_on = models.DateField(_("consultation started on"), null=True, blank=True)
+    security_status = models.CharField(
+        _("security and order"), max_length=16, choices=SecurityStatus.choices, default=SecurityStatus.UNKNOWN
+    )
+    criteria_confirmed = models.BooleanField(
+        _("criteria confirmed by verification"),
+        default=False,
+        help_text=_(
+            "Hamlets and districts have no scorecard in the app: the verifier confirms that every criterion of "
+            "the level is met, from the verification report."
+        ),
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    signer = models.CharField(_("signed by"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year", "province__code", "district__code", "commune__code", "level"]
+        verbose_name = _("recognition dossier")
+        verbose_name_plural = _("recognition dossiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(subject_kind=SubjectKind.COMMUNE, commune__isnull=False, hamlet__isnull=True)
+                    | Q(subject_kind=SubjectKind.HAMLET, hamlet__isnull=False, commune__isnull=False)
+                    | Q(
+                        subject_kind=SubjectKind.DISTRICT,
+                        district__isnull=False,
+                        commune__isnull=True,
+                        hamlet__isnull=True,
+                    )
+                ),
+                name="verification_dossier_subject_matches_kind",
+                violation_error_message=_("A dossier names exactly the unit of its subject kind."),
+            ),
+            _open_unique("commune", SubjectKind.COMMUNE),
+            _open_unique("hamlet", SubjectKind.HAMLET),
+            _open_unique("district", SubjectKind.DISTRICT),
+        ]
+        indexes = [models.Index(fields=["status", "route", "stage_entered_at"], name="verification_dossier_queue")]
+
+    def __str__(self):
+        return f"{self.subject} – {self.get_level_display()} {self.year}"
+
+    @property
+    def subject(self):
+        return self.hamlet or self.commune or self.district
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS.get(self.status, "secondary")
+
+
+class DossierDocument(TimeStampedModel):
+    """A paper of the dossier (request letter, results report, minutes…), uploaded by an office in scope."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=24, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    file = models.FileField(_("file"), upload_to="dossiers/%Y/", max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier", "kind", "created_at"]
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+
+class ConsultationPosting(TimeStampedModel):
+    """One public posting of the results report during the consultation (Article 5: at least 5 in 15 days)."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="postings")
+    posted_on = models.DateField(_("posted on"))
+    place = models.CharField(_("place"), max_length=16, choices=PostingPlace.choices)
+    note = models.CharField(_("where exactly / note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier", "posted_on", "id"]
+        verbose_name = _("consultation posting")
+        verbose_name_plural = _("consultation postings")
+
+    def __str__(self):
+        return f"{self.posted_on:%d/%m/%Y} – {self.get_place_display()}"
+
+
+class DossierEvent(models.Model):
+    """Append-only record of one transition (or review note): who, when, from, to, comment, documents."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=24, choices=DossierStatus.choices)
+    to_status = models.CharField(_("to"), max_length=24, choices=DossierStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="dossier_events"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("recorded data"), default=dict, blank=True)
+    documents = models.ManyToManyField(DossierDocument, verbose_name=_("documents"), blank=True, related_name="events")
+
+    class Meta:
+        ordering = ["dossier", "at", "id"]
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.from_status} → {self.to_status} ({self.action})"
+
+
+class Notification(models.Model):
+    """In-app notice to one user about a dossier (arrived in a queue, returned, decided). Email goes out too."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(
+        DossierEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="verification_notif_unread")]
+
+    def __str__(self):
+        return f"{self.recipient} – {self.get_kind_display()} – {self.dossier_id}"
