@@ -17,3 +17,46 @@ class SubjectKind(models.TextChoices):
     COMMUNE = "commune", _("Commune")
     HAMLET = "hamlet", _("Hamlet")
     DISTRICT = "district", _("District")
+
+
+class TargetScheme(models.TextChoices):
+    """How a set's targets vary: by socio-economic region (2021–2025) or by commune group (2026–2030)."""
+
+    GENERAL = "general", _("One target for every unit")
+    REGION = "region", _("By region")
+    COMMUNE_GROUP = "commune_group", _("By commune group")
+
+
+class ValueType(models.TextChoices):
+    BOOL = "bool", _("Yes / no")
+    PERCENT = "percent", _("Percent")
+    AMOUNT = "amount", _("Amount")
+    COUNT = "count", _("Count")
+    TEXT = "text", _("Text")
+
+
+NUMERIC_TYPES = frozenset({ValueType.PERCENT, ValueType.AMOUNT, ValueType.COUNT})
+
+
+class Comparator(models.TextChoices):
+    """How a value is compared with its target. `met`: a yes/no indicator answered yes, or a text filled in."""
+
+    GTE = "gte", _("at least (≥)")
+    LTE = "lte", _("at most (≤)")
+    EQ = "eq", _("equal to (=)")
+    MET = "met", _("met (yes)")
+
+
+COMPARATOR_SYMBOLS = {Comparator.GTE: "≥", Comparator.LTE: "≤", Comparator.EQ: "=", Comparator.MET: ""}
+
+# Standard levels from the lowest to the highest, to tell which level a commune reaches.
+LEVEL_ORDER = [StandardLevel.BASIC, StandardLevel.ADVANCED, StandardLevel.MODEL, StandardLevel.MODERN]
+
+
+class MetBucket(models.TextChoices):
+    """Buckets used by provincial reports on the number of criteria met (e.g. 19/19, 15–18, 10–14, below 10)."""
+
+    ALL = "all", _("All met")
+    NEAR = "near", _("15 to all but one")
+    MID = "mid", _("10 to 14")
+    LOW = "low", _("Below 10")

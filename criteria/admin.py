@@ -1,0 +1,201 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from offices.scope import ScopedAdminMixin
+
+from .models import (
+    Assessment,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    CriterionResult,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+)
+
+
+class CriterionGroupInline(admin.TabularInline):
+    model = CriterionGroup
+    extra = 0
+    fields = ["code", "name", "name_en", "order"]
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "subject",
+        "level",
+        "year_from",
+        "year_to",
+        "target_scheme",
+        "province",
+        "is_provisional",
+    ]
+    list_filter = ["subject", "level", "target_scheme", "is_provisional", "year_from"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name", "legal_basis"]
+    autocomplete_fields = ["province"]
+    inlines = [CriterionGroupInline]
+
+
+@admin.register(CriterionGroup)
+class CriterionGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "criteria_set", "order"]
+    list_filter = ["criteria_set"]
+    list_select_related = ["criteria_set"]
+    search_fields = ["code", "name", "criteria_set__code"]
+    autocomplete_fields = ["criteria_set"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["code", "name", "value_type", "comparator", "unit", "order", "is_provisional"]
+    show_change_link = True
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["code", "number", "name", "criteria_set", "group", "is_revocation_key"]
+    list_filter = ["criteria_set", "criteria_set__level", "is_revocation_key"]
+    list_select_related = ["criteria_set", "group"]
+    search_fields = ["code", "name", "name_en", "criteria_set__code"]
+    autocomplete_fields = ["criteria_set", "group"]
+    inlines = [IndicatorInline]
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+    fields = [
+        "region",
+        "commune_group",
+        "year_from",
+        "year_to",
+        "value",
+        "text_value",
+        "is_provisional",
+        "is_delegated",
+    ]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "criterion", "set_code", "value_type", "comparator", "unit", "is_provisional"]
+    list_filter = [
+        "criterion__criteria_set",
+        "criterion__criteria_set__level",
+        "value_type",
+        "comparator",
+        "is_provisional",
+    ]
+    list_select_related = ["criterion", "criterion__criteria_set"]
+    search_fields = ["code", "name", "name_en", "criterion__code", "criterion__criteria_set__code"]
+    autocomplete_fields = ["criterion"]
+    inlines = [IndicatorTargetInline]
+
+    @admin.display(description=_("set"), ordering="criterion__criteria_set__code")
+    def set_code(self, obj):
+        return obj.criterion.criteria_set.code
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = [
+        "indicator",
+        "set_code",
+        "region",
+        "commune_group",
+        "year_from",
+        "year_to",
+        "value",
+        "text_value",
+        "is_provisional",
+        "is_delegated",
+    ]
+    list_filter = [
+        "indicator__criterion__criteria_set",
+        "indicator__criterion__criteria_set__level",
+        "region",
+        "commune_group",
+        "is_provisional",
+        "is_delegated",
+    ]
+    list_select_related = ["indicator", "indicator__criterion__criteria_set", "region"]
+    search_fields = ["indicator__code", "indicator__name", "indicator__criterion__criteria_set__code", "source"]
+    autocomplete_fields = ["indicator", "region"]
+    show_full_result_count = False
+
+    @admin.display(description=_("set"), ordering="indicator__criterion__criteria_set__code")
+    def set_code(self, obj):
+        return obj.indicator.criterion.criteria_set.code
+
+
+class CriterionResultInline(admin.TabularInline):
+    model = CriterionResult
+    extra = 0
+    fields = ["criterion", "is_met", "reasons"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Counts and results are written by evaluation; values are entered on the site or by import."""
+
+    scope_commune_path = "commune"
+    list_display = ["commune", "year", "criteria_set", "criteria_met", "criteria_total", "is_all_met", "locked_at"]
+    list_filter = [
+        "year",
+        "criteria_set",
+        "criteria_set__level",
+        "is_all_met",
+        "commune__province",
+        "commune__district",
+    ]
+    list_select_related = ["commune", "criteria_set"]
+    search_fields = ["commune__code", "commune__name", "commune__search_name"]
+    autocomplete_fields = ["commune", "criteria_set"]
+    readonly_fields = [
+        "criteria_met",
+        "criteria_total",
+        "key_criteria_unmet",
+        "is_all_met",
+        "level_reached",
+        "evaluated_at",
+        "locked_at",
+        "locked_by",
+        "lock_reason",
+    ]
+    show_full_result_count = False
+    inlines = [CriterionResultInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_commune_path = "assessment__commune"
+    list_display = ["assessment", "indicator", "value_number", "value_bool", "value_text", "is_met"]
+    list_filter = ["assessment__year", "assessment__criteria_set", "is_met"]
+    list_select_related = ["assessment", "assessment__commune", "assessment__criteria_set", "indicator"]
+    search_fields = ["assessment__commune__code", "assessment__commune__name", "indicator__code"]
+    autocomplete_fields = ["assessment", "indicator"]
+    readonly_fields = ["is_met"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Changing a value must re-evaluate the assessment: use the value-entry page or the import.
+        return False

@@ -1,0 +1,51 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.text import fold
+from offices import scope
+
+from .choices import MetBucket, StandardLevel
+from .models import Assessment
+
+
+def _districts(request):
+    return scope.districts(request.user).filter(valid_to__isnull=True) if request else scope.districts(None)
+
+
+class AssessmentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Commune"), method="search")
+    year = django_filters.NumberFilter(label=_("Year"))
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=_districts, field_name="commune__district"
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=StandardLevel.choices, field_name="criteria_set__level"
+    )
+    met = django_filters.ChoiceFilter(label=_("Criteria met"), choices=MetBucket.choices, method="filter_met")
+    min_met = django_filters.NumberFilter(
+        label=_("At least N criteria met"), field_name="criteria_met", lookup_expr="gte"
+    )
+    locked = django_filters.BooleanFilter(label=_("Locked"), field_name="locked_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["q", "year", "district", "level", "met", "min_met"]
+
+    def search(self, queryset, name, value):
+        """Commune name or code; diacritics ignored."""
+        key = fold(value)
+        if not key:
+            return queryset
+        return queryset.filter(Q(commune__search_name__contains=key) | Q(commune__code=value.strip()))
+
+    def filter_met(self, queryset, name, value):
+        if value == MetBucket.ALL:
+            return queryset.filter(is_all_met=True)
+        if value == MetBucket.NEAR:
+            return queryset.filter(is_all_met=False, criteria_met__gte=15)
+        if value == MetBucket.MID:
+            return queryset.filter(is_all_met=False, criteria_met__gte=10, criteria_met__lt=15)
+        if value == MetBucket.LOW:
+            return queryset.filter(is_all_met=False, criteria_met__lt=10)
+        return queryset

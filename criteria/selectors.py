@@ -1,0 +1,322 @@
+"""Reads for the criteria pages, the dashboards and the other apps. Every query names its joins; counts are the
+stored ones (criteria_met / criteria_total on Assessment), never recomputed per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from communes.models import Commune
+from offices import scope
+from offices.choices import DATA_WRITE_ROLES
+
+from . import evaluation
+from .choices import LEVEL_ORDER, StandardLevel, SubjectKind
+from .filters import AssessmentFilterSet
+from .models import Assessment, CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorTarget, IndicatorValue
+
+ASSESSMENT_RELATED = (
+    "commune",
+    "commune__province",
+    "commune__province__region",
+    "commune__district",
+    "commune__region",
+    "criteria_set",
+    "locked_by",
+)
+
+
+# --- criteria sets ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SetStructure:
+    """A set's criteria, indicators and targets, loaded in three queries."""
+
+    criteria_set: CriteriaSet
+    criteria: list[Criterion]
+    indicators_by_criterion: dict[int, list[Indicator]]
+    targets_by_indicator: dict[int, list[IndicatorTarget]]
+    indicators_by_id: dict[int, Indicator] = field(default_factory=dict)
+    indicators_by_code: dict[str, Indicator] = field(default_factory=dict)
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [i for c in self.criteria for i in self.indicators_by_criterion.get(c.pk, [])]
+
+
+def criteria_set_structure(*, criteria_set: CriteriaSet) -> SetStructure:
+    criteria = list(Criterion.objects.filter(criteria_set=criteria_set).select_related("group").order_by("number"))
+    indicators = list(
+        Indicator.objects.filter(criterion__criteria_set=criteria_set).order_by("criterion__number", "order", "code")
+    )
+    targets = IndicatorTarget.objects.filter(indicator__criterion__criteria_set=criteria_set).select_related("region")
+    by_criterion, by_target = defaultdict(list), defaultdict(list)
+    for i in indicators:
+        by_criterion[i.criterion_id].append(i)
+    for t in targets:
+        by_target[t.indicator_id].append(t)
+    return SetStructure(
+        criteria_set=criteria_set,
+        criteria=criteria,
+        indicators_by_criterion=dict(by_criterion),
+        targets_by_indicator=dict(by_target),
+        indicators_by_id={i.pk: i for i in indicators},
+        indicators_by_code={i.code: i for i in indicators},
+    )
+
+
+def criteria_set_for(*, level: str, year: int, subject: str = SubjectKind.COMMUNE, province=None) -> CriteriaSet | None:
+    """The set in force for a subject, level and year: a province's own set first, else the national one."""
+    sets = CriteriaSet.objects.filter(subject=subject, level=level, year_from__lte=year, year_to__gte=year)
+    if province is not None:
+        own = sets.filter(province=province).first()
+        if own:
+            return own
+    return sets.filter(province__isnull=True).order_by("-year_from").first()
+
+
+def commune_sets(*, year: int | None = None) -> QuerySet[CriteriaSet]:
+    qs = CriteriaSet.objects.filter(subject=SubjectKind.COMMUNE)
+    if year:
+        qs = qs.filter(year_from__lte=year, year_to__gte=year)
+    return qs.order_by("year_from", "level")
+
+
+# --- assessments ------------------------------------------------------------------------------------------------
+
+
+def assessment_list(
+    *, user, filters: dict | None = None, request=None
+) -> tuple[QuerySet[Assessment], AssessmentFilterSet]:
+    """Assessments of the communes in the user's scope, filtered; one query whatever the page size."""
+    qs = scope.restrict(Assessment.objects.all(), user, commune_path="commune").select_related(
+        "commune", "commune__district", "criteria_set", "locked_by"
+    )
+    qs = qs.order_by(
+        "-year", "commune__district__code", "commune__code", "criteria_set__year_from", "criteria_set__level"
+    )
+    filterset = AssessmentFilterSet(filters or {}, queryset=qs, request=request)
+    return filterset.qs, filterset
+
+
+def access_assessment(*, user, pk: int) -> Assessment:
+    return scope.get_in_scope_or_404(
+        Assessment.objects.select_related(*ASSESSMENT_RELATED), user, commune_path="commune", pk=pk
+    )
+
+
+def latest_assessment(*, commune: Commune, level: str, year: int | None = None) -> Assessment | None:
+    """The commune's assessment against the commune set of `level` for `year` (the most recent year when None)."""
+    qs = Assessment.objects.filter(
+        commune=commune, criteria_set__level=level, criteria_set__subject=SubjectKind.COMMUNE
+    ).select_related("criteria_set")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "-criteria_set__year_from").first()
+
+
+def assessment_unmet_reasons(*, assessment: Assessment) -> list[str]:
+    """Why the assessment is not all met, one sentence per failing indicator (empty when all met). One query."""
+    reasons = []
+    for result in (
+        CriterionResult.objects.filter(assessment=assessment, is_met=False)
+        .select_related("criterion")
+        .order_by("criterion__number")
+    ):
+        reasons.extend(evaluation.format_reason(d) for d in result.details)
+    return reasons
+
+
+def commune_year_assessments(*, commune: Commune, year: int) -> list[Assessment]:
+    """Every assessment of the commune for the year (one per set), lowest level first."""
+    rows = list(
+        Assessment.objects.filter(commune=commune, year=year)
+        .select_related("criteria_set", "locked_by")
+        .order_by("criteria_set__year_from")
+    )
+    return sorted(rows, key=lambda a: LEVEL_ORDER.index(a.criteria_set.level))
+
+
+def level_reached(assessments: list[Assessment]) -> str:
+    """The highest level reached, climbing from basic: a level counts only if every lower one is also met."""
+    met = {a.criteria_set.level for a in assessments if a.is_all_met}
+    reached = ""
+    for level in LEVEL_ORDER:
+        if level not in met:
+            break
+        reached = level
+    return reached
+
+
+def assessment_years(*, user) -> list[int]:
+    years = scope.restrict(Assessment.objects.all(), user, commune_path="commune").values_list("year", flat=True)
+    return sorted(set(years.distinct()), reverse=True)
+
+
+def can_unlock(user, commune: Commune) -> bool:
+    """Unlocking needs a data-entry role at district or province level: a commune cannot unlock its own data."""
+    s = scope.scope_for(user, DATA_WRITE_ROLES)
+    return s.everything or commune.province_id in s.province_ids or commune.district_id in s.district_ids
+
+
+# --- scorecard --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    value: IndicatorValue | None
+    target: IndicatorTarget | None
+    is_met: bool
+    reason: str
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    is_met: bool
+    indicators: list[IndicatorRow]
+    reasons: list[str]
+
+
+@dataclass
+class Scorecard:
+    assessment: Assessment
+    rows: list[CriterionRow]
+    others: list[Assessment]
+    level_reached: str
+    history: list
+
+
+def scorecard(*, assessment: Assessment) -> Scorecard:
+    """Everything the scorecard page shows, in a fixed number of queries whatever the number of indicators."""
+    structure = criteria_set_structure(criteria_set=assessment.criteria_set)
+    values = {v.indicator_id: v for v in IndicatorValue.objects.filter(assessment=assessment)}
+    results = {r.criterion_id: r for r in CriterionResult.objects.filter(assessment=assessment)}
+    commune = assessment.commune
+    reasons_by_code = {}
+    for r in results.values():
+        for d in r.details:
+            reasons_by_code[d.get("code")] = evaluation.format_reason(d)
+    rows = []
+    for criterion in structure.criteria:
+        result = results.get(criterion.pk)
+        ind_rows = []
+        for indicator in structure.indicators_by_criterion.get(criterion.pk, []):
+            target = evaluation.target_for(
+                structure.targets_by_indicator.get(indicator.pk, []),
+                year=assessment.year,
+                region_id=commune.target_region_id,
+                commune_group=commune.commune_group,
+            )
+            reason = reasons_by_code.get(indicator.code, "")
+            ind_rows.append(IndicatorRow(indicator, values.get(indicator.pk), target, not reason, reason))
+        rows.append(
+            CriterionRow(
+                criterion=criterion,
+                is_met=bool(result and result.is_met),
+                indicators=ind_rows,
+                reasons=[evaluation.format_reason(d) for d in (result.details if result else [])],
+            )
+        )
+    others = commune_year_assessments(commune=commune, year=assessment.year)
+    history = list(
+        assessment.history.select_related("history_user")
+        .order_by("-history_date")
+        .only("history_id", "history_date", "history_user", "history_change_reason", "history_type", "locked_at")[:20]
+    )
+    return Scorecard(assessment, rows, others, level_reached(others), history)
+
+
+# --- gap and risk -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GapRow:
+    criterion: Criterion
+    details: list[dict]  # each: indicator, reason, gap
+
+
+def gap(*, assessment: Assessment) -> list[GapRow]:
+    """The criteria still missing in an assessment and, per failing indicator, by how much."""
+    structure = criteria_set_structure(criteria_set=assessment.criteria_set)
+    criteria = {c.pk: c for c in structure.criteria}
+    rows = []
+    for result in CriterionResult.objects.filter(assessment=assessment, is_met=False).order_by("criterion__number"):
+        rows.append(
+            GapRow(
+                criterion=criteria[result.criterion_id],
+                details=[
+                    {
+                        "indicator": structure.indicators_by_code.get(d.get("code")),
+                        "reason": evaluation.format_reason(d),
+                        "gap": evaluation.format_gap(d),
+                    }
+                    for d in result.details
+                ],
+            )
+        )
+    return rows
+
+
+def _risk_q() -> Q:
+    """18/2022 rule in SQL on the stored counts (mirrors evaluation.is_revocation_risk)."""
+    unmet100 = (F("criteria_total") - F("criteria_met")) * 100
+    return Q(criteria_total__gt=0) & (
+        Q(unmet_pct__gte=F("criteria_total") * 50)
+        | (Q(unmet_pct__gte=F("criteria_total") * 30) & Q(key_criteria_unmet__gt=0))
+    ), unmet100
+
+
+def revocation_risk_list(*, user, year: int, level: str | None = None) -> QuerySet[Assessment]:
+    """Assessments of the year in the user's scope that meet the 18/2022 revocation rule, with `is_recognised`
+    (the commune holds a recognition in force at the set's level, from the verification register)."""
+    from verification.models import Recognition
+
+    condition, unmet100 = _risk_q()
+    recognised = Recognition.objects.filter(
+        commune=OuterRef("commune"), level=OuterRef("criteria_set__level"), revoked_on__isnull=True
+    )
+    qs = (
+        scope.restrict(Assessment.objects.all(), user, commune_path="commune")
+        .filter(year=year, criteria_set__subject=SubjectKind.COMMUNE)
+        .annotate(unmet_pct=unmet100, is_recognised=Exists(recognised))
+        .filter(condition)
+        .select_related("commune", "commune__district", "criteria_set")
+        .order_by("-is_recognised", "criteria_met", "commune__code")
+    )
+    if level:
+        qs = qs.filter(criteria_set__level=level)
+    return qs
+
+
+def met_summary(*, user, year: int, level: str = StandardLevel.BASIC) -> dict:
+    """Dashboard figures from stored counts, in one query: communes assessed, all met, buckets, average met."""
+    qs = scope.restrict(Assessment.objects.all(), user, commune_path="commune").filter(
+        year=year, criteria_set__level=level, criteria_set__subject=SubjectKind.COMMUNE
+    )
+    return qs.aggregate(
+        assessed=Count("id"),
+        all_met=Count("id", filter=Q(is_all_met=True)),
+        met_15_plus=Count("id", filter=Q(is_all_met=False, criteria_met__gte=15)),
+        met_10_14=Count("id", filter=Q(criteria_met__gte=10, criteria_met__lt=15, is_all_met=False)),
+        met_below_10=Count("id", filter=Q(criteria_met__lt=10, is_all_met=False)),
+        average_met=Avg("criteria_met"),
+    )
+
+
+def today_year() -> int:
+    return timezone.localdate().year
+
+
+def commune_assessment(*, commune: Commune, year: int, criteria_set: CriteriaSet) -> Assessment | None:
+    """The commune's assessment against one set for one year (the caller has already checked scope)."""
+    return (
+        Assessment.objects.select_related(*ASSESSMENT_RELATED)
+        .filter(commune=commune, year=year, criteria_set=criteria_set)
+        .first()
+    )

@@ -1,0 +1,311 @@
+"""The only place criteria data changes: assessments, indicator values, evaluation results, locks, imports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from communes.models import Commune
+from offices import scope
+from offices.choices import DATA_WRITE_ROLES
+
+from . import evaluation
+from .choices import NUMERIC_TYPES, ValueType
+from .models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
+from .selectors import SetStructure, criteria_set_structure
+
+__all__ = [
+    "ValueEntry",
+    "assessment_get_or_create",
+    "assessment_evaluate",
+    "assessments_evaluate",
+    "assessment_values_save",
+    "assessment_lock",
+    "assessment_unlock",
+    "values_import_apply",
+]
+
+
+@dataclass
+class ValueEntry:
+    """What a person entered for one indicator. `value` is already typed: Decimal, bool, str or None."""
+
+    value: Decimal | bool | str | None
+    note: str = ""
+    evidence: UploadedFile | None = None
+    clear_evidence: bool = False
+
+
+# --- assessments ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_get_or_create(*, commune: Commune, year: int, criteria_set: CriteriaSet, actor=None) -> Assessment:
+    """The commune's assessment against the set for the year, created (and evaluated: nothing met) if missing."""
+    assessment = Assessment.objects.filter(commune=commune, year=year, criteria_set=criteria_set).first()
+    if assessment is not None:
+        return assessment
+    assessment = Assessment(commune=commune, year=year, criteria_set=criteria_set)
+    assessment.full_clean()
+    if actor is not None:
+        assessment._history_user = actor
+    assessment.save()
+    assessments_evaluate(assessments=[assessment])
+    return assessment
+
+
+def _apply_outcome(assessment: Assessment, outcome: evaluation.AssessmentOutcome, now) -> None:
+    assessment.criteria_met = outcome.criteria_met
+    assessment.criteria_total = outcome.criteria_total
+    assessment.key_criteria_unmet = outcome.key_criteria_unmet
+    assessment.is_all_met = outcome.is_all_met
+    assessment.level_reached = assessment.criteria_set.level if outcome.is_all_met else ""
+    assessment.evaluated_at = now
+
+
+def _results_for(assessment: Assessment, outcome: evaluation.AssessmentOutcome) -> list[CriterionResult]:
+    return [
+        CriterionResult(
+            assessment=assessment,
+            criterion_id=c.criterion_id,
+            is_met=c.is_met,
+            details=c.details,
+            reasons="\n".join(evaluation.format_reason(d) for d in c.details),
+        )
+        for c in outcome.criteria
+    ]
+
+
+@transaction.atomic
+def assessments_evaluate(*, assessments: list[Assessment]) -> None:
+    """Evaluate many assessments and store the results in bulk: a fixed number of queries per criteria set.
+
+    Writes IndicatorValue.is_met, one CriterionResult per criterion and the counts on each Assessment.
+    """
+    if not assessments:
+        return
+    now = timezone.now()
+    by_set: dict[int, list[Assessment]] = defaultdict(list)
+    for a in assessments:
+        by_set[a.criteria_set_id].append(a)
+    communes = Commune.objects.select_related("province").in_bulk({a.commune_id for a in assessments})
+    values_by_assessment: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+    for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in assessments]).only(
+        "id", "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "is_met"
+    ):
+        values_by_assessment[v.assessment_id][v.indicator_id] = v
+    changed_values, results = [], []
+    for set_id, group in by_set.items():
+        structure: SetStructure = criteria_set_structure(criteria_set=group[0].criteria_set)
+        for a in group:
+            commune = communes[a.commune_id]
+            values = values_by_assessment[a.pk]
+            outcome = evaluation.evaluate(
+                criteria=structure.criteria,
+                indicators_by_criterion=structure.indicators_by_criterion,
+                targets_by_indicator=structure.targets_by_indicator,
+                values_by_indicator=values,
+                year=a.year,
+                region_id=commune.target_region_id,
+                commune_group=commune.commune_group,
+            )
+            for c in outcome.criteria:
+                for i in c.indicators:
+                    v = values.get(i.indicator_id)
+                    if v is not None and v.is_met != i.is_met:
+                        v.is_met = i.is_met
+                        changed_values.append(v)
+            _apply_outcome(a, outcome, now)
+            results.extend(_results_for(a, outcome))
+    if changed_values:
+        IndicatorValue.objects.bulk_update(changed_values, ["is_met"], batch_size=2000)
+    CriterionResult.objects.filter(assessment__in=[a.pk for a in assessments]).delete()
+    CriterionResult.objects.bulk_create(results, batch_size=2000)
+    Assessment.objects.bulk_update(
+        assessments,
+        ["criteria_met", "criteria_total", "key_criteria_unmet", "is_all_met", "level_reached", "evaluated_at"],
+        batch_size=1000,
+    )
+
+
+def assessment_evaluate(*, assessment: Assessment) -> Assessment:
+    assessments_evaluate(assessments=[assessment])
+    return assessment
+
+
+# --- value entry ------------------------------------------------------------------------------------------------
+
+
+def _check_can_change(actor, commune: Commune) -> None:
+    if not scope.can_change_commune(actor, commune):
+        raise PermissionDenied(_("You may not change the data of {commune}.").format(commune=commune))
+
+
+def _set_value(obj: IndicatorValue, value_type: str, value) -> None:
+    obj.value_number, obj.value_bool, obj.value_text = None, None, ""
+    if value is None or value == "":
+        return
+    if value_type == ValueType.BOOL:
+        obj.value_bool = bool(value)
+    elif value_type in NUMERIC_TYPES:
+        obj.value_number = Decimal(value)
+    else:
+        obj.value_text = str(value).strip()
+
+
+@transaction.atomic
+def assessment_values_save(*, assessment: Assessment, entries: dict[int, ValueEntry], actor) -> Assessment:
+    """Store entered values (indicator id → entry), then re-evaluate. Refused while the assessment is locked."""
+    assessment = Assessment.objects.select_for_update().select_related("commune", "criteria_set").get(pk=assessment.pk)
+    _check_can_change(actor, assessment.commune)
+    if assessment.is_locked:
+        raise ValidationError(
+            _("This assessment is locked ({reason}). Unlock it before changing values.").format(
+                reason=assessment.lock_reason
+            )
+        )
+    structure = criteria_set_structure(criteria_set=assessment.criteria_set)
+    existing = {v.indicator_id: v for v in assessment.values.all()}
+    for indicator_id, entry in entries.items():
+        indicator = structure.indicators_by_id.get(indicator_id)
+        if indicator is None:
+            raise ValidationError(_("Indicator {id} is not part of this set.").format(id=indicator_id))
+        obj = existing.get(indicator_id) or IndicatorValue(assessment=assessment, indicator=indicator)
+        before = (obj.value_number, obj.value_bool, obj.value_text, obj.note, obj.evidence.name if obj.evidence else "")
+        _set_value(obj, indicator.value_type, entry.value)
+        obj.note = entry.note or ""
+        if entry.clear_evidence:
+            obj.evidence = ""
+        if entry.evidence is not None:
+            obj.evidence = entry.evidence
+        after = (obj.value_number, obj.value_bool, obj.value_text, obj.note, obj.evidence.name if obj.evidence else "")
+        if obj.pk and before == after and entry.evidence is None:
+            continue
+        if not obj.pk and obj.raw_value is None and not obj.note and not obj.evidence:
+            continue  # nothing entered for an indicator that had no value
+        obj._history_user = actor
+        obj.full_clean(exclude=["assessment", "indicator"], validate_unique=False, validate_constraints=False)
+        obj.save()
+    assessments_evaluate(assessments=[assessment])
+    return assessment
+
+
+# --- locks ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_lock(*, assessment: Assessment, actor, reason: str) -> Assessment:
+    """Freeze the values (e.g. a dossier relies on this assessment). Locking a locked assessment keeps the first lock."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the assessment is locked.")})
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_locked:
+        return locked
+    locked.locked_at = timezone.now()
+    locked.locked_by = actor
+    locked.lock_reason = reason[:500]
+    locked._history_user = actor
+    locked._change_reason = _("Locked: {reason}").format(reason=reason)[:100]
+    locked.save(update_fields=["locked_at", "locked_by", "lock_reason", "updated_at"])
+    assessment.locked_at, assessment.locked_by, assessment.lock_reason = locked.locked_at, actor, locked.lock_reason
+    return locked
+
+
+@transaction.atomic
+def assessment_unlock(*, assessment: Assessment, actor, reason: str) -> Assessment:
+    """Allow changes again. The reason is kept in the assessment's history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the assessment is unlocked.")})
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not locked.is_locked:
+        raise ValidationError(_("This assessment is not locked."))
+    locked.locked_at, locked.locked_by, locked.lock_reason = None, None, ""
+    locked._history_user = actor
+    locked._change_reason = _("Unlocked: {reason}").format(reason=reason)[:100]
+    locked.save(update_fields=["locked_at", "locked_by", "lock_reason", "updated_at"])
+    assessment.locked_at, assessment.locked_by, assessment.lock_reason = None, None, ""
+    return locked
+
+
+# --- import -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def values_import_apply(*, plan, actor) -> dict[str, int]:
+    """Write a validated import plan (criteria.resources.ValueImportPlan) in bulk, then re-evaluate.
+
+    The plan was checked row by row without writing; here we re-check scope and locks inside the transaction,
+    create missing assessments, bulk-create new values, bulk-update changed ones (with history) and evaluate.
+    """
+    if plan.errors:
+        raise ValidationError(_("The file has errors; nothing was imported."))
+    commune_ids = {key[0] for key in plan.assessment_keys}
+    allowed = set(scope.communes(actor, DATA_WRITE_ROLES).filter(pk__in=commune_ids).values_list("pk", flat=True))
+    if allowed != commune_ids:
+        raise PermissionDenied(_("The file names communes outside your area; nothing was imported."))
+    existing = {
+        (a.commune_id, a.year, a.criteria_set_id): a
+        for a in Assessment.objects.select_for_update().filter(
+            commune_id__in=commune_ids, year__in={k[1] for k in plan.assessment_keys}
+        )
+    }
+    locked = [a for key, a in existing.items() if key in plan.assessment_keys and a.is_locked]
+    if locked:
+        raise ValidationError(_("Locked assessments cannot be changed by import; nothing was imported."))
+    missing = [
+        Assessment(commune_id=c, year=y, criteria_set_id=s)
+        for (c, y, s) in plan.assessment_keys
+        if (c, y, s) not in existing
+    ]
+    if missing:
+        created = bulk_create_with_history(missing, Assessment, batch_size=1000, default_user=actor)
+        if created and created[0].pk is None:  # backends that do not return ids
+            created = list(
+                Assessment.objects.filter(commune_id__in=commune_ids, year__in={k[1] for k in plan.assessment_keys})
+            )
+        for a in created:
+            existing[(a.commune_id, a.year, a.criteria_set_id)] = a
+    assessments = [existing[key] for key in plan.assessment_keys]
+    by_key = {key: a.pk for key, a in existing.items()}
+    current = {
+        (v.assessment_id, v.indicator_id): v
+        for v in IndicatorValue.objects.filter(assessment_id__in=[a.pk for a in assessments]).only(
+            "id", "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "note", "is_met"
+        )
+    }
+    to_create, to_update = [], []
+    for row in plan.rows:
+        assessment_id = by_key[row.assessment_key]
+        obj = current.get((assessment_id, row.indicator_id))
+        if obj is None:
+            obj = IndicatorValue(assessment_id=assessment_id, indicator_id=row.indicator_id)
+            to_create.append(obj)
+        elif (obj.value_number, obj.value_bool, obj.value_text, obj.note) == row.stored(obj.note):
+            continue
+        else:
+            to_update.append(obj)
+        obj.value_number, obj.value_bool, obj.value_text, obj.note = row.stored(obj.note)
+    if to_create:
+        bulk_create_with_history(to_create, IndicatorValue, batch_size=2000, default_user=actor)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            IndicatorValue,
+            ["value_number", "value_bool", "value_text", "note"],
+            batch_size=2000,
+            default_user=actor,
+        )
+    for a in assessments:
+        a.criteria_set = plan.sets_by_id[a.criteria_set_id]
+    assessments_evaluate(assessments=assessments)
+    return {"created": len(to_create), "updated": len(to_update), "assessments": len(assessments)}

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "criteria"
+urlpatterns = [
+    path("", views.assessment_list, name="assessment_list"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/lock/", views.assessment_lock, name="assessment_lock"),
+    path("assessments/<int:pk>/unlock/", views.assessment_unlock, name="assessment_unlock"),
+    path("scorecard/<str:code>/<int:year>/", views.scorecard, name="scorecard"),
+    path("scorecard/<str:code>/<int:year>/<str:level>/", views.scorecard, name="scorecard_level"),
+    path("scorecard/<str:code>/<int:year>/<str:level>/edit/", views.values_edit, name="values_edit"),
+    path("gap/<str:code>/", views.gap, name="gap"),
+    path("risk/", views.revocation_risk, name="revocation_risk"),
+    path("export/", views.export_template, name="export"),
+    path("import/", views.import_values, name="import"),
+]

@@ -1,0 +1,328 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from import_export.tmp_storages import MediaStorage
+
+from communes.selectors import access_commune_by_code
+from offices import scope
+from offices.choices import DATA_WRITE_ROLES
+
+from . import resources, selectors, services
+from .choices import StandardLevel
+from .forms import AssessmentValuesForm, ExportForm, GapForm, ImportForm, ReasonForm
+
+IMPORT_SESSION_KEY = "criteria_import"
+
+
+def _year(request, default=None):
+    try:
+        return int(request.GET.get("year") or default or selectors.today_year())
+    except ValueError as exc:
+        raise Http404(_("Not a year.")) from exc
+
+
+def _level(value: str) -> str:
+    if value not in StandardLevel.values:
+        raise Http404(_("Unknown level."))
+    return value
+
+
+def _messages_from(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def assessment_list(request):
+    filters = request.GET.copy()
+    if "year" not in filters:
+        years = selectors.assessment_years(user=request.user)
+        if years:
+            filters["year"] = str(years[0])
+    assessments, filterset = selectors.assessment_list(user=request.user, filters=filters, request=request)
+    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "criteria/assessment_list.html",
+        {"filter": filterset, "page_obj": page, "assessments": page.object_list},
+    )
+
+
+@login_required
+def assessment_detail(request, pk: int):
+    assessment = selectors.access_assessment(user=request.user, pk=pk)
+    return redirect(
+        "criteria:scorecard_level",
+        code=assessment.commune.code,
+        year=assessment.year,
+        level=assessment.criteria_set.level,
+    )
+
+
+@login_required
+def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
+    commune = access_commune_by_code(user=request.user, code=code)
+    level = _level(level)
+    criteria_set = selectors.criteria_set_for(level=level, year=year, province=commune.province)
+    assessment = None
+    if criteria_set is not None:
+        assessment = selectors.commune_assessment(commune=commune, year=year, criteria_set=criteria_set)
+    card = selectors.scorecard(assessment=assessment) if assessment else None
+    others = card.others if card else selectors.commune_year_assessments(commune=commune, year=year)
+    can_change = scope.can_change_commune(request.user, commune)
+    return render(
+        request,
+        "criteria/scorecard.html",
+        {
+            "commune": commune,
+            "year": year,
+            "level": level,
+            "levels": StandardLevel.choices,
+            "criteria_set": criteria_set,
+            "assessment": assessment,
+            "card": card,
+            "others": others,
+            "level_reached": selectors.level_reached(others),
+            "can_change": can_change,
+            "can_unlock": can_change and selectors.can_unlock(request.user, commune),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+def values_edit(request, code: str, year: int, level: str):
+    commune = access_commune_by_code(user=request.user, code=code)
+    scope.require_change_commune(request.user, commune)
+    criteria_set = selectors.criteria_set_for(level=_level(level), year=year, province=commune.province)
+    if criteria_set is None:
+        raise Http404(_("No criteria set covers this level and year."))
+    assessment = selectors.commune_assessment(commune=commune, year=year, criteria_set=criteria_set)
+    structure = selectors.criteria_set_structure(criteria_set=criteria_set)
+    values = {v.indicator_id: v for v in assessment.values.all()} if assessment else {}
+    form = AssessmentValuesForm(request.POST or None, request.FILES or None, structure=structure, values=values)
+    if request.method == "POST":
+        if assessment is not None and assessment.is_locked:
+            messages.error(request, _("This assessment is locked; unlock it before changing values."))
+        elif form.is_valid():
+            try:
+                if assessment is None:
+                    assessment = services.assessment_get_or_create(
+                        commune=commune, year=year, criteria_set=criteria_set, actor=request.user
+                    )
+                services.assessment_values_save(assessment=assessment, entries=form.entries(), actor=request.user)
+            except ValidationError as exc:
+                _messages_from(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Values saved: {met}/{total} criteria met.").format(
+                        met=assessment.criteria_met, total=assessment.criteria_total
+                    ),
+                )
+                return redirect("criteria:scorecard_level", code=code, year=year, level=level)
+        else:
+            messages.error(request, _("Some values are not valid; see the messages next to the fields."))
+    return render(
+        request,
+        "criteria/values_form.html",
+        {
+            "commune": commune,
+            "year": year,
+            "level": level,
+            "criteria_set": criteria_set,
+            "assessment": assessment,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_lock(request, pk: int):
+    assessment = selectors.access_assessment(user=request.user, pk=pk)
+    scope.require_change_commune(request.user, assessment.commune)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        services.assessment_lock(assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The assessment is locked."))
+    else:
+        messages.error(request, _("Say why the assessment is locked."))
+    return redirect("criteria:assessment_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assessment_unlock(request, pk: int):
+    assessment = selectors.access_assessment(user=request.user, pk=pk)
+    scope.require_change_commune(request.user, assessment.commune)
+    if not selectors.can_unlock(request.user, assessment.commune):
+        raise PermissionDenied(_("Only the district or province office may unlock an assessment."))
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the assessment is unlocked."))
+        return redirect("criteria:assessment_detail", pk=pk)
+    try:
+        services.assessment_unlock(assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, _("The assessment is unlocked; values can be changed again."))
+    return redirect("criteria:assessment_detail", pk=pk)
+
+
+@login_required
+def gap(request, code: str):
+    commune = access_commune_by_code(user=request.user, code=code)
+    form = GapForm(request.GET or None)
+    level, year = StandardLevel.BASIC, None
+    if form.is_valid():
+        level, year = form.cleaned_data["level"], form.cleaned_data["year"]
+    assessment = selectors.latest_assessment(commune=commune, level=level, year=year)
+    rows = selectors.gap(assessment=assessment) if assessment else []
+    criteria_set = (
+        assessment.criteria_set
+        if assessment
+        else selectors.criteria_set_for(level=level, year=year or selectors.today_year(), province=commune.province)
+    )
+    return render(
+        request,
+        "criteria/gap.html",
+        {
+            "commune": commune,
+            "form": form,
+            "level": level,
+            "assessment": assessment,
+            "rows": rows,
+            "criteria_set": criteria_set,
+        },
+    )
+
+
+@login_required
+def revocation_risk(request):
+    years = selectors.assessment_years(user=request.user)
+    year = _year(request, years[0] if years else None)
+    level = request.GET.get("level") or None
+    if level:
+        _level(level)
+    assessments = selectors.revocation_risk_list(user=request.user, year=year, level=level)
+    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "criteria/risk_list.html",
+        {
+            "year": year,
+            "years": years,
+            "level": level,
+            "levels": StandardLevel.choices,
+            "page_obj": page,
+            "assessments": page.object_list,
+        },
+    )
+
+
+@login_required
+def export_template(request):
+    years = selectors.assessment_years(user=request.user)
+    initial = {"year": years[0] if years else selectors.today_year(), "file_format": "xlsx"}
+    form = ExportForm(request.GET or None, initial=initial, sets=selectors.commune_sets())
+    if scope.scope_for(request.user).is_empty:
+        raise Http404(_("Not found or outside your area."))
+    if request.GET and form.is_valid():
+        criteria_set, year, fmt = (form.cleaned_data[k] for k in ("criteria_set", "year", "file_format"))
+        if not criteria_set.covers_year(year):
+            form.add_error("year", _("The set does not cover this year."))
+        else:
+            content = resources.export_template(
+                user=request.user, criteria_set=criteria_set, year=year, file_format=fmt
+            )
+            response = HttpResponse(content, content_type=resources.FORMATS[fmt].CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{criteria_set.code}-{year}.{fmt}"'
+            return response
+    return render(request, "criteria/import_export.html", {"export_form": form, "import_form": ImportForm()})
+
+
+def _storage(name=None):
+    return MediaStorage(name=name, MEDIA_FOLDER="criteria/imports")
+
+
+@login_required
+def import_values(request):
+    """Step 1: upload and preview (dry run, nothing written). Step 2: confirm, which writes in bulk."""
+    if scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty:
+        raise PermissionDenied(_("Your role may not import data."))
+    if request.method == "POST" and "confirm" in request.POST:
+        return _import_confirm(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            dataset = resources.read_dataset(content, upload.name)
+        except resources.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            plan = resources.build_import_plan(dataset=dataset, user=request.user)
+            if plan.is_valid and plan.rows:
+                storage = _storage()
+                storage.save(content)
+                token = uuid.uuid4().hex
+                request.session[IMPORT_SESSION_KEY] = {"token": token, "name": storage.name, "filename": upload.name}
+                return render(
+                    request, "criteria/import_preview.html", {"plan": plan, "token": token, "filename": upload.name}
+                )
+    return render(
+        request,
+        "criteria/import_export.html",
+        {
+            "import_form": form,
+            "plan": plan,
+            "export_form": ExportForm(sets=selectors.commune_sets()),
+            "help": resources.IMPORT_HELP,
+        },
+    )
+
+
+def _import_confirm(request):
+    pending = request.session.get(IMPORT_SESSION_KEY) or {}
+    if not pending or pending.get("token") != request.POST.get("token"):
+        messages.error(request, _("This import preview has expired; upload the file again."))
+        return redirect("criteria:import")
+    storage = _storage(pending["name"])
+    try:
+        content = storage.read()
+    except OSError:
+        messages.error(request, _("This import preview has expired; upload the file again."))
+        return redirect("criteria:import")
+    dataset = resources.read_dataset(content, pending["filename"])
+    plan = resources.build_import_plan(dataset=dataset, user=request.user)
+    if not plan.is_valid:
+        return render(
+            request,
+            "criteria/import_export.html",
+            {"import_form": ImportForm(), "plan": plan, "export_form": ExportForm(sets=selectors.commune_sets())},
+        )
+    try:
+        result = services.values_import_apply(plan=plan, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("criteria:import")
+    storage.remove()
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    messages.success(
+        request,
+        _("Imported: {created} new values, {updated} changed, {assessments} assessments re-evaluated.").format(
+            **result
+        ),
+    )
+    return redirect(reverse("criteria:assessment_list"))
