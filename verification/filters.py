@@ -1,0 +1,100 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.text import fold
+from criteria.choices import StandardLevel, SubjectKind
+from offices import scope
+
+from .choices import DossierStatus
+from .models import Dossier, Recognition
+
+
+def _districts(request):
+    return scope.districts(request.user if request else None).filter(valid_to__isnull=True)
+
+
+def _search(queryset, value):
+    """Unit name (diacritics ignored) or official code."""
+    key = fold(value)
+    if not key:
+        return queryset
+    code = value.strip()
+    return queryset.filter(
+        Q(commune__search_name__contains=key)
+        | Q(district__search_name__contains=key)
+        | Q(hamlet__name__icontains=value.strip())
+        | Q(commune__code=code)
+        | Q(district__code=code)
+    )
+
+
+class DossierFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DossierStatus.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
+    subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=SubjectKind.choices)
+    year = django_filters.NumberFilter(label=_("Year"))
+    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
+
+    class Meta:
+        model = Dossier
+        fields = ["q", "status", "level", "subject_kind", "year", "district"]
+
+    def search(self, queryset, name, value):
+        return _search(queryset, value)
+
+
+class QueueFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DossierStatus.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
+    subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=SubjectKind.choices)
+    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
+
+    class Meta:
+        model = Dossier
+        fields = ["q", "status", "level", "subject_kind", "district"]
+
+    def search(self, queryset, name, value):
+        return _search(queryset, value)
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(due_on__lt=timezone.localdate())
+
+
+class RecognitionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
+    subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=SubjectKind.choices)
+    year = django_filters.NumberFilter(label=_("Year recognised for"))
+    decision_year = django_filters.NumberFilter(label=_("Decision year"), field_name="decision_date__year")
+    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts, method="filter_district")
+    revoked = django_filters.BooleanFilter(
+        label=_("Revoked"), field_name="revoked_on", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Recognition
+        fields = ["q", "level", "subject_kind", "year", "decision_year", "district"]
+
+    def search(self, queryset, name, value):
+        key = fold(value)
+        if not key:
+            return queryset
+        return queryset.filter(
+            Q(commune__search_name__contains=key)
+            | Q(district__search_name__contains=key)
+            | Q(hamlet__name__icontains=value.strip())
+            | Q(decision_number__icontains=value.strip())
+            | Q(commune__code=value.strip())
+        )
+
+    def filter_district(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(district=value) | Q(commune__district=value) | Q(hamlet__commune__district=value))

@@ -1,0 +1,121 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes.choices import CommuneType
+from communes.models import Hamlet
+from criteria.choices import StandardLevel, SubjectKind
+from offices import scope
+from offices.choices import DATA_WRITE_ROLES
+
+from .choices import DocumentKind, SecurityStatus
+from .models import ConsultationPosting, DossierDocument
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DossierCreateForm(forms.Form):
+    subject_kind = forms.ChoiceField(label=_("Subject"), choices=SubjectKind.choices, initial=SubjectKind.COMMUNE)
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=None, required=False)
+    hamlet_code = forms.CharField(
+        label=_("Hamlet code"), required=False, help_text=_("Only for a hamlet dossier: the hamlet's code.")
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=None, required=False, help_text=_("Only for a district dossier.")
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=StandardLevel.choices, initial=StandardLevel.BASIC)
+    year = forms.IntegerField(label=_("Year"), min_value=2010, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["commune"].queryset = (
+            scope.communes(user, DATA_WRITE_ROLES)
+            .filter(valid_to__isnull=True, unit_type=CommuneType.COMMUNE)
+            .select_related("district")
+            .order_by("district__code", "code")
+        )
+        self.fields["district"].queryset = scope.districts(user, DATA_WRITE_ROLES).filter(valid_to__isnull=True)
+        self.fields["year"].initial = timezone.localdate().year
+        if self.fields["commune"].queryset.count() == 1:
+            self.fields["commune"].initial = self.fields["commune"].queryset.first()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("subject_kind")
+        if kind == SubjectKind.HAMLET:
+            code = (data.get("hamlet_code") or "").strip()
+            hamlet = (
+                Hamlet.objects.select_related("commune", "commune__province", "commune__district")
+                .filter(code=code)
+                .first()
+            )
+            if hamlet is None or not scope.scope_for(self.user, DATA_WRITE_ROLES).covers_commune(hamlet.commune):
+                self.add_error("hamlet_code", _("No hamlet with this code in your area."))
+            data["hamlet"] = hamlet
+        elif kind == SubjectKind.DISTRICT and not data.get("district"):
+            self.add_error("district", _("Choose the district."))
+        elif kind == SubjectKind.COMMUNE and not data.get("commune"):
+            self.add_error("commune", _("Choose the commune."))
+        return data
+
+
+class TransitionForm(forms.Form):
+    """Comment, and for decisions the number, date and signer; optionally a file to attach to the event."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=64)
+    decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE_WIDGET)
+    signer = forms.CharField(label=_("Signed by"), required=False, max_length=255)
+    issuing_body = forms.CharField(label=_("Issuing body"), required=False, max_length=255)
+    document = forms.FileField(label=_("Attach a document"), required=False)
+    document_kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices, required=False)
+
+    def __init__(self, *args, transition=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if transition is not None:
+            if not transition.needs_decision:
+                for name in ("decision_number", "decision_date", "signer", "issuing_body"):
+                    del self.fields[name]
+            else:
+                self.fields["decision_number"].required = True
+                self.fields["decision_date"].required = True
+            if transition.needs_comment:
+                self.fields["comment"].required = True
+                self.fields["comment"].label = _("Reason")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("document") and not data.get("document_kind"):
+            self.add_error("document_kind", _("Say what the attached document is."))
+        return data
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = DossierDocument
+        fields = ["kind", "title", "file"]
+
+
+class PostingForm(forms.ModelForm):
+    class Meta:
+        model = ConsultationPosting
+        fields = ["posted_on", "place", "note"]
+        widgets = {"posted_on": DATE_WIDGET}
+
+
+class ReviewForm(forms.Form):
+    security_status = forms.ChoiceField(label=_("Security and order"), choices=SecurityStatus.choices)
+    criteria_confirmed = forms.BooleanField(
+        label=_("The verification confirms every criterion of the level (hamlets and districts)"), required=False
+    )
+    comment = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkApproveForm(forms.Form):
+    """The decision shared by every dossier approved at once (approvers: one decision lists several units)."""
+
+    decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=64)
+    decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE_WIDGET)
+    signer = forms.CharField(label=_("Signed by"), required=False, max_length=255)
+    comment = forms.CharField(label=_("Comment"), required=False)

@@ -1,0 +1,479 @@
+"""Every write of the recognition workflow. `dossier_transition` is the one way a dossier's status changes."""
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from communes.models import Commune, District, Hamlet
+from criteria.choices import SubjectKind
+from offices.choices import Role
+from offices.models import Membership
+from offices.scope import scope_for, user_roles
+
+from . import gates
+from .choices import (
+    ACTIONS,
+    COMMUNE_STAGE,
+    DEFAULT_DUE_DAYS,
+    FRONT_DOCUMENTS,
+    TERMINAL,
+    ActingLevel,
+    ActionKind,
+    DocumentKind,
+    DossierStatus,
+    NotificationKind,
+    Route,
+    SecurityStatus,
+    find_transition,
+    roles_for_action,
+    stage_of,
+    transitions_from,
+)
+from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification, Recognition
+
+logger = logging.getLogger(__name__)
+
+
+class OutOfScope(Http404):
+    """The dossier exists but not in the user's area: answered as "not found"."""
+
+
+# --- who may act -----------------------------------------------------------------------------------------------------
+
+
+def dossier_visible(user, dossier: Dossier) -> bool:
+    scope = scope_for(user)
+    if dossier.subject_kind == SubjectKind.DISTRICT:
+        return scope.covers_district(dossier.district)
+    return scope.covers_commune(dossier.commune)
+
+
+def acts_at(user, dossier: Dossier, *, roles, level: str) -> bool:
+    """Whether the user holds one of `roles` in an office at `level` for this dossier's unit."""
+    scope = scope_for(user, roles)
+    if scope.everything:
+        return True
+    if level == ActingLevel.UNIT:
+        if dossier.subject_kind == SubjectKind.DISTRICT:
+            return scope.covers_district(dossier.district)
+        return scope.covers_commune(dossier.commune)
+    if level == ActingLevel.DISTRICT:
+        return dossier.district_id is not None and dossier.district_id in scope.district_ids
+    return dossier.province_id in scope.province_ids
+
+
+def allowed_transitions(user, dossier: Dossier):
+    """Transitions from the dossier's current status that this user may press (gates not checked here)."""
+    return [
+        t
+        for t in transitions_from(dossier.status, dossier.route)
+        if acts_at(user, dossier, roles=t.roles, level=t.level)
+    ]
+
+
+def _require_visible(user, dossier: Dossier) -> None:
+    if not dossier_visible(user, dossier):
+        raise OutOfScope(_("Not found or outside your area."))
+
+
+# --- opening a dossier -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_create(
+    *,
+    actor,
+    subject_kind: str,
+    level: str,
+    year: int,
+    commune: Commune | None = None,
+    hamlet: Hamlet | None = None,
+    district: District | None = None,
+) -> Dossier:
+    """Open a dossier in draft for a commune, hamlet or district in the actor's data-entry scope."""
+    if subject_kind == SubjectKind.HAMLET:
+        if hamlet is None:
+            raise ValidationError({"hamlet": _("Choose the hamlet.")})
+        commune = hamlet.commune
+    if subject_kind == SubjectKind.DISTRICT:
+        if district is None:
+            raise ValidationError({"district": _("Choose the district.")})
+        commune = hamlet = None
+        province = district.province
+        route = Route.NATIONAL
+    else:
+        if commune is None:
+            raise ValidationError({"commune": _("Choose the commune.")})
+        if not commune.is_ntm_subject or not commune.is_current:
+            raise ValidationError({"commune": _("Only current communes (xã) are subjects of the programme.")})
+        district, province = commune.district, commune.province
+        route = Route.DISTRICT_TIER if province.has_district_tier and district else Route.PROVINCIAL
+    dossier = Dossier(
+        subject_kind=subject_kind,
+        province=province,
+        district=district,
+        commune=commune,
+        hamlet=hamlet if subject_kind == SubjectKind.HAMLET else None,
+        level=level,
+        year=year,
+        route=route,
+        created_by=actor,
+    )
+    _require_visible(actor, dossier)
+    if not acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
+        raise PermissionDenied(_("Only the unit's data-entry office opens a recognition dossier."))
+    dossier.full_clean()
+    dossier.save()
+    DossierEvent.objects.create(
+        dossier=dossier, action="open", from_status=DossierStatus.DRAFT, to_status=DossierStatus.DRAFT, actor=actor
+    )
+    return dossier
+
+
+# --- the transition service -----------------------------------------------------------------------------------------
+
+
+def _due_days(stage: str) -> int:
+    configured = getattr(settings, "NTM_DUE_DAYS", None) or {}
+    return int(configured.get(str(stage), DEFAULT_DUE_DAYS[stage]))
+
+
+def _decision_data(data: dict) -> dict:
+    errors = {}
+    number = (data.get("decision_number") or "").strip()
+    decided = data.get("decision_date")
+    signer = (data.get("signer") or "").strip()
+    if not number:
+        errors["decision_number"] = _("Enter the decision number.")
+    if not isinstance(decided, date):
+        errors["decision_date"] = _("Enter the decision date.")
+    elif decided > timezone.localdate():
+        errors["decision_date"] = _("The decision date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return {"decision_number": number, "decision_date": decided, "signer": signer}
+
+
+def _lock_assessment(dossier: Dossier, actor, reason: str) -> None:
+    if dossier.subject_kind != SubjectKind.COMMUNE:
+        return
+    assessment = gates.relied_on_assessment(dossier)
+    if assessment is None or assessment.locked_at:
+        return
+    from criteria.services import assessment_lock
+
+    assessment_lock(assessment=assessment, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def dossier_transition(*, dossier: Dossier, action: str, actor, comment: str = "", **data) -> Dossier:
+    """Apply `action` to the dossier, following verification.choices.TRANSITIONS.
+
+    Locks the row, then refuses with: OutOfScope (404) outside the actor's area; PermissionDenied (403) without the
+    role at the right level; ValidationError when the action is not possible from the current status, a comment or
+    decision is missing, or gates are unmet (the message lists every unmet gate). Nothing is written on refusal.
+    data: decision_number, decision_date, signer, issuing_body (decisions); document, document_kind (a file to
+    attach to the event); started_on (consultation start, default today).
+    """
+    if action not in ACTIONS:
+        raise Http404(_("Unknown action."))
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("province", "district", "commune", "hamlet")
+        .get(pk=dossier.pk)
+    )
+    _require_visible(actor, locked)
+    if not roles_for_action(action) & user_roles(actor):
+        raise PermissionDenied(_("Your role cannot take this action."))
+    transition = find_transition(action, locked.status, locked.route)
+    if transition is None:
+        raise ValidationError(
+            _(
+                "This action is not possible while the dossier is “{status}”. Reload the page: someone may have acted first."
+            ).format(status=locked.get_status_display())
+        )
+    if not acts_at(actor, locked, roles=transition.roles, level=transition.level):
+        raise PermissionDenied(_("This step belongs to another office ({level}).").format(level=transition.level.label))
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        raise ValidationError({"comment": _("Give the reason.")})
+    decision = _decision_data(data) if transition.needs_decision else {}
+    problems = gates.unmet(gates.evaluate_gates(locked, transition.gates))
+    if problems:
+        raise ValidationError(problems)
+
+    now = timezone.now()
+    today = timezone.localdate()
+    from_status = locked.status
+    locked.status = transition.target
+    locked.status_changed_at = now
+    changed = ["status", "status_changed_at", "updated_at"]
+    stage = stage_of(transition.target, locked.route) or ""
+    arrived = bool(stage) and stage != locked.stage
+    if stage != locked.stage:
+        locked.stage = stage
+        locked.stage_entered_at = now if stage else None
+        locked.due_on = today + timedelta(days=_due_days(stage)) if stage else None
+        changed += ["stage", "stage_entered_at", "due_on"]
+    if action == "open_consultation":
+        locked.consultation_started_on = data.get("started_on") or today
+        changed.append("consultation_started_on")
+    if transition.kind == ActionKind.RETURN:
+        locked.return_reason = comment
+        changed.append("return_reason")
+    elif action == "submit":
+        locked.return_reason = ""
+        changed.append("return_reason")
+    event_data = {}
+    if action == "recognise":
+        locked.decision_number = decision["decision_number"]
+        locked.decision_date = decision["decision_date"]
+        locked.signer = decision["signer"]
+        changed += ["decision_number", "decision_date", "signer"]
+        _record_recognition(locked, actor, decision, data.get("issuing_body", ""))
+    elif action == "revoke":
+        _record_revocation(locked, decision, comment)
+    if decision:
+        event_data = {**decision, "decision_date": decision["decision_date"].isoformat()}
+        if data.get("issuing_body"):
+            event_data["issuing_body"] = data["issuing_body"]
+    if transition.locks_assessment:
+        _lock_assessment(
+            locked, actor, _("Relied on by dossier {dossier}: {action}.").format(dossier=locked, action=action)
+        )
+    locked.full_clean()
+    locked.save(update_fields=changed)
+    event = DossierEvent.objects.create(
+        dossier=locked,
+        action=action,
+        from_status=from_status,
+        to_status=transition.target,
+        actor=actor,
+        at=now,
+        comment=comment,
+        data=event_data,
+    )
+    if data.get("document"):
+        event.documents.add(
+            _document_create(
+                dossier=locked,
+                actor=actor,
+                kind=data.get("document_kind") or DocumentKind.OTHER,
+                file=data["document"],
+                title=data.get("document_title", ""),
+            )
+        )
+    kind = None
+    if transition.kind == ActionKind.RETURN:
+        kind = NotificationKind.RETURNED
+    elif transition.target in (DossierStatus.RECOGNISED, DossierStatus.REJECTED, DossierStatus.REVOKED):
+        kind = NotificationKind.DECIDED
+    elif arrived:
+        kind = NotificationKind.ARRIVED
+    if kind:
+        transaction.on_commit(lambda: notify(event_id=event.pk, kind=kind))
+    dossier.status = locked.status
+    return locked
+
+
+dossier_transition.alters_data = True
+
+
+def _record_recognition(dossier: Dossier, actor, decision: dict, issuing_body: str) -> Recognition:
+    if not issuing_body:
+        issuing_body = (
+            _("Prime Minister") if dossier.subject_kind == SubjectKind.DISTRICT else _("Provincial People's Committee")
+        )
+    recognition = Recognition(
+        subject_kind=dossier.subject_kind,
+        commune=dossier.commune,
+        hamlet=dossier.hamlet,
+        district=dossier.district if dossier.subject_kind == SubjectKind.DISTRICT else None,
+        level=dossier.level,
+        year=dossier.year,
+        decision_number=decision["decision_number"],
+        decision_date=decision["decision_date"],
+        signer=decision["signer"],
+        issuing_body=issuing_body,
+        recorded_by=actor,
+        dossier=dossier,
+    )
+    recognition.full_clean()
+    recognition.save()
+    return recognition
+
+
+def _record_revocation(dossier: Dossier, decision: dict, reason: str) -> None:
+    recognition = Recognition.objects.select_for_update().filter(dossier=dossier).first()
+    if recognition is None:
+        raise ValidationError(_("This dossier has no recognition in the register to revoke."))
+    if decision["decision_date"] < recognition.decision_date:
+        raise ValidationError({"decision_date": _("A revocation cannot precede the recognition decision.")})
+    recognition.revoked_on = decision["decision_date"]
+    recognition.revocation_decision = decision["decision_number"]
+    recognition.revocation_reason = reason
+    recognition.full_clean()
+    recognition.save(update_fields=["revoked_on", "revocation_decision", "revocation_reason", "updated_at"])
+
+
+# --- notifications -------------------------------------------------------------------------------------------------
+
+
+def _office_q(dossier: Dossier, level: str) -> Q:
+    if level == ActingLevel.DISTRICT:
+        return Q(office__district_id=dossier.district_id, office__commune__isnull=True)
+    if level == ActingLevel.PROVINCE:
+        return Q(office__province_id=dossier.province_id, office__district__isnull=True)
+    if dossier.subject_kind == SubjectKind.DISTRICT:
+        return Q(office__district_id=dossier.district_id, office__commune__isnull=True)
+    return Q(office__commune_id=dossier.commune_id)
+
+
+def notification_recipients(dossier: Dossier, kind: str) -> set[int]:
+    """User ids to tell: the next queue's office for arrivals, the unit's office and the opener otherwise."""
+    q = Q(pk__in=[])
+    if kind == NotificationKind.ARRIVED:
+        for t in transitions_from(dossier.status, dossier.route):
+            if t.queue:
+                q |= Q(role__in=t.roles) & _office_q(dossier, t.level)
+    else:
+        q = Q(role=Role.EDITOR) & _office_q(dossier, ActingLevel.UNIT)
+    ids = set(Membership.objects.filter(q).values_list("user_id", flat=True))
+    if kind != NotificationKind.ARRIVED:
+        ids.add(dossier.created_by_id)
+    return ids
+
+
+def notify(*, event_id: int, kind: str) -> list[Notification]:
+    """In-app notifications and emails about one event (run after the transition commits)."""
+    event = DossierEvent.objects.select_related("dossier", "actor").get(pk=event_id)
+    dossier = event.dossier
+    ids = notification_recipients(dossier, kind) - {event.actor_id}
+    users = list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    notes = Notification.objects.bulk_create(
+        [Notification(recipient=u, dossier=dossier, event=event, kind=kind) for u in users]
+    )
+    emails = [u.email for u in users if u.email]
+    if emails:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("[NTM] {dossier}: {kind}").format(dossier=dossier, kind=NotificationKind(kind).label)
+            body = _("{dossier}\nStatus: {status}\nBy: {actor}\n{comment}\n\n{url}").format(
+                dossier=dossier,
+                status=dossier.get_status_display(),
+                actor=event.actor.get_full_name() or event.actor.username,
+                comment=event.comment,
+                url=reverse("verification:dossier_detail", args=[dossier.pk]),
+            )
+        try:
+            send_mail(subject, body, None, emails)
+        except OSError:
+            logger.exception("Could not send the notification email for dossier event %s", event_id)
+    return notes
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+# --- review facts, documents, postings ------------------------------------------------------------------------------
+
+
+def can_review(actor, dossier: Dossier) -> bool:
+    return any(
+        t.queue and t.roles & {Role.VERIFIER, Role.APPRAISER} and acts_at(actor, dossier, roles=t.roles, level=t.level)
+        for t in transitions_from(dossier.status, dossier.route)
+    )
+
+
+@transaction.atomic
+def dossier_review_update(
+    *, dossier: Dossier, actor, security_status: str, criteria_confirmed: bool, comment: str = ""
+) -> Dossier:
+    """The verifier's (or appraiser's) findings: security classification and, for hamlets/districts, criteria."""
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("province", "district", "commune")
+        .get(pk=dossier.pk)
+    )
+    _require_visible(actor, locked)
+    if not can_review(actor, locked):
+        raise PermissionDenied(_("Only the verifier or appraiser holding the dossier records these findings."))
+    if security_status not in SecurityStatus.values:
+        raise ValidationError({"security_status": _("Choose a classification.")})
+    locked.security_status = security_status
+    locked.criteria_confirmed = bool(criteria_confirmed)
+    locked.full_clean()
+    locked.save(update_fields=["security_status", "criteria_confirmed", "updated_at"])
+    DossierEvent.objects.create(
+        dossier=locked,
+        action="review",
+        from_status=locked.status,
+        to_status=locked.status,
+        actor=actor,
+        comment=(comment or "").strip(),
+        data={"security_status": security_status, "criteria_confirmed": bool(criteria_confirmed)},
+    )
+    return locked
+
+
+def can_add_document(actor, dossier: Dossier, kind: str | None = None) -> bool:
+    if dossier.status in TERMINAL:
+        return False
+    if dossier.status in COMMUNE_STAGE and acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
+        return True
+    if (kind is None or kind in FRONT_DOCUMENTS) and acts_at(
+        actor, dossier, roles={Role.MONITOR}, level=ActingLevel.UNIT
+    ):
+        return True
+    return any(t.queue for t in allowed_transitions(actor, dossier))
+
+
+@transaction.atomic
+def dossier_document_add(*, dossier: Dossier, actor, kind: str, file, title: str = "") -> DossierDocument:
+    """Attach a document: the commune while it prepares the dossier, the Front its own papers, the office
+    holding the dossier its reports."""
+    _require_visible(actor, dossier)
+    if not can_add_document(actor, dossier, kind):
+        raise PermissionDenied(_("You cannot add documents to this dossier now."))
+    return _document_create(dossier=dossier, actor=actor, kind=kind, file=file, title=title)
+
+
+def _document_create(*, dossier: Dossier, actor, kind: str, file, title: str) -> DossierDocument:
+    document = DossierDocument(dossier=dossier, kind=kind, file=file, title=(title or "").strip(), uploaded_by=actor)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def consultation_posting_add(*, dossier: Dossier, actor, posted_on: date, place: str, note: str = ""):
+    """Record one public posting of the results report during the consultation (Article 5)."""
+    _require_visible(actor, dossier)
+    if not acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
+        raise PermissionDenied(_("Only the unit's data-entry office records postings."))
+    if dossier.status != DossierStatus.PUBLIC_CONSULTATION:
+        raise ValidationError(_("Postings are recorded while the public consultation is open."))
+    if dossier.consultation_started_on and posted_on < dossier.consultation_started_on:
+        raise ValidationError({"posted_on": _("The posting cannot precede the start of the consultation.")})
+    if posted_on > timezone.localdate():
+        raise ValidationError({"posted_on": _("The posting date cannot be in the future.")})
+    posting = ConsultationPosting(
+        dossier=dossier, posted_on=posted_on, place=place, note=(note or "").strip(), recorded_by=actor
+    )
+    posting.full_clean()
+    posting.save()
+    return posting

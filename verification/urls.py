@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "verification"
+urlpatterns = [
+    path("", views.dossier_list, name="dossier_list"),
+    path("new/", views.dossier_create, name="dossier_add"),
+    path("<int:pk>/", views.dossier_detail, name="dossier_detail"),
+    path("<int:pk>/action/<slug:action>/", views.dossier_transition, name="dossier_transition"),
+    path("<int:pk>/review/", views.dossier_review, name="dossier_review"),
+    path("<int:pk>/documents/add/", views.document_add, name="document_add"),
+    path("<int:pk>/postings/add/", views.posting_add, name="posting_add"),
+    path("queue/", views.queue, name="queue"),
+    path("queue/approve/", views.queue_approve, name="queue_approve"),
+    path("register/", views.register, name="register"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+]
