@@ -103,9 +103,11 @@ def assessments_evaluate(*, assessments: list[Assessment]) -> None:
     ):
         values_by_assessment[v.assessment_id][v.indicator_id] = v
     changed_values, results = [], []
+    sets = CriteriaSet.objects.in_bulk(list(by_set))
     for set_id, group in by_set.items():
-        structure: SetStructure = criteria_set_structure(criteria_set=group[0].criteria_set)
+        structure: SetStructure = criteria_set_structure(criteria_set=sets[set_id])
         for a in group:
+            a.criteria_set = sets[set_id]
             commune = communes[a.commune_id]
             values = values_by_assessment[a.pk]
             outcome = evaluation.evaluate(
@@ -305,7 +307,5 @@ def values_import_apply(*, plan, actor) -> dict[str, int]:
             batch_size=2000,
             default_user=actor,
         )
-    for a in assessments:
-        a.criteria_set = plan.sets_by_id[a.criteria_set_id]
     assessments_evaluate(assessments=assessments)
     return {"created": len(to_create), "updated": len(to_update), "assessments": len(assessments)}
