@@ -36,8 +36,13 @@ class GateResult:
 
 def relied_on_assessment(dossier):
     """The assessment the dossier relies on: the one fixed at submission, else the commune's latest for the level."""
-    if getattr(dossier, "assessment_id", None):
+    if dossier.assessment_id:
         return dossier.assessment
+    return current_assessment(dossier)
+
+
+def current_assessment(dossier):
+    """The commune's assessment against the dossier's level for the dossier's year."""
     from criteria.selectors import latest_assessment
 
     return latest_assessment(commune=dossier.commune, level=dossier.level, year=dossier.year)
@@ -95,6 +100,10 @@ def gate_criteria_met(dossier) -> list[str]:
                 )
             ]
         reasons = assessment_unmet(assessment)
+        if not reasons and not assessment.is_all_met:
+            reasons = [
+                _("{met} of {total} criteria met.").format(met=assessment.criteria_met, total=assessment.criteria_total)
+            ]
         if reasons:
             return [_("Scorecard {year}: {reason}").format(year=assessment.year, reason=r) for r in reasons]
         return []

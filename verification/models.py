@@ -162,6 +162,15 @@ class Dossier(TimeStampedModel):
             "the level is met, from the verification report."
         ),
     )
+    assessment = models.ForeignKey(
+        "criteria.Assessment",
+        verbose_name=_("assessment relied on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        help_text=_("Fixed when the dossier is submitted; locked when it is appraised or decided."),
+    )
     return_reason = models.TextField(_("reason for return"), blank=True)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)

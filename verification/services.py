@@ -230,10 +230,14 @@ def dossier_transition(*, dossier: Dossier, action: str, actor, comment: str = "
         changed.append("consultation_started_on")
     if transition.kind == ActionKind.RETURN:
         locked.return_reason = comment
-        changed.append("return_reason")
+        locked.assessment = None  # the commune may correct its scorecard; resubmission fixes the latest one
+        changed += ["return_reason", "assessment"]
     elif action == "submit":
         locked.return_reason = ""
         changed.append("return_reason")
+        if locked.subject_kind == SubjectKind.COMMUNE:
+            locked.assessment = gates.current_assessment(locked)
+            changed.append("assessment")
     event_data = {}
     if action == "recognise":
         locked.decision_number = decision["decision_number"]
