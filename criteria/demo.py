@@ -35,7 +35,11 @@ OFFICER_COMMUNE = "05917"  # Xã Tân Khánh: 17/19, fixed in the browser journe
 OFFICER_FAILS = {"TC17": Decimal("72"), "TC15": Decimal("80")}  # criterion code → value of its first indicator
 # Districts not yet recognised at the end of 2023 (Phú Lương, Đồng Hỷ, Võ Nhai) hold the other not-yet-NTM xã.
 UNRECOGNISED_DISTRICTS = ("168", "169", "170")
-SET_CODES = {StandardLevel.BASIC: "XA-NTM-2021", StandardLevel.ADVANCED: "XA-NC-2021", StandardLevel.MODEL: "XA-KM-2021"}
+SET_CODES = {
+    StandardLevel.BASIC: "XA-NTM-2021",
+    StandardLevel.ADVANCED: "XA-NC-2021",
+    StandardLevel.MODEL: "XA-KM-2021",
+}
 STANDOUT_FIELDS = ["Giáo dục", "Văn hóa", "Sản xuất nông nghiệp", "Du lịch nông thôn"]
 
 
@@ -183,12 +187,16 @@ def load(*, stdout) -> None:
         province.save(update_fields=["region"])
     communes = {
         c.code: c
-        for c in Commune.objects.current().filter(province=province, unit_type=CommuneType.COMMUNE).select_related("province")
+        for c in Commune.objects.current()
+        .filter(province=province, unit_type=CommuneType.COMMUNE)
+        .select_related("province")
     }
     levels, basic_met = demo_levels(), demo_basic_met()
     structures = {level: criteria_set_structure(criteria_set=_set(code)) for level, code in SET_CODES.items()}
     existing = set(
-        Assessment.objects.filter(year=YEAR, commune__in=communes.values()).values_list("commune__code", "criteria_set_id")
+        Assessment.objects.filter(year=YEAR, commune__in=communes.values()).values_list(
+            "commune__code", "criteria_set_id"
+        )
     )
     rng = random.Random(SEED + 2)
     new_assessments, values = [], []

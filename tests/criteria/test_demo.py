@@ -34,7 +34,14 @@ def _load_units():
     for d in data["districts"]:
         district = District.objects.create(code=d["code"], name=d["name"], unit_type=d["unit_type"], province=province)
         Commune.objects.bulk_create(
-            Commune(code=c["code"], name=c["name"], search_name=c["name"].lower(), unit_type=c["unit_type"], province=province, district=district)
+            Commune(
+                code=c["code"],
+                name=c["name"],
+                search_name=c["name"].lower(),
+                unit_type=c["unit_type"],
+                province=province,
+                district=district,
+            )
             for c in d["communes"]
         )
     return province
