@@ -54,15 +54,23 @@ def assessment_unmet(assessment) -> list[str]:
     return list(assessment_unmet_reasons(assessment=assessment))
 
 
-def satisfaction_rate(dossier) -> Decimal | None:
-    from monitoring.selectors import dossier_satisfaction_rate
+class SourceMissing(Exception):
+    """The app that holds a gate's figures is not installed: the gate fails with a clear reason, never passes."""
 
+
+def satisfaction_rate(dossier) -> Decimal | None:
+    try:
+        from monitoring.selectors import dossier_satisfaction_rate
+    except ImportError as exc:
+        raise SourceMissing(_("Front satisfaction surveys cannot be read (monitoring app missing).")) from exc
     return dossier_satisfaction_rate(dossier=dossier)
 
 
 def construction_debt(commune) -> int:
-    from funding.selectors import outstanding_construction_debt
-
+    try:
+        from funding.selectors import outstanding_construction_debt
+    except ImportError as exc:
+        raise SourceMissing(_("Construction debt cannot be read (funding app missing).")) from exc
     return outstanding_construction_debt(commune=commune)
 
 
@@ -244,7 +252,10 @@ def evaluate_gates(dossier, names) -> list[GateResult]:
         if dossier.subject_kind not in subjects:
             results.append(GateResult(name, str(label), True, [], applicable=False))
             continue
-        reasons = func(dossier)
+        try:
+            reasons = func(dossier)
+        except SourceMissing as exc:
+            reasons = [str(exc)]
         results.append(GateResult(name, str(label), not reasons, reasons))
     return results
 

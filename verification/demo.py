@@ -1,0 +1,369 @@
+"""Demo recognitions for Thái Nguyên at the end of 2023, and a few live dossiers waiting in each queue.
+
+Figures (published, see shared docs domain.md §11): 118 of 126 xã NTM, 33 advanced, 10 model, 104 model hamlets,
+6 of 9 district-level units. Which communes hold which level comes from `criteria.demo.demo_levels()` (so the
+scorecards and the register agree). Decision numbers and dates are generated (marked "(demo)") and spread over
+2011–2023 so that "as of the end of year" figures grow; the one real decision used is Phú Bình's 567/QĐ-TTg of
+May 2023 (the day of the month is not verified). Hamlets are those the communes demo created; the register counts
+only what exists. No dossier is created for Xã Tân Khánh (05917): the browser journey opens it.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.utils import timezone
+
+from communes.choices import CommuneType
+from communes.models import Commune, District, Hamlet, Province
+from criteria.choices import StandardLevel, SubjectKind
+
+from .choices import DocumentKind, DossierStatus, NotificationKind, PostingPlace, Route, SecurityStatus, stage_of
+from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification, Recognition
+
+PROVINCE_CODE = "19"
+OFFICER_COMMUNE = "05917"  # the browser journey opens this commune's dossier
+SEED = 2011
+MODEL_HAMLETS = 104
+DEMO = "(demo)"
+# District-level units recognised (code → decision date, number, signer). Only Phú Bình's number is a real one.
+DISTRICTS = {
+    "164": (datetime.date(2016, 11, 15), f"1580/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
+    "165": (datetime.date(2018, 12, 10), f"1702/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
+    "172": (datetime.date(2020, 12, 18), f"2135/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
+    "171": (datetime.date(2022, 10, 25), f"1301/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
+    "173": (datetime.date(2023, 5, 22), "567/QĐ-TTg", "Thủ tướng Chính phủ"),
+    "167": (datetime.date(2023, 12, 12), f"1621/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
+}
+PROVINCE_BODY = "UBND tỉnh Thái Nguyên"
+PROVINCE_SIGNER = "Chủ tịch UBND tỉnh"
+
+
+def _levels(codes: list[str]) -> dict[str, str | None]:
+    try:
+        from criteria.demo import demo_levels
+    except ImportError:
+        demo_levels = None
+    if demo_levels is not None:
+        return demo_levels()
+    # Fallback (criteria demo absent): 118 NTM chosen by seed, then 33 advanced among them and 10 model among those.
+    rng = random.Random(SEED)
+    others = [c for c in codes if c != OFFICER_COMMUNE]
+    ntm = sorted(rng.sample(others, 118))
+    advanced = sorted(rng.sample(ntm, 33))
+    model = set(rng.sample(advanced, 10))
+    return {
+        c: StandardLevel.MODEL
+        if c in model
+        else StandardLevel.ADVANCED
+        if c in advanced
+        else StandardLevel.BASIC
+        if c in ntm
+        else None
+        for c in codes
+    }
+
+
+def _decision_date(rng: random.Random, year: int, before: datetime.date | None = None) -> datetime.date:
+    day = datetime.date(year, rng.randint(8, 12), rng.randint(1, 28))
+    if before is not None and day >= before:
+        day = before - datetime.timedelta(days=rng.randint(30, 120))
+    return day
+
+
+def _commune_plan(communes: dict[str, Commune], levels: dict[str, str | None]) -> list[dict]:
+    """One row per (commune, level) recognised, with decision dates in a sensible order."""
+    rng = random.Random(SEED)
+    rows = []
+    decision_numbers: dict[tuple, str] = {}
+    for code in sorted(levels):
+        level = levels[code]
+        commune = communes.get(code)
+        if level is None or commune is None:
+            continue
+        district_date = DISTRICTS.get(commune.district.code, (None,))[0] if commune.district else None
+        if level == StandardLevel.MODEL:
+            years = {StandardLevel.BASIC: rng.randint(2011, 2015), StandardLevel.ADVANCED: rng.randint(2019, 2021)}
+            years[StandardLevel.MODEL] = rng.randint(2022, 2023)
+        elif level == StandardLevel.ADVANCED:
+            years = {StandardLevel.BASIC: rng.randint(2011, 2018), StandardLevel.ADVANCED: rng.randint(2019, 2023)}
+        else:
+            last = district_date.year - 1 if district_date else 2023
+            years = {StandardLevel.BASIC: rng.randint(2011, max(2011, last))}
+        for lvl, year in years.items():
+            before = district_date if lvl == StandardLevel.BASIC else None
+            decided = _decision_date(rng, year, before)
+            key = (lvl, decided.year, commune.district_id)
+            if key not in decision_numbers:
+                decision_numbers[key] = f"{rng.randint(100, 3999)}/QĐ-UBND {DEMO}"
+            rows.append(
+                {
+                    "commune": commune,
+                    "level": lvl,
+                    "year": decided.year,
+                    "decision_date": decided,
+                    "decision_number": decision_numbers[key],
+                }
+            )
+    return rows
+
+
+def load(*, stdout) -> None:
+    province = Province.objects.current().filter(code=PROVINCE_CODE).first()
+    if province is None:
+        stdout.write("Verification demo: province 19 is not loaded; nothing created.")
+        return
+    User = get_user_model()
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["admin", "province", "district", "verifier", "appraiser", "approver"]
+        )
+    }
+    recorder = users.get("admin")
+    communes = {
+        c.code: c
+        for c in Commune.objects.current()
+        .filter(province=province, unit_type=CommuneType.COMMUNE)
+        .select_related("district", "province")
+    }
+    levels = _levels(sorted(communes))
+    existing = set(
+        Recognition.objects.filter(subject_kind=SubjectKind.COMMUNE, commune__province=province).values_list(
+            "commune_id", "level"
+        )
+    )
+    new = [
+        Recognition(
+            subject_kind=SubjectKind.COMMUNE,
+            commune=row["commune"],
+            level=row["level"],
+            year=row["year"],
+            decision_number=row["decision_number"],
+            decision_date=row["decision_date"],
+            signer=PROVINCE_SIGNER,
+            issuing_body=PROVINCE_BODY,
+            recorded_by=recorder,
+        )
+        for row in _commune_plan(communes, levels)
+        if (row["commune"].pk, row["level"]) not in existing
+    ]
+    _hamlets(province, levels, communes, recorder, new, stdout)
+    _districts(province, recorder, new)
+    for rec in new:
+        rec.full_clean()
+    Recognition.objects.bulk_create(new, batch_size=500)
+    _live_dossiers(province, communes, levels, users, stdout)
+    today = datetime.date(2023, 12, 31)
+    in_force = Recognition.objects.in_force_on(today).filter(
+        Q(commune__province=province) | Q(district__province=province)
+    )
+    counts = {
+        (kind, level): in_force.filter(subject_kind=kind, level=level).count()
+        for kind, level in [
+            (SubjectKind.COMMUNE, StandardLevel.BASIC),
+            (SubjectKind.COMMUNE, StandardLevel.ADVANCED),
+            (SubjectKind.COMMUNE, StandardLevel.MODEL),
+            (SubjectKind.HAMLET, StandardLevel.MODEL),
+            (SubjectKind.DISTRICT, StandardLevel.BASIC),
+        ]
+    }
+    stdout.write(
+        "Recognitions in force at 31/12/2023: {} NTM, {} advanced, {} model communes; {} model hamlets; "
+        "{} district-level units. Live dossiers: {}.".format(
+            *counts.values(), Dossier.objects.filter(province=province).count()
+        )
+    )
+
+
+def _hamlets(province, levels, communes, recorder, new, stdout) -> None:
+    if Recognition.objects.filter(subject_kind=SubjectKind.HAMLET, commune__province=province).exists():
+        return
+    ntm_ids = [communes[c].pk for c, level in levels.items() if level and c in communes]
+    candidates = list(Hamlet.objects.filter(commune_id__in=ntm_ids).select_related("commune").order_by("code"))
+    rng = random.Random(SEED + 1)
+    chosen = sorted(rng.sample(candidates, min(MODEL_HAMLETS, len(candidates))), key=lambda h: h.code)
+    if len(chosen) < MODEL_HAMLETS:
+        stdout.write(
+            f"Verification demo: only {len(candidates)} hamlets in NTM communes; {MODEL_HAMLETS} model hamlets are "
+            "published. Load the communes demo (hamlets) first for the full figure."
+        )
+    for hamlet in chosen:
+        decided = _decision_date(rng, rng.randint(2019, 2023))
+        new.append(
+            Recognition(
+                subject_kind=SubjectKind.HAMLET,
+                hamlet=hamlet,
+                commune=hamlet.commune,
+                level=StandardLevel.MODEL,
+                year=decided.year,
+                decision_number=f"{rng.randint(100, 3999)}/QĐ-UBND {DEMO}",
+                decision_date=decided,
+                signer=PROVINCE_SIGNER,
+                issuing_body=PROVINCE_BODY,
+                recorded_by=recorder,
+            )
+        )
+
+
+def _districts(province, recorder, new) -> None:
+    done = set(
+        Recognition.objects.filter(subject_kind=SubjectKind.DISTRICT, district__province=province).values_list(
+            "district__code", flat=True
+        )
+    )
+    for district in District.objects.current().filter(province=province, code__in=DISTRICTS).exclude(code__in=done):
+        decided, number, signer = DISTRICTS[district.code]
+        new.append(
+            Recognition(
+                subject_kind=SubjectKind.DISTRICT,
+                district=district,
+                level=StandardLevel.BASIC,
+                year=decided.year - 1 if decided.month < 7 else decided.year,
+                decision_number=number,
+                decision_date=decided,
+                signer=signer,
+                issuing_body="Thủ tướng Chính phủ",
+                recorded_by=recorder,
+            )
+        )
+
+
+# --- live dossiers -----------------------------------------------------------------------------------------------
+
+# (district code, current level → level asked, status, days in the queue, security classified)
+LIVE = [
+    ("173", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.SUBMITTED, 3),
+    ("173", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.UNDER_VERIFICATION, 12),
+    ("173", StandardLevel.ADVANCED, StandardLevel.MODEL, DossierStatus.FRONT_SURVEY, 0),
+    ("171", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.VERIFIED, 5),
+    ("167", StandardLevel.ADVANCED, StandardLevel.MODEL, DossierStatus.UNDER_APPRAISAL, 20),
+    ("169", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.APPRAISED, 4),
+]
+STEPS = [
+    ("open_consultation", DossierStatus.DRAFT, DossierStatus.PUBLIC_CONSULTATION, "district"),
+    ("close_consultation", DossierStatus.PUBLIC_CONSULTATION, DossierStatus.FRONT_SURVEY, "district"),
+    ("submit", DossierStatus.FRONT_SURVEY, DossierStatus.SUBMITTED, "district"),
+    ("start_verification", DossierStatus.SUBMITTED, DossierStatus.UNDER_VERIFICATION, "verifier"),
+    ("verify", DossierStatus.UNDER_VERIFICATION, DossierStatus.VERIFIED, "verifier"),
+    ("start_appraisal", DossierStatus.VERIFIED, DossierStatus.UNDER_APPRAISAL, "appraiser"),
+    ("appraise", DossierStatus.UNDER_APPRAISAL, DossierStatus.APPRAISED, "appraiser"),
+]
+QUEUE_USER = {"verification": "verifier", "appraisal": "appraiser", "decision": "approver"}
+
+
+def _live_dossiers(province, communes, levels, users, stdout) -> None:
+    if Dossier.objects.filter(province=province).exists() or not {
+        "admin",
+        "province",
+        "district",
+        "verifier",
+        "appraiser",
+        "approver",
+    } <= set(users):
+        return
+    rng = random.Random(SEED + 2)
+    now = timezone.now()
+    used = set()
+    for district_code, current, wanted, status, days in LIVE:
+        pool = sorted(
+            c
+            for c, level in levels.items()
+            if level == current
+            and c in communes
+            and c != OFFICER_COMMUNE
+            and c not in used
+            and communes[c].district
+            and communes[c].district.code == district_code
+        )
+        if not pool:
+            continue
+        code = rng.choice(pool)
+        used.add(code)
+        commune = communes[code]
+        # Outside Phú Bình no district verifier exists in the demo: the admin stands in for the district's team.
+        actors = {**users, "verifier": users["verifier"] if district_code == "173" else users["admin"]}
+        if district_code != "173":
+            actors["district"] = users["province"]
+        started = now - datetime.timedelta(days=days + 40)
+        stage = stage_of(status, Route.DISTRICT_TIER) or ""
+        dossier = Dossier.objects.create(
+            subject_kind=SubjectKind.COMMUNE,
+            province=province,
+            district=commune.district,
+            commune=commune,
+            level=wanted,
+            year=2024,
+            route=Route.DISTRICT_TIER,
+            status=status,
+            status_changed_at=now - datetime.timedelta(days=days),
+            stage=stage,
+            stage_entered_at=now - datetime.timedelta(days=days) if stage else None,
+            due_on=(now - datetime.timedelta(days=days)).date() + datetime.timedelta(days=15) if stage else None,
+            consultation_started_on=started.date(),
+            security_status=SecurityStatus.NOT_COMPLEX
+            if status in (DossierStatus.VERIFIED, DossierStatus.UNDER_APPRAISAL, DossierStatus.APPRAISED)
+            else SecurityStatus.UNKNOWN,
+            created_by=actors["district"],
+        )
+        for kind in [*DocumentKind.values]:
+            if kind in (DocumentKind.OTHER, DocumentKind.DECISION, DocumentKind.APPRAISAL_REPORT):
+                continue
+            if kind == DocumentKind.VERIFICATION_REPORT and status in (
+                DossierStatus.FRONT_SURVEY,
+                DossierStatus.SUBMITTED,
+            ):
+                continue
+            DossierDocument.objects.create(
+                dossier=dossier,
+                kind=kind,
+                title=f"{DocumentKind(kind).label} – {commune.name}",
+                file=ContentFile(b"%PDF-1.4\n% demo document\n", name=f"{code}-{kind}.pdf"),
+                uploaded_by=actors["district"],
+            )
+        places = list(PostingPlace.values)
+        ConsultationPosting.objects.bulk_create(
+            ConsultationPosting(
+                dossier=dossier,
+                posted_on=started.date() + datetime.timedelta(days=2 * i),
+                place=places[i % 3],
+                note=f"Lần {i + 1}",
+                recorded_by=actors["district"],
+            )
+            for i in range(5)
+        )
+        arrived = now - datetime.timedelta(days=days)
+        steps = []
+        for step in STEPS:
+            if step[1] == status:
+                break
+            steps.append(step)
+        events = [
+            DossierEvent(
+                dossier=dossier,
+                action="open",
+                from_status=DossierStatus.DRAFT,
+                to_status=DossierStatus.DRAFT,
+                actor=actors["district"],
+                at=started - datetime.timedelta(days=5),
+            )
+        ]
+        gap = (arrived - started) / max(len(steps), 1)
+        for i, (action, source, target, who) in enumerate(steps):
+            at = arrived if i == len(steps) - 1 else started + gap * i
+            events.append(
+                DossierEvent(
+                    dossier=dossier, action=action, from_status=source, to_status=target, actor=actors[who], at=at
+                )
+            )
+        DossierEvent.objects.bulk_create(events)
+        if stage:
+            Notification.objects.create(
+                recipient=users[QUEUE_USER[stage]],
+                dossier=dossier,
+                event=DossierEvent.objects.filter(dossier=dossier).latest("at", "id"),
+                kind=NotificationKind.ARRIVED,
+                created_at=now - datetime.timedelta(days=days),
+            )
