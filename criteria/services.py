@@ -85,31 +85,36 @@ def _results_for(assessment: Assessment, outcome: evaluation.AssessmentOutcome) 
 
 
 @transaction.atomic
-def assessments_evaluate(*, assessments: list[Assessment]) -> None:
+def assessments_evaluate(
+    *, assessments: list[Assessment], values_by_assessment: dict[int, dict[int, IndicatorValue]] | None = None
+) -> None:
     """Evaluate many assessments and store the results in bulk: a fixed number of queries per criteria set.
 
     Writes IndicatorValue.is_met, one CriterionResult per criterion and the counts on each Assessment.
+    `values_by_assessment` (assessment id → indicator id → value) skips reading the values when the caller has
+    them in memory; values not saved yet only get `is_met` set, for the caller to insert.
     """
     if not assessments:
         return
+    if values_by_assessment is None:
+        values_by_assessment = defaultdict(dict)
+        for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in assessments]).only(
+            "id", "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "is_met"
+        ):
+            values_by_assessment[v.assessment_id][v.indicator_id] = v
     now = timezone.now()
     by_set: dict[int, list[Assessment]] = defaultdict(list)
     for a in assessments:
         by_set[a.criteria_set_id].append(a)
     communes = Commune.objects.select_related("province").in_bulk({a.commune_id for a in assessments})
-    values_by_assessment: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
-    for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in assessments]).only(
-        "id", "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "is_met"
-    ):
-        values_by_assessment[v.assessment_id][v.indicator_id] = v
-    changed_values, results = [], []
+    became_met, became_unmet, results = [], [], []
     sets = CriteriaSet.objects.in_bulk(list(by_set))
     for set_id, group in by_set.items():
         structure: SetStructure = criteria_set_structure(criteria_set=sets[set_id])
         for a in group:
             a.criteria_set = sets[set_id]
             commune = communes[a.commune_id]
-            values = values_by_assessment[a.pk]
+            values = values_by_assessment.get(a.pk, {})
             outcome = evaluation.evaluate(
                 criteria=structure.criteria,
                 indicators_by_criterion=structure.indicators_by_criterion,
@@ -124,11 +129,14 @@ def assessments_evaluate(*, assessments: list[Assessment]) -> None:
                     v = values.get(i.indicator_id)
                     if v is not None and v.is_met != i.is_met:
                         v.is_met = i.is_met
-                        changed_values.append(v)
+                        if v.pk:
+                            (became_met if i.is_met else became_unmet).append(v.pk)
             _apply_outcome(a, outcome, now)
             results.extend(_results_for(a, outcome))
-    if changed_values:
-        IndicatorValue.objects.bulk_update(changed_values, ["is_met"], batch_size=2000)
+    # Two plain UPDATEs instead of a CASE per row: is_met only ever takes two values.
+    for ids, flag in ((became_met, True), (became_unmet, False)):
+        for start in range(0, len(ids), 900):
+            IndicatorValue.objects.filter(pk__in=ids[start : start + 900]).update(is_met=flag)
     CriterionResult.objects.filter(assessment__in=[a.pk for a in assessments]).delete()
     CriterionResult.objects.bulk_create(results, batch_size=2000)
     Assessment.objects.bulk_update(
@@ -286,26 +294,31 @@ def values_import_apply(*, plan, actor) -> dict[str, int]:
         )
     }
     to_create, to_update = [], []
+    in_memory: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+    for (assessment_id, indicator_id), v in current.items():
+        in_memory[assessment_id][indicator_id] = v
     for row in plan.rows:
         assessment_id = by_key[row.assessment_key]
         obj = current.get((assessment_id, row.indicator_id))
         if obj is None:
             obj = IndicatorValue(assessment_id=assessment_id, indicator_id=row.indicator_id)
             to_create.append(obj)
+            in_memory[assessment_id][row.indicator_id] = obj
         elif (obj.value_number, obj.value_bool, obj.value_text, obj.note) == row.stored(obj.note):
             continue
         else:
             to_update.append(obj)
         obj.value_number, obj.value_bool, obj.value_text, obj.note = row.stored(obj.note)
+    # Evaluate before writing so new rows are inserted with their result (no second pass over 12,000 rows).
+    assessments_evaluate(assessments=assessments, values_by_assessment=in_memory)
     if to_create:
         bulk_create_with_history(to_create, IndicatorValue, batch_size=2000, default_user=actor)
     if to_update:
         bulk_update_with_history(
             to_update,
             IndicatorValue,
-            ["value_number", "value_bool", "value_text", "note"],
+            ["value_number", "value_bool", "value_text", "note", "is_met"],
             batch_size=2000,
             default_user=actor,
         )
-    assessments_evaluate(assessments=assessments)
     return {"created": len(to_create), "updated": len(to_update), "assessments": len(assessments)}
