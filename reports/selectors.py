@@ -1,0 +1,593 @@
+"""Reads for the dashboard and the reports. Every figure is computed from records (recognitions, assessments, plans,
+funding lines) in SQL, filtered by offices.scope, in a fixed number of queries whatever the number of communes.
+
+"As they stood at the end of a year": a recognition counts when its decision is dated on or before 31 December and
+it was not revoked by then (`Recognition.objects.in_force_on`); the communes counted are those that existed on
+that day (`Commune.objects.valid_on`). A commune counts as NTM when it holds a recognition in force at any level,
+as advanced when at the advanced level or above, and so on up `criteria.choices.LEVEL_ORDER`, so that a model
+commune is also counted among the advanced ones (as the province reports them: 118 NTM, of which 33 advanced, of
+which 10 model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from importlib.util import find_spec
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.choices import CommuneType
+from communes.models import Commune, District
+from criteria.choices import LEVEL_ORDER, StandardLevel, SubjectKind
+from criteria.models import Assessment, Criterion, CriterionResult
+from offices import scope
+from verification.models import Dossier, Recognition
+
+# Level → the levels that count for it ("at least this level").
+AT_LEAST = {level: list(LEVEL_ORDER[i:]) for i, level in enumerate(LEVEL_ORDER)}
+
+
+def app_ready(name: str) -> bool:
+    """True when another app's selectors module exists (the dashboard leaves a section out until it does)."""
+    return find_spec(f"{name}.selectors") is not None
+
+
+# --- years ----------------------------------------------------------------------------------------------------------
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+def data_years(*, user) -> list[int]:
+    """Years the user can choose, newest first: from the first recorded decision or assessment in scope to the
+    current year. Two queries."""
+    this_year = timezone.localdate().year
+    rec = Recognition.objects.filter(_recognition_scope_q(user)).aggregate(
+        first=Min(ExtractYear("decision_date")), last=Max(ExtractYear("decision_date"))
+    )
+    ass = scope.restrict(Assessment.objects.all(), user, commune_path="commune").aggregate(
+        first=Min("year"), last=Max("year")
+    )
+    firsts = [y for y in (rec["first"], ass["first"]) if y]
+    lasts = [y for y in (rec["last"], ass["last"]) if y]
+    first = min([*firsts, this_year])
+    last = max([*lasts, this_year])
+    return list(range(last, first - 1, -1))
+
+
+def default_year(*, user, years: list[int] | None = None) -> int:
+    """The latest year that has a decision or an assessment in scope (not after the current year)."""
+    this_year = timezone.localdate().year
+    rec = Recognition.objects.filter(_recognition_scope_q(user), decision_date__year__lte=this_year).aggregate(
+        last=Max(ExtractYear("decision_date"))
+    )["last"]
+    ass = (
+        scope.restrict(Assessment.objects.all(), user, commune_path="commune")
+        .filter(year__lte=this_year)
+        .aggregate(last=Max("year"))["last"]
+    )
+    found = [y for y in (rec, ass) if y]
+    return max(found) if found else this_year
+
+
+def _recognition_scope_q(user) -> Q:
+    from verification.selectors import recognition_scope_q
+
+    return recognition_scope_q(user)
+
+
+# --- building blocks ------------------------------------------------------------------------------------------------
+
+
+def in_force(as_of: date, subject_kind: str, levels: list[str]) -> QuerySet[Recognition]:
+    return Recognition.objects.in_force_on(as_of).filter(subject_kind=subject_kind, level__in=levels)
+
+
+def _commune_has(as_of: date, level: str, ref: str = "pk") -> Exists:
+    return Exists(in_force(as_of, SubjectKind.COMMUNE, AT_LEAST[level]).filter(commune=OuterRef(ref)))
+
+
+def level_in_force(as_of: date, ref: str = "pk") -> Case:
+    """The highest level a commune holds on `as_of` ("" when none), as an SQL expression."""
+    whens = [
+        When(Exists(in_force(as_of, SubjectKind.COMMUNE, [level]).filter(commune=OuterRef(ref))), then=Value(level))
+        for level in reversed(LEVEL_ORDER)
+    ]
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def xa_valid_on(*, user, as_of: date, district: District | None = None) -> QuerySet[Commune]:
+    """Communes of type xã (the programme's subjects) in scope that existed on `as_of`."""
+    qs = scope.communes(user).valid_on(as_of).filter(unit_type=CommuneType.COMMUNE)
+    if district is not None:
+        qs = qs.filter(district=district)
+    return qs
+
+
+def _model_hamlets(*, user, as_of: date, district: District | None = None) -> QuerySet[Recognition]:
+    qs = in_force(as_of, SubjectKind.HAMLET, AT_LEAST[StandardLevel.MODEL]).filter(
+        scope.scope_for(user).commune_q("hamlet__commune")
+    )
+    if district is not None:
+        qs = qs.filter(hamlet__commune__district=district)
+    return qs
+
+
+def _districts_valid(*, user, as_of: date, district: District | None = None) -> QuerySet[District]:
+    qs = District.objects.valid_on(as_of).filter(scope.scope_for(user).district_q())
+    if district is not None:
+        qs = qs.filter(pk=district.pk)
+    return qs
+
+
+# --- headline figures and the table by district / commune ------------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    """One line of the dashboard table: a district (province users) or a commune (district and commune users)."""
+
+    pk: int | None
+    code: str
+    name: str
+    xa_total: int = 0
+    ntm: int = 0
+    advanced: int = 0
+    model: int = 0
+    model_hamlets: int = 0
+    district_done: bool | None = None  # district rows: the district-level unit completed the task by then
+    level: str = ""  # commune rows: highest level in force
+    criteria_met: int | None = None  # commune rows: basic criteria met in the year's assessment
+    criteria_total: int | None = None
+
+    @property
+    def ntm_ratio(self) -> Decimal | None:
+        return Decimal(self.ntm) / self.xa_total if self.xa_total else None
+
+    @property
+    def level_label(self) -> str:
+        return StandardLevel(self.level).label if self.level else ""
+
+
+@dataclass
+class Headline:
+    as_of: date
+    xa_total: int = 0
+    ntm: int = 0
+    advanced: int = 0
+    model: int = 0
+    model_hamlets: int = 0
+    districts_total: int = 0
+    districts_done: int = 0
+
+
+@dataclass
+class UnitFigures:
+    headline: Headline
+    by: str  # "district" or "commune"
+    rows: list[UnitRow] = field(default_factory=list)
+
+
+def table_by(*, user, district: District | None = None) -> str:
+    """Province-wide users get one row per district; district and commune users (or a chosen district) per commune."""
+    if district is not None:
+        return "commune"
+    s = scope.scope_for(user)
+    if s.everything or s.province_ids or len(s.district_ids) > 1:
+        return "district"
+    return "commune"
+
+
+def unit_figures(*, user, as_of: date, district: District | None = None) -> UnitFigures:
+    """Headline figures and the table rows, in four queries whatever the number of communes."""
+    by = table_by(user=user, district=district)
+    xa = xa_valid_on(user=user, as_of=as_of, district=district)
+    hamlets = _model_hamlets(user=user, as_of=as_of, district=district)
+    districts = _districts_valid(user=user, as_of=as_of, district=district)
+
+    d_agg = districts.aggregate(total=Count("id"), done=Count("id", filter=_district_done_on(as_of)))
+    headline = Headline(as_of=as_of, districts_total=d_agg["total"], districts_done=d_agg["done"])
+
+    if by == "district":
+        rows = _district_rows(xa=xa, hamlets=hamlets, user=user, as_of=as_of)
+    else:
+        rows = _commune_rows(xa=xa, hamlets=hamlets, as_of=as_of)
+    for row in rows:
+        headline.xa_total += row.xa_total
+        headline.ntm += row.ntm
+        headline.advanced += row.advanced
+        headline.model += row.model
+    # Model hamlets are counted on their own (a hamlet may sit in a ward, which is not in the xã rows).
+    headline.model_hamlets = hamlets.aggregate(n=Count("hamlet", distinct=True))["n"]
+    return UnitFigures(headline=headline, by=by, rows=rows)
+
+
+def _district_done_on(as_of: date) -> Exists:
+    return Exists(
+        Recognition.objects.in_force_on(as_of).filter(subject_kind=SubjectKind.DISTRICT, district=OuterRef("pk"))
+    )
+
+
+def _counts(as_of: date) -> dict:
+    return {
+        "xa_total": Count("id"),
+        "ntm": Count("id", filter=_commune_has(as_of, StandardLevel.BASIC)),
+        "advanced": Count("id", filter=_commune_has(as_of, StandardLevel.ADVANCED)),
+        "model": Count("id", filter=_commune_has(as_of, StandardLevel.MODEL)),
+    }
+
+
+def _district_rows(*, xa, hamlets, user, as_of: date) -> list[UnitRow]:
+    counts = {r["district_id"]: r for r in xa.values("district_id").annotate(**_counts(as_of)).order_by()}
+    hamlet_counts = dict(
+        hamlets.values("hamlet__commune__district_id")
+        .annotate(n=Count("hamlet", distinct=True))
+        .values_list("hamlet__commune__district_id", "n")
+        .order_by()
+    )
+    wanted = Q(pk__in=[k for k in counts if k]) | Q(pk__in=[k for k in hamlet_counts if k])
+    wanted |= Q(pk__in=District.objects.valid_on(as_of).filter(scope.scope_for(user).district_q()).values("pk"))
+    districts = District.objects.filter(wanted).annotate(done=_district_done_on(as_of)).order_by("code")
+    rows = []
+    for d in districts:
+        c = counts.get(d.pk, {})
+        rows.append(
+            UnitRow(
+                pk=d.pk,
+                code=d.code,
+                name=d.name,
+                xa_total=c.get("xa_total", 0),
+                ntm=c.get("ntm", 0),
+                advanced=c.get("advanced", 0),
+                model=c.get("model", 0),
+                model_hamlets=hamlet_counts.get(d.pk, 0),
+                district_done=d.done,
+            )
+        )
+    if None in counts or None in hamlet_counts:  # communes of a two-tier province: no district
+        c = counts.get(None, {})
+        rows.append(
+            UnitRow(
+                pk=None,
+                code="",
+                name=_("No district"),
+                xa_total=c.get("xa_total", 0),
+                ntm=c.get("ntm", 0),
+                advanced=c.get("advanced", 0),
+                model=c.get("model", 0),
+                model_hamlets=hamlet_counts.get(None, 0),
+            )
+        )
+    return rows
+
+
+def _commune_rows(*, xa, hamlets, as_of: date) -> list[UnitRow]:
+    basic = (
+        Assessment.objects.filter(
+            commune=OuterRef("pk"),
+            year=as_of.year,
+            criteria_set__level=StandardLevel.BASIC,
+            criteria_set__subject=SubjectKind.COMMUNE,
+        )
+        .order_by("-criteria_set__year_from", "-pk")
+        .values("criteria_met", "criteria_total")
+    )
+    hamlet_n = (
+        hamlets.filter(hamlet__commune=OuterRef("pk"))
+        .order_by()
+        .values("hamlet__commune")
+        .annotate(n=Count("hamlet", distinct=True))
+        .values("n")
+    )
+    qs = (
+        xa.select_related("district")
+        .annotate(
+            level_now=level_in_force(as_of),
+            met=Subquery(basic.values("criteria_met")[:1]),
+            total=Subquery(basic.values("criteria_total")[:1]),
+            model_hamlets=Coalesce(Subquery(hamlet_n, output_field=IntegerField()), 0),
+        )
+        .order_by("code")
+    )
+    rows = []
+    for c in qs:
+        rank = LEVEL_ORDER.index(c.level_now) if c.level_now else -1
+        rows.append(
+            UnitRow(
+                pk=c.pk,
+                code=c.code,
+                name=c.name,
+                xa_total=1,
+                ntm=int(rank >= 0),
+                advanced=int(rank >= LEVEL_ORDER.index(StandardLevel.ADVANCED)),
+                model=int(rank >= LEVEL_ORDER.index(StandardLevel.MODEL)),
+                model_hamlets=c.model_hamlets,
+                level=c.level_now,
+                criteria_met=c.met,
+                criteria_total=c.total,
+            )
+        )
+    return rows
+
+
+SORT_KEYS = {
+    "code": lambda r: r.code,
+    "name": lambda r: r.name,
+    "xa_total": lambda r: r.xa_total,
+    "ntm": lambda r: r.ntm,
+    "ntm_ratio": lambda r: r.ntm_ratio if r.ntm_ratio is not None else Decimal(-1),
+    "advanced": lambda r: r.advanced,
+    "model": lambda r: r.model,
+    "model_hamlets": lambda r: r.model_hamlets,
+    "district_done": lambda r: bool(r.district_done),
+    "level": lambda r: LEVEL_ORDER.index(r.level) if r.level else -1,
+    "criteria_met": lambda r: r.criteria_met if r.criteria_met is not None else -1,
+}
+
+
+def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
+    """Sort table rows by a column name, "-" first for descending; unknown names keep the official code order."""
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        return rows, "code"
+    return sorted(rows, key=SORT_KEYS[key], reverse=sort.startswith("-")), sort
+
+
+# --- charts ---------------------------------------------------------------------------------------------------------
+
+
+def assessment_year_for(*, user, year: int) -> int | None:
+    """The latest assessment year not after `year` in scope (the criteria chart shows the latest known state)."""
+    return (
+        scope.restrict(Assessment.objects.all(), user, commune_path="commune")
+        .filter(year__lte=year, criteria_set__subject=SubjectKind.COMMUNE)
+        .aggregate(y=Max("year"))["y"]
+    )
+
+
+def criteria_buckets(*, user, year: int) -> dict | None:
+    """Communes by number of basic criteria met (all, 15 to all but one, 10–14, below 10), from criteria's
+    stored counts (criteria.selectors.met_summary)."""
+    from criteria.selectors import met_summary
+
+    summary = met_summary(user=user, year=year, level=StandardLevel.BASIC)
+    if not summary["assessed"]:
+        return None
+    return summary
+
+
+# --- queues ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueCount:
+    role: str
+    label: str
+    count: int
+
+
+def queue_counts(*, user) -> list[QueueCount]:
+    """Dossiers waiting in each queue the user works (one query for all their roles)."""
+    from offices.choices import Role
+    from verification.selectors import queue_q, queue_roles
+
+    roles = queue_roles(user)
+    if not roles:
+        return []
+    agg = Dossier.objects.aggregate(**{role: Count("id", filter=queue_q(user, role)) for role in roles})
+    return [QueueCount(role=role, label=Role(role).label, count=agg[role]) for role in roles]
+
+
+def dossiers_in_progress(*, user) -> dict[str, int]:
+    """Dossiers in the user's area waiting at each stage (verification, appraisal, decision). One query."""
+    from verification.selectors import dossier_scope_q
+
+    rows = (
+        Dossier.objects.filter(dossier_scope_q(user))
+        .exclude(stage="")
+        .values("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+        .order_by()
+    )
+    return dict(rows)
+
+
+# --- reports --------------------------------------------------------------------------------------------------------
+
+
+def access_district(*, user, pk) -> District:
+    """A district the user covers (directly or through its communes), or 404."""
+    s = scope.scope_for(user)
+    qs = District.objects.all()
+    if not s.everything:
+        qs = qs.filter(s.district_q() | Q(pk__in=Commune.objects.filter(pk__in=s.commune_ids).values("district_id")))
+    try:
+        return qs.get(pk=pk)
+    except (District.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("Not found or outside your area.")) from exc
+
+
+def district_choices(*, user) -> QuerySet[District]:
+    """Districts offered in report filters: current ones the user covers."""
+    return scope.districts(user).filter(valid_to__isnull=True).order_by("code")
+
+
+@dataclass
+class MatrixColumn:
+    number: int
+    code: str
+    name: str
+
+
+@dataclass
+class MatrixRow:
+    assessment: Assessment
+    level: str
+    cells: list[bool | None]
+
+    @property
+    def level_label(self) -> str:
+        return StandardLevel(self.level).label if self.level else ""
+
+
+@dataclass
+class CriteriaMatrix:
+    year: int
+    level: str
+    columns: list[MatrixColumn]
+    rows: list[MatrixRow]
+
+
+def criteria_matrix(*, user, year: int, level: str = StandardLevel.BASIC, district=None) -> CriteriaMatrix:
+    """Commune × criterion (met / not met) from the stored results of the year's assessments against the commune
+    sets of `level`, with the count met and the level each commune holds at the end of the year. Three queries."""
+    as_of = year_end(year)
+    assessments = scope.restrict(Assessment.objects.all(), user, commune_path="commune").filter(
+        year=year, criteria_set__level=level, criteria_set__subject=SubjectKind.COMMUNE
+    )
+    if district is not None:
+        assessments = assessments.filter(commune__district=district)
+    rows_qs = (
+        assessments.select_related("commune", "commune__district", "criteria_set")
+        .annotate(level_now=level_in_force(as_of, "commune"))
+        .order_by("commune__district__code", "commune__code", "criteria_set__code")
+    )
+    criteria = Criterion.objects.filter(criteria_set__in=assessments.values("criteria_set")).order_by(
+        "number", "criteria_set__code"
+    )
+    columns: dict[int, MatrixColumn] = {}
+    for c in criteria.only("number", "code", "name", "name_en"):
+        columns.setdefault(c.number, MatrixColumn(number=c.number, code=c.code, name=c.name))
+    results: dict[int, dict[int, bool]] = {}
+    result_rows = (
+        CriterionResult.objects.filter(assessment__in=assessments.values("pk"))
+        .values_list("assessment_id", "criterion__number", "is_met")
+        .order_by()
+    )
+    for assessment_id, number, is_met in result_rows:
+        results.setdefault(assessment_id, {})[number] = is_met
+    numbers = sorted(columns)
+    rows = [
+        MatrixRow(
+            assessment=a,
+            level=a.level_now,
+            cells=[results.get(a.pk, {}).get(n) for n in numbers],
+        )
+        for a in rows_qs
+    ]
+    return CriteriaMatrix(year=year, level=level, columns=[columns[n] for n in numbers], rows=rows)
+
+
+def recognition_register(*, user, as_of: date, filters=None, request=None):
+    """Decisions taken on or before `as_of` in scope (verification's register list and filters), each marked
+    in force or revoked as of that day."""
+    from verification.selectors import recognition_list
+
+    qs, filterset = recognition_list(user=user, filters=filters, request=request)
+    qs = qs.filter(decision_date__lte=as_of).annotate(
+        revoked_by_then=Case(
+            When(revoked_on__lte=as_of, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+    return qs, filterset
+
+
+def revocation_risk(*, user, year: int, level: str | None = None, district=None):
+    """Communes at risk of revocation under Decision 18/2022 (criteria.selectors.revocation_risk_list)."""
+    from criteria.selectors import revocation_risk_list
+
+    qs = revocation_risk_list(user=user, year=year, level=level)
+    if district is not None:
+        qs = qs.filter(commune__district=district)
+    return qs
+
+
+def area_label(*, user, district=None) -> str:
+    """The area a page covers, in words ("Tỉnh Thái Nguyên", "Huyện Phú Bình, Xã Tân Khánh")."""
+    if district is not None:
+        return district.name
+    s = scope.scope_for(user)
+    if s.everything:
+        return _("Every province")
+    from communes.models import Province
+
+    names = []
+    for model, ids in ((Province, s.province_ids), (District, s.district_ids), (Commune, s.commune_ids)):
+        if ids:
+            names += list(model.objects.filter(pk__in=ids).order_by("code").values_list("name", flat=True))
+    return ", ".join(names) or _("No area")
+
+
+# --- other apps' figures (sections absent until the app exists) --------------------------------------------------
+
+
+def plan_figures(*, user, year: int):
+    """The year's plan targets against results (programs.selectors.plan_progress); None until programs exists."""
+    if not app_ready("programs"):
+        return None
+    from programs import selectors as programs_selectors
+
+    if not hasattr(programs_selectors, "plan_progress"):
+        return None
+    return programs_selectors.plan_progress(user=user, year=year)
+
+
+def capital_figures(*, user, year: int):
+    """Capital mobilised by source, plan vs actual (funding.selectors.capital_by_source); None until funding
+    exists."""
+    if not app_ready("funding"):
+        return None
+    from funding import selectors as funding_selectors
+
+    if not hasattr(funding_selectors, "capital_by_source"):
+        return None
+    return funding_selectors.capital_by_source(user=user, year=year)
+
+
+# --- charts ---------------------------------------------------------------------------------------------------------
+
+
+def chart_data(*, figures: UnitFigures, buckets: dict | None, capital=None) -> dict:
+    """What static/js/dashboard.js draws (serialised with json_script): plain labels and numbers."""
+    data: dict = {}
+    if buckets:
+        data["buckets"] = {
+            "labels": [_("All criteria met"), _("15 to 18"), _("10 to 14"), _("Below 10")],
+            "values": [buckets["all_met"], buckets["met_15_plus"], buckets["met_10_14"], buckets["met_below_10"]],
+            "label": _("Communes"),
+        }
+    rows = [r for r in figures.rows if r.xa_total]
+    if rows:
+        data["units"] = {
+            "labels": [r.name for r in rows],
+            "series": [
+                {"label": _("Model NTM"), "values": [r.model for r in rows]},
+                {"label": _("Advanced NTM (not model)"), "values": [r.advanced - r.model for r in rows]},
+                {"label": _("NTM (basic only)"), "values": [r.ntm - r.advanced for r in rows]},
+                {"label": _("Not yet NTM"), "values": [r.xa_total - r.ntm for r in rows]},
+            ],
+        }
+    return data

@@ -1,0 +1,378 @@
+"""Dashboard and reports. Views parse the parameters, call reports.selectors and render a page, its print layout
+(?print=1) or an xlsx file (?format=xlsx). Out-of-scope districts answer 404; a user without an area gets an empty
+dashboard and 404 on reports and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from criteria.choices import StandardLevel
+from offices import scope
+
+from . import exports, selectors
+from .exports import Column
+
+
+@dataclass
+class Params:
+    year: int
+    years: list[int]
+    as_of: date
+    district: object | None
+    level: str
+    print_mode: bool
+    xlsx: bool
+    sort: str
+
+    @property
+    def base_template(self) -> str:
+        return "reports/print_base.html" if self.print_mode else "base.html"
+
+
+def _params(request, *, require_area: bool) -> Params:
+    user = request.user
+    if require_area and scope.scope_for(user).is_empty:
+        raise Http404(_("Not found or outside your area."))
+    years = selectors.data_years(user=user)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    if year not in years:
+        year = selectors.default_year(user=user)
+        if year not in years:
+            years = sorted({*years, year}, reverse=True)
+    district = None
+    if request.GET.get("district"):
+        district = selectors.access_district(user=user, pk=request.GET["district"])
+    level = request.GET.get("level") or StandardLevel.BASIC
+    if level not in StandardLevel.values:
+        raise Http404(_("Unknown level."))
+    return Params(
+        year=year,
+        years=years,
+        as_of=selectors.year_end(year),
+        district=district,
+        level=level,
+        print_mode=request.GET.get("print") == "1",
+        xlsx=request.GET.get("format") == "xlsx",
+        sort=request.GET.get("sort", ""),
+    )
+
+
+def _meta(request, p: Params, *extra: str) -> list[str]:
+    lines = [
+        _("Area: {area}").format(area=selectors.area_label(user=request.user, district=p.district)),
+        _("As at {date}").format(date=p.as_of.strftime("%d/%m/%Y")),
+    ]
+    return lines + [e for e in extra if e]
+
+
+def _context(request, p: Params, **kw) -> dict:
+    return {
+        "p": p,
+        "base_template": p.base_template,
+        "area": selectors.area_label(user=request.user, district=p.district),
+        "districts": selectors.district_choices(user=request.user),
+        "levels": [(v, label) for v, label in StandardLevel.choices if v != StandardLevel.MODERN],
+        **kw,
+    }
+
+
+# --- dashboard ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    has_area = not scope.scope_for(user).is_empty
+    p = _params(request, require_area=False)
+    if not has_area:
+        if p.xlsx:
+            raise Http404(_("Not found or outside your area."))
+        return render(request, "reports/dashboard.html", {"p": p, "base_template": p.base_template, "no_area": True})
+    figures = selectors.unit_figures(user=user, as_of=p.as_of, district=p.district)
+    rows, sort = selectors.sort_rows(figures.rows, p.sort)
+    if p.xlsx:
+        return _dashboard_xlsx(request, p, figures, rows)
+    assessment_year = selectors.assessment_year_for(user=user, year=p.year)
+    buckets = selectors.criteria_buckets(user=user, year=assessment_year) if assessment_year else None
+    plan = selectors.plan_figures(user=user, year=p.year)
+    capital = selectors.capital_figures(user=user, year=p.year)
+    context = _context(
+        request,
+        p,
+        figures=figures,
+        h=figures.headline,
+        rows=rows,
+        sort=sort,
+        headers=_headers(figures.by, sort),
+        assessment_year=assessment_year,
+        buckets=buckets,
+        queues=selectors.queue_counts(user=user),
+        in_progress=selectors.dossiers_in_progress(user=user),
+        plan=plan,
+        capital=capital,
+        charts=selectors.chart_data(figures=figures, buckets=buckets, capital=capital),
+    )
+    return render(request, "reports/dashboard.html", context)
+
+
+def _headers(by: str, sort: str) -> list[dict]:
+    """Sortable column headers of the dashboard table: clicking sorts ascending, clicking again descending."""
+    columns = [
+        ("code", _("Code"), False),
+        ("name", _("Commune") if by == "commune" else _("District"), False),
+        ("xa_total", _("Communes (xã)"), True),
+        ("ntm", _("Meeting NTM"), True),
+        ("ntm_ratio", _("NTM %"), True),
+        ("advanced", _("Advanced NTM"), True),
+        ("model", _("Model NTM"), True),
+        ("model_hamlets", _("Model hamlets"), True),
+    ]
+    if by == "commune":
+        columns += [("level", _("Level in force"), False), ("criteria_met", _("Basic criteria met"), True)]
+    else:
+        columns.append(("district_done", _("District completed the task"), False))
+    headers = []
+    for key, label, numeric in columns:
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "num": numeric,
+                "next": f"-{key}" if current and not descending else key,
+                "arrow": ("▼" if descending else "▲") if current else "",
+            }
+        )
+    return headers
+
+
+def _dashboard_xlsx(request, p: Params, figures, rows):
+    by_commune = figures.by == "commune"
+    columns = [
+        Column(_("Code"), 8),
+        Column(_("Commune") if by_commune else _("District"), 28),
+        Column(_("Communes (xã)"), 10, exports.INTEGER_FORMAT),
+        Column(_("Meeting NTM"), 10, exports.INTEGER_FORMAT),
+        Column(_("NTM %"), 10, exports.PERCENT_FORMAT),
+        Column(_("Advanced NTM"), 10, exports.INTEGER_FORMAT),
+        Column(_("Model NTM"), 10, exports.INTEGER_FORMAT),
+        Column(_("Model hamlets"), 10, exports.INTEGER_FORMAT),
+    ]
+    columns.append(Column(_("Level in force") if by_commune else _("District completed the task"), 22))
+    if by_commune:
+        columns.append(Column(_("Basic criteria met"), 10, exports.INTEGER_FORMAT))
+
+    def data():
+        for r in rows:
+            line = [r.code, r.name, r.xa_total, r.ntm, r.ntm_ratio, r.advanced, r.model, r.model_hamlets]
+            if by_commune:
+                line += [r.level_label, r.criteria_met]
+            else:
+                line.append("" if r.district_done is None else (_("Yes") if r.district_done else _("No")))
+            yield line
+        h = figures.headline
+        yield [
+            "",
+            _("Total"),
+            h.xa_total,
+            h.ntm,
+            (h.ntm / h.xa_total) if h.xa_total else None,
+            h.advanced,
+            h.model,
+            h.model_hamlets,
+            _("{done} of {total} district-level units").format(done=h.districts_done, total=h.districts_total)
+            if not by_commune
+            else "",
+        ]
+
+    return exports.xlsx_response(
+        filename=f"ntm-dashboard-{p.year}",
+        title=_("New rural development by {unit}, {year}").format(
+            unit=_("commune") if by_commune else _("district"), year=p.year
+        ),
+        meta=_meta(request, p),
+        columns=columns,
+        rows=data(),
+    )
+
+
+# --- reports --------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    has_area = not scope.scope_for(request.user).is_empty
+    p = _params(request, require_area=False)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "p": p,
+            "base_template": "base.html",
+            "no_area": not has_area,
+            "plan_ready": selectors.app_ready("programs"),
+            "capital_ready": selectors.app_ready("funding"),
+        },
+    )
+
+
+@login_required
+def criteria_matrix(request):
+    p = _params(request, require_area=True)
+    matrix = selectors.criteria_matrix(user=request.user, year=p.year, level=p.level, district=p.district)
+    title = _("Criteria status matrix, {level}, {year}").format(level=StandardLevel(p.level).label, year=p.year)
+    if p.xlsx:
+        columns = [
+            Column(_("District"), 22),
+            Column(_("Code"), 8),
+            Column(_("Commune"), 24),
+            *[Column(c.code, 6) for c in matrix.columns],
+            Column(_("Criteria met"), 8, exports.INTEGER_FORMAT),
+            Column(_("Criteria in the set"), 8, exports.INTEGER_FORMAT),
+            Column(_("Level in force"), 18),
+        ]
+        met, unmet = _("met"), _("not met")
+        rows = (
+            [
+                r.assessment.commune.district.name if r.assessment.commune.district else "",
+                r.assessment.commune.code,
+                r.assessment.commune.name,
+                *[("" if cell is None else (met if cell else unmet)) for cell in r.cells],
+                r.assessment.criteria_met,
+                r.assessment.criteria_total,
+                r.level_label,
+            ]
+            for r in matrix.rows
+        )
+        return exports.xlsx_response(
+            filename=f"criteria-matrix-{p.level}-{p.year}",
+            title=title,
+            meta=_meta(request, p, *[f"{c.code}: {c.name}" for c in matrix.columns]),
+            columns=columns,
+            rows=rows,
+        )
+    return render(request, "reports/matrix.html", _context(request, p, matrix=matrix, title=title))
+
+
+@login_required
+def recognition_register(request):
+    p = _params(request, require_area=True)
+    filters = request.GET.copy()
+    for key in ("year", "format", "print", "page", "sort"):  # ours, not the register's ("year" there is another field)
+        filters.pop(key, None)
+    if p.district is not None:
+        filters["district"] = str(p.district.pk)
+    recognitions, filterset = selectors.recognition_register(
+        user=request.user, as_of=p.as_of, filters=filters, request=request
+    )
+    title = _("Recognition register at the end of {year}").format(year=p.year)
+    if p.xlsx:
+        columns = [
+            Column(_("Subject"), 12),
+            Column(_("Unit"), 28),
+            Column(_("Commune"), 22),
+            Column(_("District"), 22),
+            Column(_("Level"), 16),
+            Column(_("Year recognised for"), 8),
+            Column(_("Decision number"), 16),
+            Column(_("Decision date"), 12),
+            Column(_("Issued by"), 22),
+            Column(_("Signed by"), 18),
+            Column(_("Status at the end of the year"), 16),
+            Column(_("Revoked on"), 12),
+            Column(_("Revocation decision"), 16),
+        ]
+        rows = (
+            [
+                r.get_subject_kind_display(),
+                str(r.subject),
+                str(r.hamlet.commune) if r.hamlet_id else (str(r.commune) if r.commune_id else ""),
+                _register_district(r),
+                r.get_level_display(),
+                r.year,
+                r.decision_number,
+                r.decision_date.strftime("%d/%m/%Y"),
+                r.issuing_body,
+                r.signer,
+                _("Revoked") if r.revoked_by_then else _("In force"),
+                r.revoked_on.strftime("%d/%m/%Y") if r.revoked_by_then else "",
+                r.revocation_decision if r.revoked_by_then else "",
+            ]
+            for r in recognitions.iterator(chunk_size=2000)
+        )
+        return exports.xlsx_response(
+            filename=f"recognition-register-{p.year}", title=title, meta=_meta(request, p), columns=columns, rows=rows
+        )
+    if p.print_mode:
+        page_rows, page = recognitions, None
+    else:
+        page = Paginator(recognitions, 100).get_page(request.GET.get("page"))
+        page_rows = page.object_list
+    return render(
+        request,
+        "reports/register.html",
+        _context(request, p, recognitions=page_rows, page_obj=page, filter=filterset, title=title),
+    )
+
+
+def _register_district(r) -> str:
+    if r.district_id:
+        return str(r.district)
+    if r.hamlet_id:
+        return str(r.hamlet.commune.district or "")
+    return str(r.commune.district or "") if r.commune_id else ""
+
+
+@login_required
+def revocation_risk(request):
+    p = _params(request, require_area=True)
+    level = request.GET.get("level") or None
+    assessments = selectors.revocation_risk(user=request.user, year=p.year, level=level, district=p.district)
+    title = _("Communes at risk of revocation, {year}").format(year=p.year)
+    if p.xlsx:
+        columns = [
+            Column(_("District"), 22),
+            Column(_("Code"), 8),
+            Column(_("Commune"), 24),
+            Column(_("Criteria set"), 16),
+            Column(_("Level"), 16),
+            Column(_("Criteria met"), 8, exports.INTEGER_FORMAT),
+            Column(_("Criteria in the set"), 8, exports.INTEGER_FORMAT),
+            Column(_("Criteria not met"), 8, exports.INTEGER_FORMAT),
+            Column(_("Key criteria not met"), 8, exports.INTEGER_FORMAT),
+            Column(_("Recognised at this level"), 12),
+        ]
+        rows = (
+            [
+                a.commune.district.name if a.commune.district else "",
+                a.commune.code,
+                a.commune.name,
+                a.criteria_set.code,
+                a.criteria_set.get_level_display(),
+                a.criteria_met,
+                a.criteria_total,
+                a.criteria_total - a.criteria_met,
+                a.key_criteria_unmet,
+                _("Yes") if a.is_recognised else _("No"),
+            ]
+            for a in assessments
+        )
+        return exports.xlsx_response(
+            filename=f"revocation-risk-{p.year}", title=title, meta=_meta(request, p), columns=columns, rows=rows
+        )
+    return render(
+        request,
+        "reports/risk.html",
+        _context(request, p, assessments=assessments, title=title, risk_level=level or ""),
+    )

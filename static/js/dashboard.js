@@ -1,0 +1,67 @@
+/* Dashboard charts, drawn with the vendored Chart.js from the data the page serialises in #dashboard-charts. */
+(function () {
+  "use strict";
+  var source = document.getElementById("dashboard-charts");
+  if (!source || typeof Chart === "undefined") {
+    return;
+  }
+  var data = JSON.parse(source.textContent);
+  var locale = document.documentElement.lang || "vi";
+  var colours = ["#146c43", "#20c997", "#8fd19e", "#dee2e6", "#0d6efd", "#fd7e14", "#6f42c1", "#d63384"];
+  Chart.defaults.locale = locale;
+  Chart.defaults.animation = window.matchMedia && window.matchMedia("print").matches ? false : Chart.defaults.animation;
+
+  function draw(id, config) {
+    var canvas = document.getElementById(id);
+    if (canvas) {
+      new Chart(canvas, config);
+    }
+  }
+
+  if (data.buckets) {
+    draw("chart-buckets", {
+      type: "doughnut",
+      data: {
+        labels: data.buckets.labels,
+        datasets: [{ label: data.buckets.label, data: data.buckets.values, backgroundColor: ["#146c43", "#8fd19e", "#ffc107", "#dc3545"] }],
+      },
+      options: { plugins: { legend: { position: "bottom" } } },
+    });
+  }
+
+  if (data.units) {
+    draw("chart-units", {
+      type: "bar",
+      data: {
+        labels: data.units.labels,
+        datasets: data.units.series.map(function (s, i) {
+          return { label: s.label, data: s.values, backgroundColor: colours[i % colours.length] };
+        }),
+      },
+      options: {
+        indexAxis: "y",
+        scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } },
+        plugins: { legend: { position: "bottom" } },
+      },
+    });
+  }
+
+  if (data.capital) {
+    draw("chart-capital", {
+      type: "bar",
+      data: {
+        labels: data.capital.labels,
+        datasets: data.capital.series.map(function (s, i) {
+          return { label: s.label, data: s.values, backgroundColor: colours[(i + 4) % colours.length] };
+        }),
+      },
+      options: {
+        scales: { y: { ticks: { callback: function (v) { return Number(v).toLocaleString(locale); } } } },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + Number(ctx.parsed.y).toLocaleString(locale) + " " + (data.capital.unit || ""); } } },
+        },
+      },
+    });
+  }
+})();
