@@ -28,14 +28,14 @@ OFFICER_COMMUNE = "05917"  # the browser journey opens this commune's dossier
 SEED = 2011
 MODEL_HAMLETS = 104
 DEMO = "(demo)"
-# District-level units recognised (code → decision date, number, signer). Only Phú Bình's number is a real one.
+# District-level units recognised (code → decision date, number, signer if known). Only Phú Bình's number is real.
 DISTRICTS = {
-    "164": (datetime.date(2016, 11, 15), f"1580/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
-    "165": (datetime.date(2018, 12, 10), f"1702/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
-    "172": (datetime.date(2020, 12, 18), f"2135/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
-    "171": (datetime.date(2022, 10, 25), f"1301/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
-    "173": (datetime.date(2023, 5, 22), "567/QĐ-TTg", "Thủ tướng Chính phủ"),
-    "167": (datetime.date(2023, 12, 12), f"1621/QĐ-TTg {DEMO}", "Thủ tướng Chính phủ"),
+    "164": (datetime.date(2016, 11, 15), f"1580/QĐ-TTg {DEMO}", ""),
+    "165": (datetime.date(2018, 12, 10), f"1702/QĐ-TTg {DEMO}", ""),
+    "172": (datetime.date(2020, 12, 18), f"2135/QĐ-TTg {DEMO}", ""),
+    "171": (datetime.date(2022, 10, 25), f"1301/QĐ-TTg {DEMO}", ""),
+    "173": (datetime.date(2023, 5, 22), "567/QĐ-TTg", ""),
+    "167": (datetime.date(2023, 12, 12), f"1621/QĐ-TTg {DEMO}", ""),
 }
 PROVINCE_BODY = "UBND tỉnh Thái Nguyên"
 PROVINCE_SIGNER = "Chủ tịch UBND tỉnh"

@@ -69,7 +69,9 @@ class TransitionForm(forms.Form):
     signer = forms.CharField(label=_("Signed by"), required=False, max_length=255)
     issuing_body = forms.CharField(label=_("Issuing body"), required=False, max_length=255)
     document = forms.FileField(label=_("Attach a document"), required=False)
-    document_kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices, required=False)
+    document_kind = forms.ChoiceField(
+        label=_("Document kind"), choices=[("", "---------"), *DocumentKind.choices], required=False
+    )
 
     def __init__(self, *args, transition=None, **kwargs):
         super().__init__(*args, **kwargs)

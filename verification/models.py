@@ -112,7 +112,7 @@ class Recognition(TimeStampedModel):
 
     @property
     def subject(self):
-        return self.commune or self.hamlet or self.district
+        return self.hamlet or self.commune or self.district
 
 
 def _open_unique(field: str, kind: str) -> models.UniqueConstraint:

@@ -20,8 +20,10 @@ from offices.scope import scope_for, user_roles
 from . import gates, selectors, services
 from .choices import (
     ACTIONS,
+    ALL_GATES,
     APPROVE_ACTIONS,
     COMMUNE_STAGE,
+    TERMINAL,
     ActionKind,
     DossierStatus,
     find_transition,
@@ -76,12 +78,16 @@ def dossier_create(request):
 
 
 def _checklist(dossier: Dossier):
-    """Gates of every step leaving the current status, once each, in table order."""
+    """Gates of every step leaving the current status, then (until the decision) every condition for recognition,
+    so the commune and each office see what is still missing before anyone presses a button."""
     names = []
+    undecided = dossier.status not in (*TERMINAL, DossierStatus.RECOGNISED, DossierStatus.REVOCATION_PROPOSED)
     for t in transitions_from(dossier.status, dossier.route):
         for name in t.gates:
             if name not in names:
                 names.append(name)
+    if undecided:
+        names += [name for name in ALL_GATES if name not in names]
     return gates.evaluate_gates(dossier, names)
 
 
