@@ -14,9 +14,10 @@ from tests.criteria.factories import simple_set
 from verification.models import Recognition
 
 D = datetime.date
+DEFAULT_DECISION = D(2022, 11, 1)
 
 
-def recognise(unit, level=StandardLevel.BASIC, *, on=D(2022, 11, 1), revoked_on=None, year=None):
+def recognise(unit, level=StandardLevel.BASIC, *, on=DEFAULT_DECISION, revoked_on=None, year=None):
     """A register entry for a commune, hamlet or district, decided `on` (and revoked on `revoked_on`)."""
     kind = {"Commune": SubjectKind.COMMUNE, "Hamlet": SubjectKind.HAMLET, "District": SubjectKind.DISTRICT}[
         type(unit).__name__
@@ -61,7 +62,9 @@ def records(world):
     and is a recognised district; Đại Từ has 1 of 2 (a second was revoked in 2023), not recognised. A ward of
     Phú Bình is not counted among xã. 2023 assessments against a 19-criteria basic set: 19, 19, 16, 12, 8 met."""
     pb, dt = world.pb, world.dt
-    ward = CommuneFactory(code="05790", name="Thị trấn Hương Sơn", district=world.phu_binh, unit_type=CommuneType.TOWNSHIP)
+    ward = CommuneFactory(
+        code="05790", name="Thị trấn Hương Sơn", district=world.phu_binh, unit_type=CommuneType.TOWNSHIP
+    )
     recognise(pb[0], on=D(2019, 12, 1))
     recognise(pb[1], on=D(2018, 12, 1))
     recognise(pb[1], StandardLevel.ADVANCED, on=D(2021, 12, 1))

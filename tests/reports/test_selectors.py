@@ -1,8 +1,7 @@
 """Dashboard and report figures computed from records, as they stood at the end of each year, per role."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from communes.models import Commune
 from criteria.choices import StandardLevel
@@ -120,7 +119,7 @@ def test_criteria_buckets(world, records):
 
 
 def test_years(world, records):
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     years = selectors.data_years(user=world.users.province)
     assert years[0] == this_year and years[-1] == 2018
     assert selectors.default_year(user=world.users.province) == 2024  # the latest decision (Bảo Lý, Jan 2024)
