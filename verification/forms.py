@@ -121,3 +121,13 @@ class BulkApproveForm(forms.Form):
     decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE_WIDGET)
     signer = forms.CharField(label=_("Signed by"), required=False, max_length=255)
     comment = forms.CharField(label=_("Comment"), required=False)
+
+
+class RevocationForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Grounds for revocation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Decision 18/2022: which criteria are no longer met (30–50% including a key criterion, or 50% or more)."
+        ),
+    )

@@ -3,10 +3,12 @@
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from criteria.choices import StandardLevel, SubjectKind
+from offices.choices import Role
 from offices.scope import scope_for, user_roles
 
 from .choices import QUEUE_ROLES, TRANSITIONS, ActingLevel
@@ -115,10 +117,40 @@ def recognition_list(*, user, filters=None, request=None) -> tuple[QuerySet[Reco
     qs = (
         Recognition.objects.filter(recognition_scope_q(user))
         .select_related("commune", "commune__district", "hamlet", "hamlet__commune", "district")
+        .annotate(
+            unit_province_id=Coalesce("district__province_id", "commune__province_id", "hamlet__commune__province_id")
+        )
         .order_by("-decision_date", "level", "id")
     )
     filterset = RecognitionFilterSet(filters or {}, queryset=qs, request=request)
     return filterset.qs, filterset
+
+
+def access_recognition_by_id(*, user, pk: int) -> Recognition:
+    try:
+        return (
+            Recognition.objects.filter(recognition_scope_q(user))
+            .select_related(
+                "commune", "commune__province", "hamlet", "hamlet__commune", "district", "district__province"
+            )
+            .get(pk=pk)
+        )
+    except Recognition.DoesNotExist as exc:
+        raise Http404(_("Not found or outside your area.")) from exc
+
+
+def revocation_province_ids(user) -> frozenset | None:
+    """Provinces where the user may propose revocations (None: everywhere)."""
+    s = scope_for(user, [Role.APPRAISER])
+    return None if s.everything else s.province_ids
+
+
+def can_propose_revocation(user, recognition: Recognition) -> bool:
+    if recognition.revoked_on:
+        return False
+    provinces = revocation_province_ids(user)
+    unit = recognition.district or recognition.commune or recognition.hamlet.commune
+    return provinces is None or unit.province_id in provinces
 
 
 def recognised_counts(*, user, as_of: date, subject_kind: str = SubjectKind.COMMUNE, qs=None) -> dict[str, int]:

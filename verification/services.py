@@ -481,3 +481,61 @@ def consultation_posting_add(*, dossier: Dossier, actor, posted_on: date, place:
     posting.full_clean()
     posting.save()
     return posting
+
+
+# --- revocation of a unit recognised before the app -------------------------------------------------------------
+
+
+@transaction.atomic
+def recognition_revocation_propose(*, recognition: Recognition, actor, comment: str) -> Dossier:
+    """Propose revoking a register entry. Entries recorded before the app have no dossier: one is opened in
+    "recognised" from the entry, so the revocation follows the same table, events and queues as any other."""
+    rec = (
+        Recognition.objects.select_for_update(of=("self",))
+        .select_related("commune", "commune__province", "hamlet", "hamlet__commune", "district", "district__province")
+        .get(pk=recognition.pk)
+    )
+    if rec.revoked_on:
+        raise ValidationError(_("This recognition was already revoked on {day}.").format(day=rec.revoked_on))
+    if rec.dossier_id:
+        dossier = rec.dossier
+    else:
+        commune = rec.commune or (rec.hamlet.commune if rec.hamlet else None)
+        if rec.subject_kind == SubjectKind.DISTRICT:
+            province, district, route = rec.district.province, rec.district, Route.NATIONAL
+        else:
+            province, district = commune.province, commune.district
+            route = Route.DISTRICT_TIER if province.has_district_tier and district else Route.PROVINCIAL
+        dossier = Dossier(
+            subject_kind=rec.subject_kind,
+            province=province,
+            district=district,
+            commune=commune if rec.subject_kind != SubjectKind.DISTRICT else None,
+            hamlet=rec.hamlet,
+            level=rec.level,
+            year=rec.year,
+            route=route,
+            status=DossierStatus.RECOGNISED,
+            decision_number=rec.decision_number,
+            decision_date=rec.decision_date,
+            signer=rec.signer,
+            created_by=actor,
+        )
+        _require_visible(actor, dossier)
+        if not acts_at(actor, dossier, roles={Role.APPRAISER}, level=ActingLevel.PROVINCE):
+            raise PermissionDenied(_("Revocations are proposed by the provincial appraisal council."))
+        dossier.full_clean()
+        dossier.save()
+        DossierEvent.objects.create(
+            dossier=dossier,
+            action="register",
+            from_status=DossierStatus.RECOGNISED,
+            to_status=DossierStatus.RECOGNISED,
+            actor=actor,
+            comment=_("Opened from the register entry {number} of {day}.").format(
+                number=rec.decision_number, day=rec.decision_date.strftime("%d/%m/%Y")
+            ),
+        )
+        rec.dossier = dossier
+        rec.save(update_fields=["dossier", "updated_at"])
+    return dossier_transition(dossier=dossier, action="propose_revocation", actor=actor, comment=comment)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("queue/approve/", views.queue_approve, name="queue_approve"),
     path("register/", views.register, name="register"),
+    path("register/<int:pk>/revocation/", views.recognition_revocation, name="recognition_revocation"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]

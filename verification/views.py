@@ -30,7 +30,15 @@ from .choices import (
     roles_for_action,
     transitions_from,
 )
-from .forms import BulkApproveForm, DocumentForm, DossierCreateForm, PostingForm, ReviewForm, TransitionForm
+from .forms import (
+    BulkApproveForm,
+    DocumentForm,
+    DossierCreateForm,
+    PostingForm,
+    ReviewForm,
+    RevocationForm,
+    TransitionForm,
+)
 from .models import Dossier
 
 
@@ -328,8 +336,29 @@ def register(request):
             "counts": counts,
             "as_of": as_of,
             "as_of_year": as_of_year,
+            "revocation_provinces": selectors.revocation_province_ids(request.user),
         },
     )
+
+
+@login_required
+def recognition_revocation(request, pk: int):
+    """Propose revoking a register entry (appraisal council); the decision then waits in the approver's queue."""
+    recognition = selectors.access_recognition_by_id(user=request.user, pk=pk)
+    if not selectors.can_propose_revocation(request.user, recognition):
+        raise PermissionDenied(_("Revocations are proposed by the provincial appraisal council."))
+    form = RevocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.recognition_revocation_propose(
+                recognition=recognition, actor=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Revocation proposed: {dossier}.").format(dossier=dossier))
+            return redirect("verification:dossier_detail", pk=dossier.pk)
+    return render(request, "verification/recognition_revocation.html", {"recognition": recognition, "form": form})
 
 
 @login_required

@@ -413,3 +413,73 @@ def test_admin_status_read_only_and_actions_use_the_service(client, world, make_
     assert dossier.events.get().actor == world.users.admin
     assert client.get(reverse("admin:verification_dossierevent_changelist")).status_code == 200
     assert client.get(reverse("admin:verification_recognition_changelist")).status_code == 200
+
+
+def test_revocation_of_a_unit_recognised_before_the_app(client, world, django_capture_on_commit_callbacks):
+    rec = _recognise(world.pb[1], "basic", 2016, datetime.date(2016, 12, 1))
+    url = reverse("verification:recognition_revocation", args=[rec.pk])
+    for username, code in [("viewer", 403), ("verifier", 403), ("approver", 403), ("outsider", 404)]:
+        client.force_login(getattr(world.users, username))
+        assert client.post(url, {"comment": "x"}).status_code == code, username
+    client.force_login(world.users.appraiser)
+    assert "propose revocation" in client.get(reverse("verification:register")).content.decode()
+    client.post(url, {"comment": "Tiêu chí 10 (thu nhập) và 17 không còn đạt"})
+    rec.refresh_from_db()
+    dossier = rec.dossier
+    assert dossier.status == DossierStatus.REVOCATION_PROPOSED and dossier.commune == world.pb[1]
+    client.force_login(world.users.approver)
+    assert dossier.pk in {r["dossier"].pk for r in client.get(reverse("verification:queue")).context["rows"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("verification:dossier_transition", args=[dossier.pk, "revoke"]),
+            {
+                "revoke-comment": "Quyết định thu hồi",
+                "revoke-decision_number": "99/QĐ-UBND",
+                "revoke-decision_date": "2024-03-01",
+            },
+        )
+    rec.refresh_from_db()
+    assert (rec.revoked_on, rec.revocation_decision) == (datetime.date(2024, 3, 1), "99/QĐ-UBND")
+    assert Notification.objects.filter(dossier=dossier, kind="decided").exists()
+
+
+def test_hamlet_dossier_and_due_days_setting(client, world, settings, monkeypatch):
+    from tests.communes.factories import HamletFactory
+    from verification.models import Dossier
+
+    settings.NTM_DUE_DAYS = {"verification": 7}
+    hamlet = HamletFactory(commune=world.pb[0], code="05797-01")
+    client.force_login(world.users.commune)
+    client.post(
+        reverse("verification:dossier_add"),
+        {"subject_kind": "hamlet", "hamlet_code": "05797-01", "level": "model", "year": 2025},
+    )
+    dossier = Dossier.objects.get(hamlet=hamlet)
+    assert dossier.commune == world.pb[0] and str(dossier).startswith(hamlet.name)
+    from verification import services
+
+    Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.FRONT_SURVEY)
+    dossier.refresh_from_db()
+    from verification import gates
+
+    monkeypatch.setattr(gates, "evaluate_gates", lambda dossier, names: [])  # only the due date is under test here
+    services.dossier_transition(dossier=dossier, action="submit", actor=world.users.commune)
+    dossier.refresh_from_db()
+    assert dossier.due_on == timezone.localdate() + datetime.timedelta(days=7)
+    outside = HamletFactory(commune=world.dt[0], code="05650-01")
+    response = client.post(
+        reverse("verification:dossier_add"),
+        {"subject_kind": "hamlet", "hamlet_code": outside.code, "level": "model", "year": 2025},
+    )
+    assert "hamlet_code" in response.context["form"].errors
+
+
+def test_event_keeps_the_attached_document(client, world, make_dossier):
+    dossier = make_dossier(DossierStatus.UNDER_VERIFICATION)
+    client.force_login(world.users.verifier)
+    client.post(
+        reverse("verification:dossier_transition", args=[dossier.pk, "verify"]),
+        {"verify-document": SimpleUploadedFile("bbtt.pdf", b"%PDF"), "verify-document_kind": "verification_report"},
+    )
+    event = dossier.events.get(action="verify")
+    assert [d.kind for d in event.documents.all()] == ["verification_report"]
