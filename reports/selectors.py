@@ -507,9 +507,13 @@ def recognition_register(*, user, as_of: date, filters=None, request=None):
     from verification.selectors import recognition_list
 
     qs, filterset = recognition_list(user=user, filters=filters, request=request)
-    qs = qs.filter(decision_date__lte=as_of).annotate(
-        revoked_by_then=Case(
-            When(revoked_on__lte=as_of, then=Value(True)), default=Value(False), output_field=BooleanField()
+    qs = (
+        qs.filter(decision_date__lte=as_of)
+        .select_related("hamlet__commune__district")
+        .annotate(
+            revoked_by_then=Case(
+                When(revoked_on__lte=as_of, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
         )
     )
     return qs, filterset
