@@ -7,8 +7,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -229,7 +227,9 @@ def test_query_count_does_not_grow_with_the_communes(client, world, records, dja
     budget = django_assert_max_num_queries
     small = {}
     for role, url, params in CASES:
-        small[(role, url, tuple(params))] = _counts(client, getattr(world.users, role), url, budget, year=2023, **params)
+        small[(role, url, tuple(params))] = _counts(
+            client, getattr(world.users, role), url, budget, year=2023, **params
+        )
     grow(world, records)
     from communes.models import Commune
 
