@@ -584,14 +584,28 @@ def chart_data(*, figures: UnitFigures, buckets: dict | None, capital=None) -> d
             "label": _("Communes"),
         }
     rows = [r for r in figures.rows if r.xa_total]
-    if rows:
+    if rows and figures.by == "district":
         data["units"] = {
             "labels": [r.name for r in rows],
+            "stacked": True,
             "series": [
                 {"label": _("Model NTM"), "values": [r.model for r in rows]},
                 {"label": _("Advanced NTM (not model)"), "values": [r.advanced - r.model for r in rows]},
                 {"label": _("NTM (basic only)"), "values": [r.ntm - r.advanced for r in rows]},
                 {"label": _("Not yet NTM"), "values": [r.xa_total - r.ntm for r in rows]},
+            ],
+        }
+    elif rows:
+        data["units"] = {
+            "labels": [r.name for r in rows],
+            "stacked": False,
+            "max": max((r.criteria_total or 0) for r in rows) or None,
+            "series": [
+                {
+                    "label": _("Basic criteria met"),
+                    "values": [r.criteria_met or 0 for r in rows],
+                    "levels": [LEVEL_ORDER.index(r.level) + 1 if r.level else 0 for r in rows],
+                }
             ],
         }
     return data

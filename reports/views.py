@@ -120,6 +120,7 @@ def dashboard(request):
         in_progress=selectors.dossiers_in_progress(user=user),
         plan=plan,
         capital=capital,
+        units_chart_height=max(220, 26 * len(rows) + 70),
         charts=selectors.chart_data(figures=figures, buckets=buckets, capital=capital),
     )
     return render(request, "reports/dashboard.html", context)
@@ -127,20 +128,26 @@ def dashboard(request):
 
 def _headers(by: str, sort: str) -> list[dict]:
     """Sortable column headers of the dashboard table: clicking sorts ascending, clicking again descending."""
-    columns = [
-        ("code", _("Code"), False),
-        ("name", _("Commune") if by == "commune" else _("District"), False),
-        ("xa_total", _("Communes (xã)"), True),
-        ("ntm", _("Meeting NTM"), True),
-        ("ntm_ratio", _("NTM %"), True),
-        ("advanced", _("Advanced NTM"), True),
-        ("model", _("Model NTM"), True),
-        ("model_hamlets", _("Model hamlets"), True),
-    ]
     if by == "commune":
-        columns += [("level", _("Level in force"), False), ("criteria_met", _("Basic criteria met"), True)]
+        columns = [
+            ("code", _("Code"), False),
+            ("name", _("Commune"), False),
+            ("level", _("Level in force"), False),
+            ("criteria_met", _("Basic criteria met"), True),
+            ("model_hamlets", _("Model hamlets"), True),
+        ]
     else:
-        columns.append(("district_done", _("District completed the task"), False))
+        columns = [
+            ("code", _("Code"), False),
+            ("name", _("District"), False),
+            ("xa_total", _("Communes (xã)"), True),
+            ("ntm", _("Meeting NTM"), True),
+            ("ntm_ratio", _("NTM %"), True),
+            ("advanced", _("Advanced NTM"), True),
+            ("model", _("Model NTM"), True),
+            ("model_hamlets", _("Model hamlets"), True),
+            ("district_done", _("District completed the task"), False),
+        ]
     headers = []
     for key, label, numeric in columns:
         current = sort.lstrip("-") == key
@@ -159,43 +166,69 @@ def _headers(by: str, sort: str) -> list[dict]:
 
 def _dashboard_xlsx(request, p: Params, figures, rows):
     by_commune = figures.by == "commune"
-    columns = [
-        Column(_("Code"), 8),
-        Column(_("Commune") if by_commune else _("District"), 28),
-        Column(_("Communes (xã)"), 10, exports.INTEGER_FORMAT),
-        Column(_("Meeting NTM"), 10, exports.INTEGER_FORMAT),
-        Column(_("NTM %"), 10, exports.PERCENT_FORMAT),
-        Column(_("Advanced NTM"), 10, exports.INTEGER_FORMAT),
-        Column(_("Model NTM"), 10, exports.INTEGER_FORMAT),
-        Column(_("Model hamlets"), 10, exports.INTEGER_FORMAT),
-    ]
-    columns.append(Column(_("Level in force") if by_commune else _("District completed the task"), 22))
+    h = figures.headline
     if by_commune:
-        columns.append(Column(_("Basic criteria met"), 10, exports.INTEGER_FORMAT))
-
-    def data():
-        for r in rows:
-            line = [r.code, r.name, r.xa_total, r.ntm, r.ntm_ratio, r.advanced, r.model, r.model_hamlets]
-            if by_commune:
-                line += [r.level_label, r.criteria_met]
-            else:
-                line.append("" if r.district_done is None else (_("Yes") if r.district_done else _("No")))
-            yield line
-        h = figures.headline
-        yield [
-            "",
-            _("Total"),
-            h.xa_total,
-            h.ntm,
-            (h.ntm / h.xa_total) if h.xa_total else None,
-            h.advanced,
-            h.model,
-            h.model_hamlets,
-            _("{done} of {total} district-level units").format(done=h.districts_done, total=h.districts_total)
-            if not by_commune
-            else "",
+        columns = [
+            Column(_("Code"), 8),
+            Column(_("Commune"), 28),
+            Column(_("Level in force"), 22),
+            Column(_("Basic criteria met"), 10, exports.INTEGER_FORMAT),
+            Column(_("Criteria in the set"), 10, exports.INTEGER_FORMAT),
+            Column(_("Model hamlets"), 10, exports.INTEGER_FORMAT),
         ]
-
+        rows_out = [[r.code, r.name, r.level_label, r.criteria_met, r.criteria_total, r.model_hamlets] for r in rows]
+        rows_out.append(
+            [
+                "",
+                _("Total"),
+                _("{ntm} of {total} communes NTM, {advanced} advanced, {model} model").format(
+                    ntm=h.ntm, total=h.xa_total, advanced=h.advanced, model=h.model
+                ),
+                None,
+                None,
+                h.model_hamlets,
+            ]
+        )
+    else:
+        columns = [
+            Column(_("Code"), 8),
+            Column(_("District"), 28),
+            Column(_("Communes (xã)"), 10, exports.INTEGER_FORMAT),
+            Column(_("Meeting NTM"), 10, exports.INTEGER_FORMAT),
+            Column(_("NTM %"), 10, exports.PERCENT_FORMAT),
+            Column(_("Advanced NTM"), 10, exports.INTEGER_FORMAT),
+            Column(_("Model NTM"), 10, exports.INTEGER_FORMAT),
+            Column(_("Model hamlets"), 10, exports.INTEGER_FORMAT),
+            Column(_("District completed the task"), 22),
+        ]
+        yes, no = _("Yes"), _("No")
+        rows_out = [
+            [
+                r.code,
+                r.name,
+                r.xa_total,
+                r.ntm,
+                r.ntm_ratio,
+                r.advanced,
+                r.model,
+                r.model_hamlets,
+                "" if r.district_done is None else (yes if r.district_done else no),
+            ]
+            for r in rows
+        ]
+        rows_out.append(
+            [
+                "",
+                _("Total"),
+                h.xa_total,
+                h.ntm,
+                (h.ntm / h.xa_total) if h.xa_total else None,
+                h.advanced,
+                h.model,
+                h.model_hamlets,
+                _("{done} of {total} district-level units").format(done=h.districts_done, total=h.districts_total),
+            ]
+        )
     return exports.xlsx_response(
         filename=f"ntm-dashboard-{p.year}",
         title=_("New rural development by {unit}, {year}").format(
@@ -203,7 +236,7 @@ def _dashboard_xlsx(request, p: Params, figures, rows):
         ),
         meta=_meta(request, p),
         columns=columns,
-        rows=data(),
+        rows=rows_out,
     )
 
 

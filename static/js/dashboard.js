@@ -25,23 +25,33 @@
         labels: data.buckets.labels,
         datasets: [{ label: data.buckets.label, data: data.buckets.values, backgroundColor: ["#146c43", "#8fd19e", "#ffc107", "#dc3545"] }],
       },
-      options: { plugins: { legend: { position: "bottom" } } },
+      options: { maintainAspectRatio: false, plugins: { legend: { position: "right" } } },
     });
   }
 
   if (data.units) {
+    // Colours by level for the per-commune chart: not yet NTM, basic, advanced, model, modern.
+    var levelColours = ["#adb5bd", "#8fd19e", "#20c997", "#146c43", "#0d6efd"];
     draw("chart-units", {
       type: "bar",
       data: {
         labels: data.units.labels,
         datasets: data.units.series.map(function (s, i) {
-          return { label: s.label, data: s.values, backgroundColor: colours[i % colours.length] };
+          return {
+            label: s.label,
+            data: s.values,
+            backgroundColor: s.levels ? s.levels.map(function (l) { return levelColours[l] || colours[0]; }) : colours[i % colours.length],
+          };
         }),
       },
       options: {
         indexAxis: "y",
-        scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } },
-        plugins: { legend: { position: "bottom" } },
+        maintainAspectRatio: false,
+        scales: {
+          x: { stacked: data.units.stacked, ticks: { precision: 0 }, max: data.units.max || undefined, beginAtZero: true },
+          y: { stacked: data.units.stacked },
+        },
+        plugins: { legend: { position: "bottom", display: data.units.stacked } },
       },
     });
   }
@@ -56,6 +66,7 @@
         }),
       },
       options: {
+        maintainAspectRatio: false,
         scales: { y: { ticks: { callback: function (v) { return Number(v).toLocaleString(locale); } } } },
         plugins: {
           legend: { position: "bottom" },

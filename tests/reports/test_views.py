@@ -71,6 +71,7 @@ def test_year_selector_shows_the_end_of_that_year(client, world, records):
     assert stat(html, "ntm") == "4/5" and stat(html, "ntm-percent") == "80,0%"
     assert stat(html, "districts") == "0/2" and stat(html, "districts-percent") == "0,00%"
     assert "31/12/2022" in html
+    assert '<option value="2022" selected>2022</option>' in html  # years are not grouped like numbers ("2.022")
     # An unknown year falls back to the latest year with data.
     html = get(client, world.users.province, DASHBOARD, year="abc").content.decode()
     assert "31/12/2024" in html and stat(html, "ntm") == "4/5"
@@ -103,6 +104,8 @@ def test_district_outside_the_scope_is_404(client, world, records):
 
 
 def test_province_user_can_open_one_district(client, world, records):
+    html = get(client, world.users.province, DASHBOARD, year=2023).content.decode()
+    assert f"district={world.dai_tu.pk}" in html  # each district row opens that district
     html = get(client, world.users.province, DASHBOARD, year=2023, district=world.dai_tu.pk).content.decode()
     assert stat(html, "ntm") == "1/2" and stat(html, "districts") == "0/1"
     assert "Xã Phú Xuyên" in html and "Xã Tân Kim" not in html
@@ -146,13 +149,14 @@ def test_district_export_is_by_commune(client, world, records):
     codes = [r[0] for r in rows]
     assert "05797" in codes and "05650" not in codes
     tan_kim = rows[codes.index("05800")]
-    assert tan_kim[1] == "Xã Tân Kim" and tan_kim[-1] == 19
+    assert tan_kim[1:6] == ["Xã Tân Kim", "Model NTM", 19, 19, 0]
+    assert rows[-1][1] == "Total" and rows[-1][2] == "2 of 3 communes NTM, 1 advanced, 1 model"
 
 
 def test_reports_index_lists_the_reports(client, world, records):
     html = get(client, world.users.viewer, reverse("reports:index"), year=2023).content.decode()
     for url in REPORTS:
-        assert url in html
+        assert f"{url}?year=2023" in html
 
 
 def test_criteria_matrix_page_and_export(client, world, records):
