@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
 from . import evaluation
-from .choices import LEVEL_ORDER, StandardLevel, SubjectKind
+from .choices import COMPARATOR_SYMBOLS, LEVEL_ORDER, Comparator, StandardLevel, SubjectKind, ValueType
 from .filters import AssessmentFilterSet
 from .models import Assessment, CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorTarget, IndicatorValue
 
@@ -173,6 +174,30 @@ class IndicatorRow:
     target: IndicatorTarget | None
     is_met: bool
     reason: str
+
+    @property
+    def value_display(self) -> str:
+        """The value as people write it ("93,7%", "Met"), in the active language."""
+        raw = None if self.value is None else self.value.raw_value
+        if raw is None:
+            return "–"
+        if self.indicator.value_type == ValueType.BOOL:
+            return str(_("Met") if raw else _("Not met"))
+        return evaluation.format_quantity(raw, self.indicator.value_type, self.indicator.unit)
+
+    @property
+    def target_display(self) -> str:
+        """ "≥ 85%", "≤ 24%", "= Đạt chuẩn", or "met" for yes/no indicators."""
+        symbol = COMPARATOR_SYMBOLS.get(self.indicator.comparator, "")
+        if self.target is None or (self.target.value is None and not self.target.text_value):
+            return str(_("met")) if self.indicator.comparator == Comparator.MET else "–"
+        if self.target.text_value:
+            shown = self.target.text_value
+        elif self.indicator.value_type == ValueType.BOOL:
+            shown = str(_("yes") if self.target.value else _("no"))
+        else:
+            shown = evaluation.format_quantity(self.target.value, self.indicator.value_type, self.indicator.unit)
+        return f"{symbol} {shown}".strip()
 
 
 @dataclass
