@@ -545,36 +545,10 @@ def area_label(*, user, district=None) -> str:
     return ", ".join(names) or _("No area")
 
 
-# --- other apps' figures (sections absent until the app exists) --------------------------------------------------
-
-
-def plan_figures(*, user, year: int):
-    """The year's plan targets against results (programs.selectors.plan_progress); None until programs exists."""
-    if not app_ready("programs"):
-        return None
-    from programs import selectors as programs_selectors
-
-    if not hasattr(programs_selectors, "plan_progress"):
-        return None
-    return programs_selectors.plan_progress(user=user, year=year)
-
-
-def capital_figures(*, user, year: int):
-    """Capital mobilised by source, plan vs actual (funding.selectors.capital_by_source); None until funding
-    exists."""
-    if not app_ready("funding"):
-        return None
-    from funding import selectors as funding_selectors
-
-    if not hasattr(funding_selectors, "capital_by_source"):
-        return None
-    return funding_selectors.capital_by_source(user=user, year=year)
-
-
 # --- charts ---------------------------------------------------------------------------------------------------------
 
 
-def chart_data(*, figures: UnitFigures, buckets: dict | None, capital=None) -> dict:
+def chart_data(*, figures: UnitFigures, buckets: dict | None) -> dict:
     """What static/js/dashboard.js draws (serialised with json_script): plain labels and numbers."""
     data: dict = {}
     if buckets:

@@ -104,8 +104,6 @@ def dashboard(request):
         return _dashboard_xlsx(request, p, figures, rows)
     assessment_year = selectors.assessment_year_for(user=user, year=p.year)
     buckets = selectors.criteria_buckets(user=user, year=assessment_year) if assessment_year else None
-    plan = selectors.plan_figures(user=user, year=p.year)
-    capital = selectors.capital_figures(user=user, year=p.year)
     context = _context(
         request,
         p,
@@ -118,10 +116,8 @@ def dashboard(request):
         buckets=buckets,
         queues=selectors.queue_counts(user=user),
         in_progress=selectors.dossiers_in_progress(user=user),
-        plan=plan,
-        capital=capital,
         units_chart_height=max(220, 26 * len(rows) + 70),
-        charts=selectors.chart_data(figures=figures, buckets=buckets, capital=capital),
+        charts=selectors.chart_data(figures=figures, buckets=buckets),
     )
     return render(request, "reports/dashboard.html", context)
 
@@ -254,8 +250,6 @@ def index(request):
             "p": p,
             "base_template": "base.html",
             "no_area": not has_area,
-            "plan_ready": selectors.app_ready("programs"),
-            "capital_ready": selectors.app_ready("funding"),
         },
     )
 
