@@ -1,0 +1,75 @@
+"""Communes demo: Thái Nguyên as it was at the end of 2023, loaded as the current state.
+
+The units come from communes/data/thai_nguyen_2023.json (9 district-level units, 177 commune-level units of which
+126 xã; three-tier, region TDMNPB). Official hamlet lists are not published, so every xã gets 8–15 generated hamlets
+(`is_demo=True`), the same ones on every run (seeded by commune code), with codes like "05917-01".
+Running it again creates nothing.
+"""
+
+import random
+
+from django.utils.translation import gettext as _
+
+from . import services
+from .choices import CommuneType, HamletType
+from .models import Commune, Hamlet
+
+DEMO_FILE = services.DATA_DIR / "thai_nguyen_2023.json"
+PROVINCE_CODE = "19"
+HAMLETS_PER_COMMUNE = (8, 15)
+
+# Hamlet types as a commune uses them: Thái Nguyên says "xóm"; a few communes say "thôn" or, in the uplands, "bản".
+HAMLET_TYPES = [(HamletType.XOM, "Xóm", 85), (HamletType.THON, "Thôn", 10), (HamletType.BAN, "Bản", 5)]
+NAME_FIRST = [
+    "Đồng", "Làng", "Bãi", "Gò", "Khe", "Na", "Cầu", "Tân", "Hòa", "Trung", "Đèo", "Soi", "Ao", "Chợ", "Nà",
+    "Phố", "Cây", "Đình", "Núi", "Ngòi", "Suối", "Mỏ", "Dộc", "Cọ", "Vực", "Bờ", "Lầy", "Khuôn", "Nản", "Hồng",
+]  # fmt: skip
+NAME_SECOND = [
+    "Bẩm", "Mới", "Chùa", "Trại", "Giữa", "Tiến", "Bình", "Thành", "Sơn", "Lâm", "Phú", "Cả", "Quán", "Vàng",
+    "Xuân", "Ngọc", "Chè", "Mon", "Rẽo", "Trám", "Tre", "Muồng", "Cháy", "Đá", "Thượng", "Hạ", "Lượt", "Thông",
+]  # fmt: skip
+
+
+def demo_hamlets(commune_code: str) -> list[tuple[str, str, str]]:
+    """(code, name, hamlet_type) of a commune's demo hamlets; the same list every time for the same commune."""
+    rng = random.Random("ntm-demo-hamlets-{}".format(commune_code))
+    count = rng.randint(*HAMLETS_PER_COMMUNE)
+    hamlet_type, prefix = rng.choices([(t, p) for t, p, _w in HAMLET_TYPES], weights=[w for *_x, w in HAMLET_TYPES])[0]
+    if rng.random() < 0.35:
+        names = ["{} {}".format(prefix, i) for i in range(1, count + 1)]
+    else:
+        pool = ["{} {} {}".format(prefix, a, b) for a in NAME_FIRST for b in NAME_SECOND if a != b]
+        names = rng.sample(pool, count)
+    return [("{}-{:02d}".format(commune_code, i), name, hamlet_type) for i, name in enumerate(names, start=1)]
+
+
+def load(*, stdout) -> None:
+    report = services.admin_units_load(snapshot=services.snapshot_read(DEMO_FILE), province_code=PROVINCE_CODE)
+    counts = report.counts
+    stdout.write(
+        _("Communes demo: {p} province, {d} districts, {c} communes created ({u} already there).").format(
+            p=counts["province"].created,
+            d=counts["district"].created,
+            c=counts["commune"].created,
+            u=counts["commune"].unchanged + counts["commune"].updated,
+        )
+    )
+    communes = list(
+        Commune.objects.current()
+        .filter(province__code=PROVINCE_CODE, unit_type=CommuneType.COMMUNE)
+        .order_by("code")
+        .only("id", "code")
+    )
+    existing = set(Hamlet.objects.filter(commune__in=communes).values_list("code", flat=True))
+    new = [
+        Hamlet(commune=commune, code=code, name=name, hamlet_type=hamlet_type, is_demo=True)
+        for commune in communes
+        for code, name, hamlet_type in demo_hamlets(commune.code)
+        if code not in existing
+    ]
+    Hamlet.objects.bulk_create(new, batch_size=1000)
+    stdout.write(
+        _("Communes demo: {created} hamlets created for {communes} xã ({existing} already there).").format(
+            created=len(new), communes=len(communes), existing=len(existing)
+        )
+    )
