@@ -1,8 +1,26 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from offices.scope import ScopedAdminMixin
 
 from .models import Commune, District, Hamlet, Province, Region, UnitSuccession
+
+
+class CurrentFilter(admin.SimpleListFilter):
+    """Current units (valid_to empty) or units ended by a reorganisation."""
+
+    title = _("status")
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Current")), ("no", _("Ended"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(valid_to__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(valid_to__isnull=False)
+        return queryset
 
 
 @admin.register(Region)
@@ -14,7 +32,7 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "unit_type", "region", "has_district_tier", "valid_from", "valid_to"]
-    list_filter = ["unit_type", "region", "has_district_tier"]
+    list_filter = [CurrentFilter, "unit_type", "region", "has_district_tier"]
     list_select_related = ["region"]
     search_fields = ["code", "name", "search_name"]
 
@@ -22,8 +40,8 @@ class ProvinceAdmin(admin.ModelAdmin):
 @admin.register(District)
 class DistrictAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_district_path = ""
-    list_display = ["code", "name", "unit_type", "province", "valid_to"]
-    list_filter = ["unit_type", "province"]
+    list_display = ["code", "name", "unit_type", "province", "valid_from", "valid_to"]
+    list_filter = [CurrentFilter, "unit_type", "province"]
     list_select_related = ["province"]
     search_fields = ["code", "name", "search_name"]
     autocomplete_fields = ["province"]
@@ -38,8 +56,8 @@ class HamletInline(admin.TabularInline):
 @admin.register(Commune)
 class CommuneAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_commune_path = ""
-    list_display = ["code", "name", "unit_type", "district", "province", "commune_group", "valid_to"]
-    list_filter = ["unit_type", "province", "commune_group", "is_extremely_disadvantaged"]
+    list_display = ["code", "name", "unit_type", "district", "province", "commune_group", "valid_from", "valid_to"]
+    list_filter = [CurrentFilter, "unit_type", "province", "commune_group", "is_extremely_disadvantaged"]
     list_select_related = ["province", "district"]
     search_fields = ["code", "name", "search_name"]
     autocomplete_fields = ["province", "district", "region"]
@@ -67,8 +85,17 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
         "predecessor_province",
         "successor_province",
         "effective_date",
+        "note",
     ]
     list_filter = ["level", "effective_date"]
     list_select_related = ["predecessor_commune", "successor_commune", "predecessor_province", "successor_province"]
     autocomplete_fields = ["predecessor_commune", "successor_commune", "predecessor_province", "successor_province"]
-    search_fields = ["predecessor_commune__name", "successor_commune__name", "legal_basis"]
+    search_fields = [
+        "predecessor_commune__name",
+        "predecessor_commune__code",
+        "successor_commune__name",
+        "successor_commune__code",
+        "predecessor_province__name",
+        "successor_province__name",
+        "legal_basis",
+    ]

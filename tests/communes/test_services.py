@@ -4,7 +4,6 @@ import copy
 import datetime
 import io
 import json
-import time
 
 import pytest
 from django.apps import apps
@@ -82,12 +81,9 @@ def test_name_key_ignores_tone_placement_case_and_spacing():
 # --------------------------------------------------------------------------------------------------------------
 
 
-def test_national_list_loads_fast_and_twice_changes_nothing(capsys):
-    started = time.perf_counter()
+def test_national_list_loads_and_twice_changes_nothing():
+    # Speed is measured outside the tests (design rule: no timed tests): about 0.6 s on SQLite and PostgreSQL.
     first = services.admin_units_load()
-    seconds = time.perf_counter() - started
-    with capsys.disabled():
-        print("\nfull national load: {:.2f} s".format(seconds))  # noqa: T201 - measured for the report
     assert counts(first)[UnitLevel.PROVINCE]["created"] == 34
     assert counts(first)[UnitLevel.COMMUNE]["created"] == 3321
     assert Province.objects.current().count() == 34 and Commune.objects.current().count() == 3321
@@ -110,7 +106,6 @@ def test_national_list_loads_fast_and_twice_changes_nothing(capsys):
     assert not second.changed_anything
     assert counts(second)[UnitLevel.COMMUNE] == {"created": 0, "updated": 0, "unchanged": 3321, "retired": 0}
     assert db_state() == before
-    assert seconds < 10
 
 
 def test_one_province_only():

@@ -56,3 +56,27 @@ def test_list_query_count_is_fixed(client, world, django_assert_max_num_queries,
     with django_assert_max_num_queries(8):
         response = client.get(reverse("communes:commune_list"))
     assert len(response.context["communes"]) == 3 + extra
+
+
+def test_admin_changelists_filter_current_and_ended_units(client, world):
+    import datetime
+
+    from communes.models import UnitSuccession
+
+    ended = CommuneFactory(code="05845", name="Xã Ký Phú", district=world.dai_tu, valid_to=datetime.date(2025, 1, 1))
+    successor = CommuneFactory(code="05845", name="Xã Vạn Phú", district=world.dai_tu)
+    UnitSuccession.objects.create(
+        level="commune",
+        predecessor_commune=ended,
+        successor_commune=successor,
+        effective_date=datetime.date(2025, 1, 1),
+    )
+    client.force_login(world.users.admin)
+    url = reverse("admin:communes_commune_changelist")
+    current = client.get(url, {"current": "yes"})
+    assert current.status_code == 200
+    shown = {c.pk for c in current.context["cl"].result_list}
+    assert successor.pk in shown and ended.pk not in shown
+    assert {c.pk for c in client.get(url, {"current": "no"}).context["cl"].result_list} == {ended.pk}
+    for name in ["province", "district", "unitsuccession"]:
+        assert client.get(reverse("admin:communes_{}_changelist".format(name)), {"q": "Ký Phú"}).status_code == 200
