@@ -5,11 +5,20 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from communes import services
 from communes.models import Commune, District, Province, UnitSuccession
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids), whatever Vietnamese catalogue is compiled later."""
+    with translation.override("en"):
+        yield
+
 
 DATA = services.DATA_DIR
 Y2023, Y2024, Y2025 = (str(DATA / "thai_nguyen_{}.json".format(y)) for y in (2023, 2024, 2025))

@@ -7,12 +7,21 @@ import json
 
 import pytest
 from django.apps import apps
+from django.utils import translation
 
 from communes import demo, services
 from communes.choices import CommuneType, HamletType, ProvinceType, UnitLevel
 from communes.models import Commune, District, Hamlet, Province, Region, UnitSuccession
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids), whatever Vietnamese catalogue is compiled later."""
+    with translation.override("en"):
+        yield
+
 
 DATA = services.DATA_DIR
 JAN_2025 = datetime.date(2025, 1, 1)
