@@ -406,6 +406,7 @@ class _Plan:
         self.retire: dict[str, list] = {lvl: [] for lvl in MODELS}
         self.conflicts: list[str] = []
         self.missing: dict[str, list] = {lvl: [] for lvl in MODELS}
+        self.scope_province_ids: set[int] = set()  # database provinces whose units the list speaks for
 
 
 def _plan(snapshot: Snapshot, *, whole_country: bool, current: dict[str, list]) -> _Plan:
