@@ -1,0 +1,459 @@
+"""Reads for the Front's pages, the dossier page and the public consultation page.
+
+Everything a logged-in user sees passes through offices.scope; totals and rates are summed in SQL from the hamlet
+rows. The public selectors read dossiers in public consultation only.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.models import Commune
+from criteria.choices import StandardLevel, SubjectKind
+from criteria.models import Assessment
+from offices import scope
+from offices.choices import Role
+from verification.choices import TERMINAL, DossierStatus
+from verification.models import Dossier, Recognition
+
+from .choices import PUBLISHED, UNRESOLVED, FindingStatus, Moderation, ReportSubject, SurveyStatus
+from .filters import FindingFilterSet, ReportFilterSet, SurveyFilterSet
+from .models import Critique, Finding, PublicComment, SatisfactionSurvey, SupervisionReport, SurveyHamletRow
+
+_DOSSIER_RELATED = ("dossier", "dossier__province", "dossier__district", "dossier__commune", "dossier__hamlet")
+NOT_ACTIVE = (*TERMINAL, DossierStatus.RECOGNISED)
+
+
+# --- scope -----------------------------------------------------------------------------------------------------------
+
+
+def dossier_scope_q(user, roles=None, *, prefix: str = "") -> Q:
+    """Rows whose dossier (reached through `prefix`, e.g. "dossier__") the user covers: district dossiers by
+    district, the others by commune (the same rule as verification.selectors.dossier_scope_q)."""
+    s = scope.scope_for(user, roles)
+    if s.everything:
+        return Q()
+    return (Q(**{f"{prefix}subject_kind": SubjectKind.DISTRICT}) & s.district_q(f"{prefix}district")) | (
+        ~Q(**{f"{prefix}subject_kind": SubjectKind.DISTRICT}) & s.commune_q(f"{prefix}commune")
+    )
+
+
+def report_scope_q(user, roles=None, *, prefix: str = "") -> Q:
+    """Reports on a commune (or on a commune's dossier) by commune; reports on a district dossier by district."""
+    s = scope.scope_for(user, roles)
+    if s.everything:
+        return Q()
+    return (Q(**{f"{prefix}commune__isnull": False}) & s.commune_q(f"{prefix}commune")) | (
+        Q(**{f"{prefix}commune__isnull": True}) & s.district_q(f"{prefix}district")
+    )
+
+
+def _not_found():
+    return Http404(_("Not found or outside your area."))
+
+
+# --- surveys -----------------------------------------------------------------------------------------------------
+
+
+def rate_of(satisfied, returned) -> Decimal | None:
+    """Satisfied / forms returned × 100, two decimals (None when no form was returned)."""
+    if not returned:
+        return None
+    return (Decimal(satisfied) * 100 / Decimal(returned)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def with_totals(qs: QuerySet[SatisfactionSurvey]) -> QuerySet[SatisfactionSurvey]:
+    """Annotate households, forms returned and satisfied summed over the hamlet rows (one query)."""
+    return qs.annotate(
+        total_households=Coalesce(Sum("rows__households_surveyed"), 0),
+        total_returned=Coalesce(Sum("rows__forms_returned"), 0),
+        total_satisfied=Coalesce(Sum("rows__satisfied"), 0),
+        row_count=Count("rows"),
+    )
+
+
+def survey_rate(survey: SatisfactionSurvey) -> Decimal | None:
+    """The rate of a survey annotated by `with_totals`."""
+    return rate_of(survey.total_satisfied, survey.total_returned)
+
+
+def _latest_completed(dossier_ref) -> QuerySet[SatisfactionSurvey]:
+    return SatisfactionSurvey.objects.filter(dossier=dossier_ref, status=SurveyStatus.COMPLETED).order_by(
+        "-period_end", "-completed_at", "-id"
+    )
+
+
+def latest_completed_survey(*, dossier: Dossier) -> SatisfactionSurvey | None:
+    return with_totals(_latest_completed(dossier)).first()
+
+
+def dossier_satisfaction_rate(*, dossier: Dossier) -> Decimal | None:
+    """Rate of the dossier's latest completed survey (satisfied / forms returned × 100), or None. One query.
+
+    The workflow's satisfaction gate reads this (verification.gates.satisfaction_rate)."""
+    survey = latest_completed_survey(dossier=dossier)
+    return survey_rate(survey) if survey is not None else None
+
+
+def _row_sum(field: str):
+    return Subquery(
+        SurveyHamletRow.objects.filter(survey_id=OuterRef("latest_survey_id"))
+        .values("survey_id")
+        .annotate(s=Sum(field))
+        .values("s")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def with_survey_totals(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Annotate each dossier with its latest completed survey's returned and satisfied forms (no extra query)."""
+    return qs.annotate(
+        latest_survey_id=Subquery(_latest_completed(OuterRef("pk")).values("pk")[:1])
+    ).annotate(survey_returned=_row_sum("forms_returned"), survey_satisfied=_row_sum("satisfied"))
+
+
+def survey_list(*, user, filters=None, request=None) -> tuple[QuerySet[SatisfactionSurvey], SurveyFilterSet]:
+    qs = (
+        with_totals(SatisfactionSurvey.objects.filter(dossier_scope_q(user, prefix="dossier__")))
+        .select_related(*_DOSSIER_RELATED, "entered_by")
+        .order_by("-period_end", "-id")
+    )
+    filterset = SurveyFilterSet(filters or {}, queryset=qs, request=request)
+    return filterset.qs, filterset
+
+
+def access_survey_by_id(*, user, pk: int) -> SatisfactionSurvey:
+    try:
+        return (
+            with_totals(SatisfactionSurvey.objects.filter(dossier_scope_q(user, prefix="dossier__")))
+            .select_related(*_DOSSIER_RELATED, "entered_by")
+            .get(pk=pk)
+        )
+    except SatisfactionSurvey.DoesNotExist as exc:
+        raise _not_found() from exc
+
+
+def survey_rows(*, survey: SatisfactionSurvey) -> QuerySet[SurveyHamletRow]:
+    return survey.rows.select_related("hamlet").order_by("hamlet__code")
+
+
+def survey_history(*, survey: SatisfactionSurvey):
+    return survey.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def dossier_surveys(*, dossier: Dossier) -> QuerySet[SatisfactionSurvey]:
+    return with_totals(dossier.surveys.all()).select_related("entered_by").order_by("-period_end", "-id")
+
+
+def survey_hamlets(*, dossier: Dossier):
+    """Hamlets a survey of this dossier may have rows for: the dossier's hamlet, commune or district."""
+    from communes.models import Hamlet
+
+    qs = Hamlet.objects.select_related("commune")
+    if dossier.subject_kind == SubjectKind.HAMLET:
+        return qs.filter(pk=dossier.hamlet_id)
+    if dossier.subject_kind == SubjectKind.DISTRICT:
+        return qs.filter(commune__district_id=dossier.district_id, commune__valid_to__isnull=True).order_by(
+            "commune__code", "code"
+        )
+    return qs.filter(commune_id=dossier.commune_id).order_by("code")
+
+
+# --- supervision -------------------------------------------------------------------------------------------------
+
+
+def _reports(user) -> QuerySet[SupervisionReport]:
+    return SupervisionReport.objects.filter(report_scope_q(user)).select_related(
+        "commune", "district", "dossier", "dossier__commune", "dossier__hamlet", "dossier__district", "created_by"
+    )
+
+
+def report_list(*, user, filters=None, request=None) -> tuple[QuerySet[SupervisionReport], ReportFilterSet]:
+    qs = _reports(user).annotate(
+        finding_count=Count("findings"),
+        unresolved_count=Count("findings", filter=Q(findings__status__in=UNRESOLVED)),
+    )
+    filterset = ReportFilterSet(filters or {}, queryset=qs.order_by("-period_end", "-id"), request=request)
+    return filterset.qs, filterset
+
+
+def access_report_by_id(*, user, pk: int) -> SupervisionReport:
+    try:
+        return _reports(user).get(pk=pk)
+    except SupervisionReport.DoesNotExist as exc:
+        raise _not_found() from exc
+
+
+def report_findings(*, report: SupervisionReport) -> QuerySet[Finding]:
+    return report.findings.select_related("concerned_office", "responded_by", "closed_by").order_by("id")
+
+
+def finding_list(*, user, filters=None, request=None) -> tuple[QuerySet[Finding], FindingFilterSet]:
+    qs = (
+        Finding.objects.filter(report_scope_q(user, prefix="report__"))
+        .select_related("report", "report__commune", "report__dossier", "report__district", "concerned_office")
+        .order_by("status", "respond_by", "id")
+    )
+    filterset = FindingFilterSet(filters or {}, queryset=qs, request=request)
+    return filterset.qs, filterset
+
+
+def access_finding_by_id(*, user, pk: int) -> Finding:
+    try:
+        return (
+            Finding.objects.filter(report_scope_q(user, prefix="report__"))
+            .select_related("report", "report__commune", "report__district", "report__dossier", "concerned_office")
+            .get(pk=pk)
+        )
+    except Finding.DoesNotExist as exc:
+        raise _not_found() from exc
+
+
+def _dossier_findings_q(dossier: Dossier) -> Q:
+    q = Q(report__dossier=dossier)
+    if dossier.commune_id and dossier.subject_kind == SubjectKind.COMMUNE:
+        q |= Q(report__subject_kind=ReportSubject.COMMUNE, report__commune_id=dossier.commune_id)
+    return q
+
+
+def open_findings_for_dossier(*, dossier: Dossier) -> QuerySet[Finding]:
+    """Unresolved findings (open, or answered but not yet closed by the Front) of supervision reports on this
+    dossier and, for a commune dossier, on its commune. For the verifier and appraiser on the dossier page; the
+    caller has already checked that the user sees the dossier. One query."""
+    return (
+        Finding.objects.filter(_dossier_findings_q(dossier), status__in=UNRESOLVED)
+        .select_related("report", "concerned_office", "responded_by")
+        .order_by("-severity", "report__period_end", "id")
+    )
+
+
+# --- critiques and comments ---------------------------------------------------------------------------------------
+
+
+def critiques_for_dossier(*, dossier: Dossier) -> QuerySet[Critique]:
+    """The Front's critiques on the dossier, oldest first, for its timeline. One query."""
+    return Critique.objects.filter(dossier=dossier).select_related("author").order_by("created_at", "id")
+
+
+def public_comment_summary(*, dossier: Dossier) -> dict:
+    """Counts of residents' comments by moderation outcome, for the dossier's "summary of residents' comments":
+    {"total", "published", "by_outcome": [(value, label, n), …]} with every outcome listed. One query."""
+    counts = dict(
+        PublicComment.objects.filter(dossier=dossier)
+        .values("outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("outcome", "n")
+    )
+    rows = [(value, label, counts.get(value, 0)) for value, label in Moderation.choices]
+    return {
+        "total": sum(counts.values()),
+        "published": sum(n for value, _label, n in rows if value in PUBLISHED),
+        "pending": counts.get(Moderation.PENDING, 0),
+        "by_outcome": rows,
+    }
+
+
+def moderation_queue(*, user, outcome: str = Moderation.PENDING) -> QuerySet[PublicComment]:
+    """Comments on dossiers whose unit the user's data-entry office covers (the office that moderates)."""
+    qs = PublicComment.objects.filter(dossier_scope_q(user, {Role.EDITOR}, prefix="dossier__"))
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return qs.select_related(*_DOSSIER_RELATED, "moderated_by").order_by("submitted_at", "id")
+
+
+def dossier_comments(*, dossier: Dossier) -> QuerySet[PublicComment]:
+    return dossier.public_comments.select_related("moderated_by").order_by("submitted_at", "id")
+
+
+# --- public consultation page (no login) --------------------------------------------------------------------------
+
+
+def consultation_ends_on(started: date | None) -> date | None:
+    """End of the posting period: NTM_CONSULTATION_DAYS after the start (the date the workflow gate shows)."""
+    if started is None:
+        return None
+    return started + timedelta(days=settings.NTM_CONSULTATION_DAYS)
+
+
+def _assessment_field(field: str):
+    """The dossier's relied-on assessment when fixed, else the commune's assessment for its level and year."""
+    latest = Assessment.objects.filter(
+        commune_id=OuterRef("commune_id"),
+        year=OuterRef("year"),
+        criteria_set__level=OuterRef("level"),
+        criteria_set__subject=SubjectKind.COMMUNE,
+    ).order_by("-criteria_set__year_from", "-id")
+    return Coalesce(f"assessment__{field}", Subquery(latest.values(field)[:1]))
+
+
+def public_dossier_list() -> QuerySet[Dossier]:
+    """Dossiers in public consultation, with the scorecard summary and the number of published comments.
+
+    Only what the commune posts publicly is selected; no officer, file or draft. One query."""
+    return (
+        Dossier.objects.filter(status=DossierStatus.PUBLIC_CONSULTATION)
+        .select_related("province", "district", "commune", "hamlet")
+        .annotate(
+            criteria_met=_assessment_field("criteria_met"),
+            criteria_total=_assessment_field("criteria_total"),
+            published_comments=Count("public_comments", filter=Q(public_comments__outcome__in=PUBLISHED)),
+        )
+        .order_by("consultation_started_on", "province__code", "district__code", "commune__code", "id")
+    )
+
+
+def access_public_dossier(*, pk: int) -> Dossier:
+    """A dossier in public consultation, or 404 (drafts, later steps and other statuses do not exist here)."""
+    try:
+        return public_dossier_list().get(pk=pk)
+    except Dossier.DoesNotExist as exc:
+        raise Http404(_("This dossier is not in public consultation.")) from exc
+
+
+def published_comments(*, dossier: Dossier) -> QuerySet[PublicComment]:
+    return dossier.public_comments.filter(outcome__in=PUBLISHED).order_by("submitted_at", "id")
+
+
+# --- the Front's overview -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Overview:
+    communes: QuerySet
+    dossiers: QuerySet
+    overdue_findings: QuerySet
+    counts: dict
+
+
+def _recognised(level: str):
+    return Exists(
+        Recognition.objects.in_force_on(timezone.localdate()).filter(
+            subject_kind=SubjectKind.COMMUNE, commune_id=OuterRef("pk"), level=level
+        )
+    )
+
+
+def overview_communes(*, user) -> QuerySet[Commune]:
+    """Current communes in the area with their latest basic scorecard, recognitions in force, the dossier under
+    way and unresolved findings. One query whatever the number of rows."""
+    latest = Assessment.objects.filter(
+        commune_id=OuterRef("pk"), criteria_set__level=StandardLevel.BASIC, criteria_set__subject=SubjectKind.COMMUNE
+    ).order_by("-year", "-criteria_set__year_from", "-id")
+    active = Dossier.objects.filter(commune_id=OuterRef("pk")).exclude(status__in=NOT_ACTIVE).order_by("-year", "-id")
+    unresolved = (
+        Finding.objects.filter(report__commune_id=OuterRef("pk"), status__in=UNRESOLVED)
+        .values("report__commune_id")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return (
+        scope.communes(user)
+        .filter(valid_to__isnull=True)
+        .select_related("district")
+        .annotate(
+            assessed_year=Subquery(latest.values("year")[:1]),
+            basic_met=Subquery(latest.values("criteria_met")[:1]),
+            basic_total=Subquery(latest.values("criteria_total")[:1]),
+            is_basic=_recognised(StandardLevel.BASIC),
+            is_advanced=_recognised(StandardLevel.ADVANCED),
+            is_model=_recognised(StandardLevel.MODEL),
+            active_dossier_id=Subquery(active.values("pk")[:1]),
+            active_status=Subquery(active.values("status")[:1]),
+            active_level=Subquery(active.values("level")[:1]),
+            active_year=Subquery(active.values("year")[:1]),
+            unresolved_findings=Coalesce(Subquery(unresolved, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("district__code", "code")
+    )
+
+
+def overview_dossiers(*, user) -> QuerySet[Dossier]:
+    """Dossiers under way in the area, with the latest completed survey's figures and counts of unresolved
+    findings, critiques and comments awaiting moderation. One query."""
+    qs = Dossier.objects.filter(dossier_scope_q(user)).exclude(status__in=NOT_ACTIVE)
+    findings = (
+        Finding.objects.filter(report__dossier_id=OuterRef("pk"), status__in=UNRESOLVED)
+        .values("report__dossier_id")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+
+    def count_of(model, **filters):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(dossier_id=OuterRef("pk"), **filters)
+                .values("dossier_id")
+                .annotate(n=Count("id"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    return (
+        with_survey_totals(qs)
+        .select_related("province", "district", "commune", "hamlet")
+        .annotate(
+            unresolved_findings=Coalesce(Subquery(findings, output_field=IntegerField()), Value(0)),
+            critique_count=count_of(Critique),
+            pending_comments=count_of(PublicComment, outcome=Moderation.PENDING),
+        )
+        .order_by("due_on", "status_changed_at", "id")
+    )
+
+
+def overdue_findings(*, user) -> QuerySet[Finding]:
+    """Open findings whose answer is past due."""
+    return (
+        Finding.objects.filter(
+            report_scope_q(user, prefix="report__"),
+            status=FindingStatus.OPEN,
+            respond_by__lt=timezone.localdate(),
+        )
+        .select_related("report", "report__commune", "report__dossier", "report__district", "concerned_office")
+        .order_by("respond_by", "id")
+    )
+
+
+def monitor_overview(*, user) -> Overview:
+    today = timezone.localdate()
+    last_start = today - timedelta(days=settings.NTM_CONSULTATION_DAYS)
+    counts = (
+        Dossier.objects.filter(dossier_scope_q(user))
+        .exclude(status__in=NOT_ACTIVE)
+        .aggregate(
+        active=Count("id"),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        consultation_overrun=Count(
+            "id",
+                filter=Q(status=DossierStatus.PUBLIC_CONSULTATION, consultation_started_on__lte=last_start),
+            ),
+        )
+    )
+    counts["unresolved_findings"] = Finding.objects.filter(
+        report_scope_q(user, prefix="report__"), status__in=UNRESOLVED
+    ).count()
+    return Overview(
+        communes=overview_communes(user=user),
+        dossiers=overview_dossiers(user=user),
+        overdue_findings=overdue_findings(user=user),
+        counts=counts,
+    )
