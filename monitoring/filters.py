@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from core.text import fold
 from offices import scope
 
-from .choices import FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
-from .models import Finding, PublicComment, SatisfactionSurvey, SupervisionReport
+from .choices import FindingStatus, ReportSubject, Severity, SurveyStatus
+from .models import Finding, SatisfactionSurvey, SupervisionReport
 
 
 def _districts(request):
@@ -27,7 +27,9 @@ def _unit_q(value: str, prefix: str) -> Q:
 class SurveyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SurveyStatus.choices)
-    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts, field_name="dossier__district")
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=_districts, field_name="dossier__district"
+    )
     year = django_filters.NumberFilter(label=_("Dossier year"), field_name="dossier__year")
 
     class Meta:
@@ -61,11 +63,3 @@ class FindingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Finding
         fields = ["status", "severity", "district"]
-
-
-class CommentFilterSet(django_filters.FilterSet):
-    outcome = django_filters.ChoiceFilter(label=_("Moderation"), choices=Moderation.choices)
-
-    class Meta:
-        model = PublicComment
-        fields = ["outcome"]

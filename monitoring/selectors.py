@@ -124,9 +124,9 @@ def _row_sum(field: str):
 
 def with_survey_totals(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """Annotate each dossier with its latest completed survey's returned and satisfied forms (no extra query)."""
-    return qs.annotate(
-        latest_survey_id=Subquery(_latest_completed(OuterRef("pk")).values("pk")[:1])
-    ).annotate(survey_returned=_row_sum("forms_returned"), survey_satisfied=_row_sum("satisfied"))
+    return qs.annotate(latest_survey_id=Subquery(_latest_completed(OuterRef("pk")).values("pk")[:1])).annotate(
+        survey_returned=_row_sum("forms_returned"), survey_satisfied=_row_sum("satisfied")
+    )
 
 
 def survey_list(*, user, filters=None, request=None) -> tuple[QuerySet[SatisfactionSurvey], SurveyFilterSet]:
@@ -277,6 +277,17 @@ def moderation_queue(*, user, outcome: str = Moderation.PENDING) -> QuerySet[Pub
     if outcome:
         qs = qs.filter(outcome=outcome)
     return qs.select_related(*_DOSSIER_RELATED, "moderated_by").order_by("submitted_at", "id")
+
+
+def access_comment_by_id(*, user, pk: int) -> PublicComment:
+    try:
+        return (
+            PublicComment.objects.filter(dossier_scope_q(user, prefix="dossier__"))
+            .select_related(*_DOSSIER_RELATED)
+            .get(pk=pk)
+        )
+    except PublicComment.DoesNotExist as exc:
+        raise _not_found() from exc
 
 
 def dossier_comments(*, dossier: Dossier) -> QuerySet[PublicComment]:
@@ -440,10 +451,10 @@ def monitor_overview(*, user) -> Overview:
         Dossier.objects.filter(dossier_scope_q(user))
         .exclude(status__in=NOT_ACTIVE)
         .aggregate(
-        active=Count("id"),
-        overdue=Count("id", filter=Q(due_on__lt=today)),
-        consultation_overrun=Count(
-            "id",
+            active=Count("id"),
+            overdue=Count("id", filter=Q(due_on__lt=today)),
+            consultation_overrun=Count(
+                "id",
                 filter=Q(status=DossierStatus.PUBLIC_CONSULTATION, consultation_started_on__lte=last_start),
             ),
         )

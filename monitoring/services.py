@@ -346,8 +346,10 @@ def supervision_report_update(
     *, report: SupervisionReport, actor, title: str, period_start: date, period_end: date, summary: str = ""
 ) -> SupervisionReport:
     """Correct the title, period or summary; the subject stays (file a new report for another subject)."""
-    locked = SupervisionReport.objects.select_for_update(of=("self",)).select_related("commune", "district").get(
-        pk=report.pk
+    locked = (
+        SupervisionReport.objects.select_for_update(of=("self",))
+        .select_related("commune", "district")
+        .get(pk=report.pk)
     )
     _check_report_actor(actor, locked)
     locked.title = (title or "").strip()

@@ -1,0 +1,475 @@
+"""Thin views: selectors read, services write; refusals become form errors or messages, 403/404 for role/scope.
+
+The public pages (no login) read dossiers in public consultation only.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from criteria.choices import StandardLevel
+from offices.choices import Role
+from offices.scope import scope_for
+from verification.choices import DossierStatus
+from verification.selectors import access_dossier_by_id
+
+from . import selectors, services
+from .choices import FINDING_TRANSITIONS, Moderation, ReportSubject
+from .forms import (
+    CritiqueForm,
+    FindingForm,
+    FrontNoteForm,
+    ModerationForm,
+    PublicCommentForm,
+    ReportForm,
+    ResponseForm,
+    SurveyForm,
+)
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(str(m) for msgs in exc.message_dict.values() for m in msgs)
+    return " ".join(exc.messages)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _is_monitor(user) -> bool:
+    return not scope_for(user, {Role.MONITOR}).is_empty
+
+
+# --- overview ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    """Read-only progress of every commune and dossier in the user's area, and what is overdue."""
+    overview = selectors.monitor_overview(user=request.user)
+    page = Paginator(overview.communes, 50).get_page(request.GET.get("page"))
+    for c in page.object_list:
+        c.active_label = (
+            "{} – {}".format(StandardLevel(c.active_level).label, DossierStatus(c.active_status).label)
+            if c.active_dossier_id
+            else ""
+        )
+    today = timezone.localdate()
+    dossiers = [
+        {
+            "dossier": d,
+            "rate": selectors.rate_of(d.survey_satisfied or 0, d.survey_returned),
+            "ends_on": selectors.consultation_ends_on(d.consultation_started_on),
+            "overdue": bool(d.due_on and d.due_on < today),
+        }
+        for d in overview.dossiers
+    ]
+    for row in dossiers:
+        row["consultation_overrun"] = bool(
+            row["dossier"].status == DossierStatus.PUBLIC_CONSULTATION and row["ends_on"] and row["ends_on"] <= today
+        )
+    return render(
+        request,
+        "monitoring/index.html",
+        {
+            "page_obj": page,
+            "communes": page.object_list,
+            "dossiers": dossiers,
+            "overdue_findings": overview.overdue_findings,
+            "counts": overview.counts,
+            "is_monitor": _is_monitor(request.user),
+            "today": today,
+        },
+    )
+
+
+# --- per dossier ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def dossier_monitoring(request, pk: int):
+    """Everything the Front records on one dossier: surveys, critiques, findings, residents' comments."""
+    dossier = access_dossier_by_id(user=request.user, pk=pk)
+    surveys = list(selectors.dossier_surveys(dossier=dossier))
+    for s in surveys:
+        s.rate = selectors.survey_rate(s)
+    user = request.user
+    return render(
+        request,
+        "monitoring/dossier.html",
+        {
+            "dossier": dossier,
+            "surveys": surveys,
+            "rate": selectors.dossier_satisfaction_rate(dossier=dossier),
+            "critiques": selectors.critiques_for_dossier(dossier=dossier),
+            "findings": selectors.open_findings_for_dossier(dossier=dossier),
+            "reports": dossier.supervision_reports.order_by("-period_end", "-id"),
+            "summary": selectors.public_comment_summary(dossier=dossier),
+            "can_survey": services.can_enter_survey(user, dossier),
+            "can_critique": services.can_critique(user, dossier),
+            "can_report": services.can_monitor_dossier(user, dossier),
+            "can_moderate": services.can_moderate(user, dossier),
+            "critique_form": CritiqueForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def critique_add(request, pk: int):
+    dossier = access_dossier_by_id(user=request.user, pk=pk)
+    if not services.can_monitor_dossier(request.user, dossier):
+        raise PermissionDenied(_("Critiques are written by the Fatherland Front only."))
+    form = CritiqueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _error_text(ValidationError(form.errors)))
+        return redirect("monitoring:dossier", pk=pk)
+    try:
+        services.critique_add(dossier=dossier, actor=request.user, text=form.cleaned_data["text"])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Critique added to the dossier's timeline."))
+    return redirect("monitoring:dossier", pk=pk)
+
+
+# --- surveys -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def survey_list(request):
+    surveys, filterset = selectors.survey_list(user=request.user, filters=request.GET, request=request)
+    page = Paginator(surveys, 50).get_page(request.GET.get("page"))
+    for s in page.object_list:
+        s.rate = selectors.survey_rate(s)
+    return render(request, "monitoring/survey_list.html", {"filter": filterset, "page_obj": page})
+
+
+@login_required
+def survey_detail(request, pk: int):
+    survey = selectors.access_survey_by_id(user=request.user, pk=pk)
+    return render(
+        request,
+        "monitoring/survey_detail.html",
+        {
+            "survey": survey,
+            "rate": selectors.survey_rate(survey),
+            "rows": selectors.survey_rows(survey=survey),
+            "history": selectors.survey_history(survey=survey)[:50],
+            "can_edit": services.can_enter_survey(request.user, survey.dossier),
+        },
+    )
+
+
+def _survey_form_page(request, *, dossier, survey=None):
+    if not services.can_monitor_dossier(request.user, dossier):
+        raise PermissionDenied(_("Satisfaction surveys are entered by the Fatherland Front only."))
+    hamlets = selectors.survey_hamlets(dossier=dossier)
+    existing = {r.hamlet_id: r for r in survey.rows.all()} if survey else {}
+    initial = (
+        {
+            "period_start": survey.period_start,
+            "period_end": survey.period_end,
+            "complete": survey.status == "completed",
+            "note": survey.note,
+        }
+        if survey
+        else {"period_start": timezone.localdate(), "period_end": timezone.localdate()}
+    )
+    form = SurveyForm(request.POST or None, hamlets=hamlets, existing=existing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kwargs = {
+            "actor": request.user,
+            "period_start": data["period_start"],
+            "period_end": data["period_end"],
+            "rows": data["rows"],
+            "complete": data["complete"],
+            "note": data["note"],
+        }
+        try:
+            if survey is None:
+                survey = services.survey_create(dossier=dossier, **kwargs)
+            else:
+                survey = services.survey_update(survey=survey, **kwargs)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Survey saved."))
+            return redirect("monitoring:survey_detail", pk=survey.pk)
+    return render(
+        request,
+        "monitoring/survey_form.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "survey": survey,
+            "can_save": services.can_enter_survey(request.user, dossier),
+        },
+    )
+
+
+@login_required
+def survey_add(request, pk: int):
+    dossier = access_dossier_by_id(user=request.user, pk=pk)
+    return _survey_form_page(request, dossier=dossier)
+
+
+@login_required
+def survey_edit(request, pk: int):
+    survey = selectors.access_survey_by_id(user=request.user, pk=pk)
+    return _survey_form_page(request, dossier=survey.dossier, survey=survey)
+
+
+# --- supervision ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    reports, filterset = selectors.report_list(user=request.user, filters=request.GET, request=request)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/report_list.html",
+        {"filter": filterset, "page_obj": page, "is_monitor": _is_monitor(request.user)},
+    )
+
+
+@login_required
+def report_add(request):
+    if not _is_monitor(request.user):
+        raise PermissionDenied(_("Supervision reports are filed by the Fatherland Front only."))
+    initial = {"subject_kind": ReportSubject.COMMUNE}
+    if request.GET.get("dossier"):
+        initial = {"subject_kind": ReportSubject.DOSSIER, "dossier": request.GET["dossier"]}
+    form = ReportForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.supervision_report_create(
+                actor=request.user,
+                subject_kind=data["subject_kind"],
+                commune=data["commune"] if data["subject_kind"] == ReportSubject.COMMUNE else None,
+                dossier=data["dossier"] if data["subject_kind"] == ReportSubject.DOSSIER else None,
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                summary=data["summary"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Report filed; add its findings."))
+            return redirect("monitoring:report_detail", pk=report.pk)
+    return render(request, "monitoring/report_form.html", {"form": form})
+
+
+@login_required
+def report_edit(request, pk: int):
+    report = selectors.access_report_by_id(user=request.user, pk=pk)
+    if not services.can_file_report(request.user, report):
+        raise PermissionDenied(_("Supervision reports are filed by the Fatherland Front only."))
+    initial = {k: getattr(report, k) for k in ("title", "period_start", "period_end", "summary")}
+    form = ReportForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervision_report_update(report=report, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Report saved."))
+            return redirect("monitoring:report_detail", pk=report.pk)
+    return render(request, "monitoring/report_form.html", {"form": form, "report": report})
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = selectors.access_report_by_id(user=request.user, pk=pk)
+    is_front = services.can_file_report(request.user, report)
+    findings = list(selectors.report_findings(report=report))
+    for f in findings:
+        f.can_respond = services.can_respond(request.user, f) and f.status in FINDING_TRANSITIONS["respond"][0]
+        f.can_close = is_front and f.status in FINDING_TRANSITIONS["close"][0]
+        f.can_reopen = is_front and f.status in FINDING_TRANSITIONS["reopen"][0]
+    return render(
+        request,
+        "monitoring/report_detail.html",
+        {
+            "report": report,
+            "findings": findings,
+            "is_front": is_front,
+            "finding_form": FindingForm(report=report) if is_front else None,
+            "response_form": ResponseForm(),
+            "note_form": FrontNoteForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def finding_add(request, pk: int):
+    report = selectors.access_report_by_id(user=request.user, pk=pk)
+    if not services.can_file_report(request.user, report):
+        raise PermissionDenied(_("Supervision reports are filed by the Fatherland Front only."))
+    form = FindingForm(request.POST, report=report)
+    if not form.is_valid():
+        messages.error(request, _error_text(ValidationError(form.errors)))
+        return redirect("monitoring:report_detail", pk=pk)
+    try:
+        services.finding_add(report=report, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Finding added."))
+    return redirect("monitoring:report_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def finding_action(request, pk: int, action: str):
+    if action not in FINDING_TRANSITIONS:
+        raise Http404(_("Unknown action."))
+    finding = selectors.access_finding_by_id(user=request.user, pk=pk)
+    try:
+        if action == "respond":
+            services.finding_respond(finding=finding, actor=request.user, response=request.POST.get("response", ""))
+        elif action == "close":
+            services.finding_close(finding=finding, actor=request.user, note=request.POST.get("note", ""))
+        else:
+            services.finding_reopen(finding=finding, actor=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, _("Not done. {reasons}").format(reasons=_error_text(exc)))
+    else:
+        messages.success(request, _("Finding updated."))
+    return redirect("monitoring:report_detail", pk=finding.report_id)
+
+
+@login_required
+def finding_list(request):
+    findings, filterset = selectors.finding_list(user=request.user, filters=request.GET, request=request)
+    page = Paginator(findings, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "monitoring/finding_list.html", {"filter": filterset, "page_obj": page, "today": timezone.localdate()}
+    )
+
+
+# --- moderation ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def comment_queue(request):
+    """Residents' comments on the dossiers of the units the user's data-entry office covers."""
+    if scope_for(request.user, {Role.EDITOR}).is_empty:
+        raise PermissionDenied(_("Comments are moderated by the unit's data-entry office."))
+    outcome = request.GET.get("outcome", Moderation.PENDING)
+    if outcome not in Moderation.values:
+        outcome = ""
+    comments = selectors.moderation_queue(user=request.user, outcome=outcome)
+    page = Paginator(comments, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/comment_queue.html",
+        {
+            "outcomes": Moderation.choices,
+            "page_obj": page,
+            "form": ModerationForm(),
+            "outcome": outcome,
+        },
+    )
+
+
+@require_POST
+@login_required
+def comment_moderate(request, pk: int):
+    comment = selectors.access_comment_by_id(user=request.user, pk=pk)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        if not services.can_moderate(request.user, comment.dossier):
+            raise PermissionDenied(_("Comments are moderated by the unit's data-entry office."))
+        messages.error(request, _error_text(ValidationError(form.errors)))
+        return redirect("monitoring:comment_queue")
+    try:
+        services.public_comment_moderate(comment=comment, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _("Not done. {reasons}").format(reasons=_error_text(exc)))
+    else:
+        messages.success(request, _("Comment moderated."))
+    return redirect("monitoring:comment_queue")
+
+
+# --- public pages (no login) ---------------------------------------------------------------------------------------
+
+
+def _public_rows(dossiers):
+    return [{"dossier": d, "ends_on": selectors.consultation_ends_on(d.consultation_started_on)} for d in dossiers]
+
+
+def public_list(request):
+    dossiers = selectors.public_dossier_list()
+    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
+    return render(request, "monitoring/public_list.html", {"page_obj": page, "rows": _public_rows(page.object_list)})
+
+
+def client_ip(request) -> str:
+    """The address the server saw. Behind a proxy, the proxy must pass the real one as REMOTE_ADDR (e.g. gunicorn's
+    forwarded_allow_ips); X-Forwarded-For is not trusted, since a resident could forge it to escape the limit."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def public_detail(request, pk: int):
+    dossier = selectors.access_public_dossier(pk=pk)
+    form = PublicCommentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not services.public_comment_allowed(client_ip=client_ip(request)):
+            form = PublicCommentForm(request.POST)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Too many comments from your connection in the last hour (at most {n}). Please try again later."
+                ).format(n=_limit()),
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                services.public_comment_submit(dossier=dossier, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = 400
+            else:
+                messages.success(
+                    request, _("Thank you. Your comment will be shown once the commune office has read it.")
+                )
+                return redirect("monitoring:public_detail", pk=pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "monitoring/public_detail.html",
+        {
+            "dossier": dossier,
+            "ends_on": selectors.consultation_ends_on(dossier.consultation_started_on),
+            "comments": selectors.published_comments(dossier=dossier),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _limit() -> int:
+    from django.conf import settings
+
+    return settings.NTM_PUBLIC_COMMENTS_PER_HOUR
