@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.choices import CommuneType
 from communes.models import Commune
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment
@@ -113,8 +114,11 @@ def dossier_satisfaction_rate(*, dossier: Dossier) -> Decimal | None:
 
 
 def _row_sum(field: str):
+    """Sum of `field` over the rows of the outer dossier's latest completed survey."""
+    latest = _latest_completed(OuterRef(OuterRef("pk"))).values("pk")[:1]
     return Subquery(
-        SurveyHamletRow.objects.filter(survey_id=OuterRef("latest_survey_id"))
+        SurveyHamletRow.objects.filter(survey_id=Subquery(latest))
+        .order_by()
         .values("survey_id")
         .annotate(s=Sum(field))
         .values("s")[:1],
@@ -124,9 +128,7 @@ def _row_sum(field: str):
 
 def with_survey_totals(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """Annotate each dossier with its latest completed survey's returned and satisfied forms (no extra query)."""
-    return qs.annotate(latest_survey_id=Subquery(_latest_completed(OuterRef("pk")).values("pk")[:1])).annotate(
-        survey_returned=_row_sum("forms_returned"), survey_satisfied=_row_sum("satisfied")
-    )
+    return qs.annotate(survey_returned=_row_sum("forms_returned"), survey_satisfied=_row_sum("satisfied"))
 
 
 def survey_list(*, user, filters=None, request=None) -> tuple[QuerySet[SatisfactionSurvey], SurveyFilterSet]:
@@ -371,13 +373,14 @@ def overview_communes(*, user) -> QuerySet[Commune]:
     active = Dossier.objects.filter(commune_id=OuterRef("pk")).exclude(status__in=NOT_ACTIVE).order_by("-year", "-id")
     unresolved = (
         Finding.objects.filter(report__commune_id=OuterRef("pk"), status__in=UNRESOLVED)
+        .order_by()
         .values("report__commune_id")
         .annotate(n=Count("id"))
         .values("n")[:1]
     )
     return (
         scope.communes(user)
-        .filter(valid_to__isnull=True)
+        .filter(valid_to__isnull=True, unit_type=CommuneType.COMMUNE)
         .select_related("district")
         .annotate(
             assessed_year=Subquery(latest.values("year")[:1]),
@@ -402,6 +405,7 @@ def overview_dossiers(*, user) -> QuerySet[Dossier]:
     qs = Dossier.objects.filter(dossier_scope_q(user)).exclude(status__in=NOT_ACTIVE)
     findings = (
         Finding.objects.filter(report__dossier_id=OuterRef("pk"), status__in=UNRESOLVED)
+        .order_by()
         .values("report__dossier_id")
         .annotate(n=Count("id"))
         .values("n")[:1]
@@ -411,6 +415,7 @@ def overview_dossiers(*, user) -> QuerySet[Dossier]:
         return Coalesce(
             Subquery(
                 model.objects.filter(dossier_id=OuterRef("pk"), **filters)
+                .order_by()
                 .values("dossier_id")
                 .annotate(n=Count("id"))
                 .values("n")[:1],
