@@ -46,7 +46,9 @@ def dossier(world):
 @pytest.fixture
 def district_front(world):
     """A Front monitor of Phú Bình district only."""
-    office = OfficeFactory(name="MTTQ huyện Phú Bình", kind=OfficeKind.FRONT, province=world.province, district=world.phu_binh)
+    office = OfficeFactory(
+        name="MTTQ huyện Phú Bình", kind=OfficeKind.FRONT, province=world.province, district=world.phu_binh
+    )
     return MembershipFactory(user=UserFactory(username="pb_front"), office=office, role=Role.MONITOR).user
 
 

@@ -144,7 +144,9 @@ def test_front_outside_its_area_gets_404(world, hamlets, dossier, survey, distri
     assert SatisfactionSurvey.objects.count() == 1
 
 
-@pytest.mark.parametrize("status", [DossierStatus.SUBMITTED, DossierStatus.UNDER_VERIFICATION, DossierStatus.RECOGNISED])
+@pytest.mark.parametrize(
+    "status", [DossierStatus.SUBMITTED, DossierStatus.UNDER_VERIFICATION, DossierStatus.RECOGNISED]
+)
 def test_surveys_are_frozen_once_the_dossier_left_the_commune(world, hamlets, dossier, survey, status):
     with pytest.raises(ValidationError, match="while the commune prepares the dossier"):
         survey(dossier(status), hamlets["pb"], (10, 10, 10))
@@ -310,7 +312,9 @@ def test_moderation_by_the_commune_office(world, dossier):
     c = services.public_comment_submit(dossier=d, text="Cần thêm đèn đường")
     for username in ["front", "verifier", "viewer"]:
         with pytest.raises(PermissionDenied):
-            services.public_comment_moderate(comment=c, actor=getattr(world.users, username), outcome=Moderation.ACCEPTED)
+            services.public_comment_moderate(
+                comment=c, actor=getattr(world.users, username), outcome=Moderation.ACCEPTED
+            )
     other = dossier(DossierStatus.PUBLIC_CONSULTATION, commune=world.dt[0])
     c2 = services.public_comment_submit(dossier=other, text="x")
     with pytest.raises(Http404):
