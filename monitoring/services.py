@@ -82,13 +82,18 @@ def can_file_report(user, report: SupervisionReport) -> bool:
     return _report_visible(user, report, _MONITOR)
 
 
-def can_respond(user, finding: Finding) -> bool:
+def editor_office_ids(user) -> frozenset[int]:
+    """Offices where the user holds the data-entry role (one query; pass it to can_respond for many findings)."""
+    return frozenset(Membership.objects.filter(user=user, role=Role.EDITOR).values_list("office_id", flat=True))
+
+
+def can_respond(user, finding: Finding, office_ids: frozenset[int] | None = None) -> bool:
     """An editor of the office concerned; without a named office, an editor whose office covers the subject."""
     if finding.concerned_office_id:
-        return (
-            user.is_superuser
-            or Membership.objects.filter(user=user, office_id=finding.concerned_office_id, role=Role.EDITOR).exists()
-        )
+        if user.is_superuser:
+            return True
+        office_ids = editor_office_ids(user) if office_ids is None else office_ids
+        return finding.concerned_office_id in office_ids
     return _report_visible(user, finding.report, _EDITOR)
 
 

@@ -299,8 +299,11 @@ def report_detail(request, pk: int):
     report = selectors.access_report_by_id(user=request.user, pk=pk)
     is_front = services.can_file_report(request.user, report)
     findings = list(selectors.report_findings(report=report))
+    office_ids = services.editor_office_ids(request.user)
     for f in findings:
-        f.can_respond = services.can_respond(request.user, f) and f.status in FINDING_TRANSITIONS["respond"][0]
+        f.can_respond = (
+            services.can_respond(request.user, f, office_ids) and f.status in FINDING_TRANSITIONS["respond"][0]
+        )
         f.can_close = is_front and f.status in FINDING_TRANSITIONS["close"][0]
         f.can_reopen = is_front and f.status in FINDING_TRANSITIONS["reopen"][0]
     return render(

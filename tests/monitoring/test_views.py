@@ -396,3 +396,18 @@ def test_moderation_pages(client, world, dossier):
     assert client.post(url, {"outcome": Moderation.ACCEPTED}).status_code == 302
     comment.refresh_from_db()
     assert comment.outcome == Moderation.ACCEPTED and comment.moderated_by == world.users.commune
+
+
+def test_report_page_query_count_is_fixed(client, world):
+    office = world.users.district.memberships.get().office
+    report = _report(world)
+    client.force_login(world.users.district)
+    url = reverse("monitoring:report_detail", args=[report.pk])
+    for _ in range(3):
+        _finding(world, report, concerned_office=office)
+    small, _ = _queries(client, url)
+    for _ in range(27):
+        _finding(world, report, concerned_office=office)
+    large, response = _queries(client, url)
+    assert len(response.context["findings"]) == 30 and all(f.can_respond for f in response.context["findings"])
+    assert small == large
