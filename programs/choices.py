@@ -64,7 +64,7 @@ def stars_for_score(score: int | None) -> int | None:
 
 
 def star_band_label(stars: int) -> str:
-    """"90–100", "70–89"… for the band of `stars`."""
+    """ "90–100", "70–89"… for the band of `stars`."""
     bounds = [lowest for lowest, _s in OCOP_STAR_BANDS]
     for i, (lowest, s) in enumerate(OCOP_STAR_BANDS):
         if s == stars:

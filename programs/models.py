@@ -259,7 +259,9 @@ class Registration(TimeStampedModel):
             raise ValidationError({"hamlet": _("The hamlet is not in this commune.")})
         if self.commune_id:
             commune = self.commune
-            inside = commune.district_id == plan.district_id if plan.district_id else commune.province_id == plan.province_id
+            inside = (
+                commune.district_id == plan.district_id if plan.district_id else commune.province_id == plan.province_id
+            )
         else:
             district = self.district
             inside = district.pk == plan.district_id if plan.district_id else district.province_id == plan.province_id

@@ -1,0 +1,122 @@
+from django.contrib import admin
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from offices.scope import ScopedAdminMixin
+from programs.units import require_change_unit, unit_q
+
+from . import services
+from .models import CapitalPlanLine, CapitalSource, ConstructionDebt, Disbursement, Project
+from .resources import DisbursementResource, PlanLineResource
+
+
+class UnitScopedAdmin(SimpleHistoryAdmin):
+    """Rows whose province / district / commune fields (under `unit_prefix`) fall in the staff user's scope."""
+
+    unit_prefix = ""
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(unit_q(request.user, prefix=self.unit_prefix))
+
+
+@admin.register(CapitalSource)
+class CapitalSourceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "short_name", "group", "order", "is_active"]
+    list_filter = ["group", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["code", "name", "short_name"]
+
+
+@admin.register(Project)
+class ProjectAdmin(UnitScopedAdmin):
+    list_display = ["code", "name", "province", "district", "commune", "criterion", "total_investment", "year_start"]
+    list_filter = ["year_start"]
+    list_select_related = ["province", "district", "commune", "criterion", "criterion__criteria_set"]
+    search_fields = ["code", "name", "commune__name", "district__name"]
+    autocomplete_fields = ["province", "district", "commune", "criterion"]
+
+    def save_model(self, request, obj, form, change):
+        obj.fill_parents()
+        require_change_unit(
+            request.user, province_id=obj.province_id, district_id=obj.district_id, commune_id=obj.commune_id
+        )
+        obj.full_clean()
+        super().save_model(request, obj, form, change)
+
+
+class DisbursementInline(admin.TabularInline):
+    model = Disbursement
+    extra = 0
+    fields = ["reference", "paid_on", "amount", "note", "exceeds_plan"]
+    readonly_fields = ["reference", "paid_on", "amount", "note", "exceeds_plan"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # payments go through the disbursement service (over-plan rule)
+
+
+@admin.register(CapitalPlanLine)
+class CapitalPlanLineAdmin(ExportMixin, UnitScopedAdmin):
+    resource_classes = [PlanLineResource]
+    list_display = ["year", "unit", "source", "component", "project", "planned_amount", "mobilised_amount"]
+    list_filter = ["year", "source", "component"]
+    list_select_related = ["province", "district", "commune", "source", "project"]
+    search_fields = ["commune__name", "commune__code", "district__name", "district__code", "project__code", "note"]
+    autocomplete_fields = ["province", "district", "commune", "project"]
+    inlines = [DisbursementInline]
+
+    def save_model(self, request, obj, form, change):
+        services.plan_line_save(actor=request.user, line=obj)
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(ExportMixin, UnitScopedAdmin):
+    unit_prefix = "line"
+    resource_classes = [DisbursementResource]
+    list_display = ["reference", "line", "paid_on", "amount", "exceeds_plan", "note"]
+    list_filter = ["exceeds_plan", "line__year", "line__source"]
+    list_select_related = ["line", "line__province", "line__district", "line__commune", "line__source"]
+    search_fields = ["reference", "note", "line__commune__name", "line__district__name"]
+    autocomplete_fields = ["line"]
+    readonly_fields = ["exceeds_plan"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.full_clean()
+            require_change_unit(
+                request.user,
+                province_id=obj.line.province_id,
+                district_id=obj.line.district_id,
+                commune_id=obj.line.commune_id,
+            )
+            super().save_model(request, obj, form, change)
+            return
+        created = services.disbursement_create(
+            line=obj.line,
+            actor=request.user,
+            reference=obj.reference,
+            paid_on=obj.paid_on,
+            amount=obj.amount,
+            note=obj.note,
+        )
+        obj.pk = created.pk
+
+
+@admin.register(ConstructionDebt)
+class ConstructionDebtAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_commune_path = "commune"
+    list_display = ["commune", "amount", "as_of", "settled", "settled_on", "project"]
+    list_filter = ["settled", "as_of"]
+    list_select_related = ["commune", "commune__district", "project"]
+    search_fields = ["commune__name", "commune__code", "note"]
+    autocomplete_fields = ["commune", "project"]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        commune = obj.commune
+        require_change_unit(
+            request.user, province_id=commune.province_id, district_id=commune.district_id, commune_id=commune.pk
+        )
+        obj.full_clean()
+        super().save_model(request, obj, form, change)

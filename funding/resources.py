@@ -1,0 +1,410 @@
+"""Excel round trip for capital plan lines and disbursements, keyed by official codes (unit level and code,
+source code, component code, project code, payment reference). Export with django-import-export resources;
+import through programs.importing (dry-run preview, whole file refused on any bad row)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources
+
+from communes.models import Commune, District, Province
+from core.formatting import money
+from core.text import fold
+from offices.choices import DATA_WRITE_ROLES
+from programs import importing
+from programs.importing import Change
+from programs.units import covers_unit
+
+from .choices import UNIT_CODE_WIDTH, Component, UnitLevel
+from .models import CapitalPlanLine, CapitalSource, Disbursement, Project
+from .services import over_plan_message
+
+KEY_COLUMNS = ["year", "unit_level", "unit_code", "source", "component", "project_code"]
+
+
+# --- export -------------------------------------------------------------------------------------------------------
+
+
+class _LineKeyMixin:
+    def _line(self, obj):
+        return obj if isinstance(obj, CapitalPlanLine) else obj.line
+
+    def dehydrate_year(self, obj):
+        return self._line(obj).year
+
+    def dehydrate_unit_level(self, obj):
+        return self._line(obj).unit_level
+
+    def dehydrate_unit_code(self, obj):
+        return self._line(obj).unit.code
+
+    def dehydrate_unit_name(self, obj):
+        return self._line(obj).unit.name
+
+    def dehydrate_source(self, obj):
+        return self._line(obj).source.code
+
+    def dehydrate_component(self, obj):
+        return self._line(obj).component
+
+    def dehydrate_project_code(self, obj):
+        project = self._line(obj).project
+        return project.code if project else ""
+
+
+class PlanLineResource(_LineKeyMixin, resources.ModelResource):
+    year = fields.Field(column_name="year")
+    unit_level = fields.Field(column_name="unit_level")
+    unit_code = fields.Field(column_name="unit_code")
+    unit_name = fields.Field(column_name="unit_name")
+    source = fields.Field(column_name="source")
+    component = fields.Field(column_name="component")
+    project_code = fields.Field(column_name="project_code")
+    planned = fields.Field(attribute="planned_amount", column_name="planned")
+    mobilised = fields.Field(attribute="mobilised_amount", column_name="mobilised")
+    disbursed = fields.Field(attribute="disbursed", column_name="disbursed")
+    note = fields.Field(attribute="note", column_name="note")
+
+    class Meta:
+        model = CapitalPlanLine
+        fields = (
+            *KEY_COLUMNS[:2],
+            "unit_code",
+            "unit_name",
+            *KEY_COLUMNS[3:],
+            "planned",
+            "mobilised",
+            "disbursed",
+            "note",
+        )
+        export_order = fields
+
+
+class DisbursementResource(_LineKeyMixin, resources.ModelResource):
+    year = fields.Field(column_name="year")
+    unit_level = fields.Field(column_name="unit_level")
+    unit_code = fields.Field(column_name="unit_code")
+    unit_name = fields.Field(column_name="unit_name")
+    source = fields.Field(column_name="source")
+    component = fields.Field(column_name="component")
+    project_code = fields.Field(column_name="project_code")
+    reference = fields.Field(attribute="reference", column_name="reference")
+    paid_on = fields.Field(column_name="paid_on")
+    amount = fields.Field(attribute="amount", column_name="amount")
+    note = fields.Field(attribute="note", column_name="note")
+
+    class Meta:
+        model = Disbursement
+        fields = (
+            *KEY_COLUMNS[:2],
+            "unit_code",
+            "unit_name",
+            *KEY_COLUMNS[3:],
+            "reference",
+            "paid_on",
+            "amount",
+            "note",
+        )
+        export_order = fields
+
+    def dehydrate_paid_on(self, obj):
+        return importing.date_text(obj.paid_on)
+
+
+LINE_RELATED = ["province", "district", "commune", "source", "project"]
+
+
+def export_lines(*, lines, file_format: str = "xlsx") -> bytes:
+    dataset = PlanLineResource().export(lines.select_related(*LINE_RELATED))
+    dataset.title = "plan lines"
+    return importing.export_bytes(dataset, file_format)
+
+
+def export_disbursements(*, user, year: int | None = None, file_format: str = "xlsx") -> bytes:
+    from programs.units import unit_q
+
+    qs = Disbursement.objects.filter(unit_q(user, prefix="line")).select_related(*[f"line__{r}" for r in LINE_RELATED])
+    if year:
+        qs = qs.filter(line__year=year)
+    dataset = DisbursementResource().export(qs.order_by("line__year", "line__id", "paid_on", "id"))
+    dataset.title = "disbursements"
+    return importing.export_bytes(dataset, file_format)
+
+
+# --- import -------------------------------------------------------------------------------------------------------
+
+
+class _LineKeyImporter(importing.Importer):
+    """Resolves the key columns of a plan line in bulk."""
+
+    def prepare(self, rows):
+        levels = {UnitLevel.PROVINCE: set(), UnitLevel.DISTRICT: set(), UnitLevel.COMMUNE: set()}
+        for row in rows:
+            level = importing.text(row.get("unit_level")).lower()
+            if level in UNIT_CODE_WIDTH:
+                levels[level].add(importing.code(row.get("unit_code"), UNIT_CODE_WIDTH[level]))
+        self.units = {
+            UnitLevel.PROVINCE: {u.code: u for u in Province.objects.current().filter(code__in=levels["province"])},
+            UnitLevel.DISTRICT: {u.code: u for u in District.objects.current().filter(code__in=levels["district"])},
+            UnitLevel.COMMUNE: {u.code: u for u in Commune.objects.current().filter(code__in=levels["commune"])},
+        }
+        self.sources = {s.code: s for s in CapitalSource.objects.all()}
+        project_codes = {importing.text(r.get("project_code")) for r in rows} - {""}
+        self.projects = {p.code: p for p in Project.objects.filter(code__in=project_codes)}
+        self.components = {c.value: c.value for c in Component}
+        self.components.update({fold(str(c.label)): c.value for c in Component})
+
+    def unit_ids(self, unit, level) -> dict:
+        if level == UnitLevel.COMMUNE:
+            return {"province_id": unit.province_id, "district_id": unit.district_id, "commune_id": unit.pk}
+        if level == UnitLevel.DISTRICT:
+            return {"province_id": unit.province_id, "district_id": unit.pk, "commune_id": None}
+        return {"province_id": unit.pk, "district_id": None, "commune_id": None}
+
+    def check_key(self, row, err):
+        """(year, unit ids, source, component, project) or None when a key cell is wrong."""
+        year = None
+        try:
+            year = importing.integer(row.get("year"), low=2000, high=2100)
+        except ValueError as exc:
+            err("year", exc)
+        level = importing.text(row.get("unit_level")).lower()
+        unit = None
+        if level not in UNIT_CODE_WIDTH:
+            err("unit_level", _("'{value}' is not a unit level (province, district or commune)").format(value=level))
+        else:
+            unit_code = importing.code(row.get("unit_code"), UNIT_CODE_WIDTH[level])
+            unit = self.units[level].get(unit_code)
+            if unit is None:
+                err(
+                    "unit_code", _("Unknown {level} code '{code}'").format(level=UnitLevel(level).label, code=unit_code)
+                )
+        ids = self.unit_ids(unit, level) if unit else None
+        if ids is not None:
+            if not covers_unit(self.user, **ids):
+                err("unit_code", _("'{code}' is outside your area").format(code=unit.code))
+                ids = None
+            elif not covers_unit(self.user, roles=DATA_WRITE_ROLES, **ids):
+                err("unit_code", _("Your role may not change the data of '{code}'").format(code=unit.code))
+                ids = None
+        source_code = importing.text(row.get("source"))
+        source = self.sources.get(source_code)
+        if source is None:
+            err("source", _("Unknown capital source '{code}'").format(code=source_code))
+        raw_component = importing.text(row.get("component"))
+        component = self.components.get(raw_component) or self.components.get(fold(raw_component))
+        if component is None:
+            err("component", _("Unknown component '{value}'").format(value=raw_component))
+        project = None
+        project_code = importing.text(row.get("project_code"))
+        if project_code:
+            project = self.projects.get(project_code)
+            if project is None:
+                err("project_code", _("Unknown project '{code}'").format(code=project_code))
+            elif ids is not None and project.province_id != ids["province_id"]:
+                err("project_code", _("Project '{code}' is in another province").format(code=project_code))
+        if None in (year, ids, source, component) or (project_code and project is None):
+            return None
+        return year, ids, unit, source, component, project
+
+    @staticmethod
+    def line_key(year, ids, source, component, project) -> tuple:
+        return (
+            year,
+            ids["province_id"],
+            ids["district_id"],
+            ids["commune_id"],
+            source.pk,
+            component,
+            project.pk if project else None,
+        )
+
+    def existing_lines(self, keys) -> dict:
+        if not keys:
+            return {}
+        lines = CapitalPlanLine.objects.filter(
+            year__in={k[0] for k in keys}, province_id__in={k[1] for k in keys}
+        ).select_related("province", "district", "commune", "source")
+        return {
+            (ln.year, ln.province_id, ln.district_id, ln.commune_id, ln.source_id, ln.component, ln.project_id): ln
+            for ln in lines
+        }
+
+    @staticmethod
+    def label(unit, source, component, year) -> str:
+        return f"{year} · {unit.code} {unit.name} · {source.short_name or source.code} · {Component(component).label}"
+
+
+class PlanLineImporter(_LineKeyImporter):
+    columns = [*KEY_COLUMNS, "planned", "mobilised", "note"]
+    required = [*KEY_COLUMNS[:5], "planned"]
+    help_text = gettext_lazy(
+        "Columns year, unit_level (province, district or commune), unit_code, source, component and planned are "
+        "required; project_code, mobilised and note are optional. Amounts are in đồng and may be written "
+        "1.500.000.000. A line is found by its year, unit, source, component and project: existing lines are "
+        "updated, others created. A file with any bad row is refused whole and nothing is written."
+    )
+
+    def check(self, n, row, err):
+        key = self.check_key(row, err)
+        planned = mobilised = None
+        try:
+            planned = importing.amount(row.get("planned"))
+        except ValueError as exc:
+            err("planned", exc)
+        has_mobilised = "mobilised" in row and not importing.blank(row.get("mobilised"))
+        if has_mobilised:
+            try:
+                mobilised = importing.amount(row.get("mobilised"))
+            except ValueError as exc:
+                err("mobilised", exc)
+        if key is None or planned is None or (has_mobilised and mobilised is None):
+            return None
+        year, ids, unit, source, component, project = key
+        values = {
+            "year": year,
+            **ids,
+            "source_id": source.pk,
+            "component": component,
+            "project_id": project.pk if project else None,
+            "planned_amount": planned,
+            "mobilised_amount": mobilised,
+            "note": importing.text(row.get("note")) if "note" in row else None,
+        }
+        return Change(
+            row=n,
+            key=self.line_key(year, ids, source, component, project),
+            values=values,
+            label=self.label(unit, source, component, year),
+            unit=ids,
+        )
+
+    def finish(self, plan):
+        existing = self.existing_lines([c.key for c in plan.changes])
+        still = []
+        for change in plan.changes:
+            line = existing.get(change.key)
+            v = change.values
+            if v["mobilised_amount"] is None:
+                v["mobilised_amount"] = line.mobilised_amount if line else 0
+            if v["note"] is None:
+                v["note"] = line.note if line else ""
+            change.existing = line
+            change.after = _("plan {planned}, mobilised {mobilised}").format(
+                planned=money(v["planned_amount"]), mobilised=money(v["mobilised_amount"])
+            )
+            if line is not None:
+                change.before = _("plan {planned}, mobilised {mobilised}").format(
+                    planned=money(line.planned_amount), mobilised=money(line.mobilised_amount)
+                )
+                if not any(getattr(line, k) != v[k] for k in ("planned_amount", "mobilised_amount", "note")):
+                    plan.unchanged += 1
+                    continue
+                change.values = {k: v[k] for k in ("planned_amount", "mobilised_amount", "note")}
+            still.append(change)
+        plan.changes = still
+
+
+class DisbursementImporter(_LineKeyImporter):
+    columns = [*KEY_COLUMNS, "reference", "paid_on", "amount", "note"]
+    required = [*KEY_COLUMNS[:5], "reference", "paid_on", "amount"]
+    help_text = gettext_lazy(
+        "Columns year, unit_level, unit_code, source, component (and project_code when the line has a project) "
+        "name the plan line, which must exist; reference, paid_on (31/12/2024) and amount (đồng) are required, "
+        "note is optional. A payment is found by its line and reference. A payment that takes the line above its "
+        "planned amount needs a note and is kept with a warning. A file with any bad row is refused whole and "
+        "nothing is written."
+    )
+
+    def check(self, n, row, err):
+        key = self.check_key(row, err)
+        reference = importing.text(row.get("reference"))
+        if not reference:
+            err("reference", _("The payment reference is empty"))
+        paid_on = amount = None
+        try:
+            paid_on = importing.date(row.get("paid_on"))
+        except ValueError as exc:
+            err("paid_on", exc)
+        try:
+            amount = importing.amount(row.get("amount"))
+            if amount == 0:
+                err("amount", _("A disbursement amount must be positive"))
+        except ValueError as exc:
+            err("amount", exc)
+        if key is None or not reference or paid_on is None or not amount:
+            return None
+        year, ids, unit, source, component, project = key
+        line_key = self.line_key(year, ids, source, component, project)
+        change = Change(
+            row=n,
+            key=(line_key, reference),
+            values={
+                "reference": reference,
+                "paid_on": paid_on,
+                "amount": amount,
+                "note": importing.text(row.get("note")),
+            },
+            label=self.label(unit, source, component, year),
+            unit=ids,
+        )
+        change.line_key = line_key
+        return change
+
+    def differs(self, change):
+        return True  # decided in finish(), once the lines are known
+
+    def finish(self, plan):
+        lines = self.existing_lines([c.line_key for c in plan.changes])
+        by_row = {}
+        for change in plan.changes:
+            line = lines.get(change.line_key)
+            if line is None:
+                plan.errors.append(
+                    importing.RowError(change.row, "unit_code", _("No plan line for {line}").format(line=change.label))
+                )
+            by_row[change.row] = line
+        if plan.errors:
+            return
+        stored = {
+            (d.line_id, d.reference): d for d in Disbursement.objects.filter(line__in={ln.pk for ln in lines.values()})
+        }
+        keys_in_file = {(by_row[c.row].pk, c.values["reference"]) for c in plan.changes}
+        untouched = {}
+        for (line_id, ref), d in stored.items():
+            if (line_id, ref) not in keys_in_file:
+                untouched[line_id] = untouched.get(line_id, 0) + d.amount
+        running = dict(untouched)
+        kept = []
+        for change in plan.changes:
+            line = by_row[change.row]
+            v = change.values
+            existing = stored.get((line.pk, v["reference"]))
+            already = running.get(line.pk, 0)
+            running[line.pk] = already + v["amount"]
+            over = already + v["amount"] > line.planned_amount
+            if over and not v["note"]:
+                plan.errors.append(
+                    importing.RowError(
+                        change.row,
+                        "note",
+                        over_plan_message(planned=line.planned_amount, already=already, amount=v["amount"]),
+                    )
+                )
+                continue
+            v["exceeds_plan"] = over
+            change.existing = existing
+            if over:
+                change.warning = _("{over} above the planned {planned}").format(
+                    over=money(already + v["amount"] - line.planned_amount), planned=money(line.planned_amount)
+                )
+            change.after = f"{importing.date_text(v['paid_on'])} {money(v['amount'])}"
+            if existing is None:
+                v["line_id"] = line.pk
+            else:
+                change.before = f"{importing.date_text(existing.paid_on)} {money(existing.amount)}"
+                if all(getattr(existing, k) == v[k] for k in ("paid_on", "amount", "note", "exceeds_plan")):
+                    plan.unchanged += 1
+                    continue
+                v["line_id"] = line.pk
+            kept.append(change)
+        plan.changes = kept
