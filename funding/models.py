@@ -5,6 +5,7 @@ projects and outstanding construction debt. Amounts are integers in đồng; tot
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -139,10 +140,16 @@ class CapitalPlanLine(UnitFields, TimeStampedModel):
         verbose_name = _("capital plan line")
         verbose_name_plural = _("capital plan lines")
         constraints = [
+            # Empty district / commune / project count as one value (0), on every database.
             models.UniqueConstraint(
-                fields=["year", "province", "district", "commune", "source", "component", "project"],
+                "year",
+                "province",
+                Coalesce("district", 0),
+                Coalesce("commune", 0),
+                "source",
+                "component",
+                Coalesce("project", 0),
                 name="funding_capitalplanline_unique_key",
-                nulls_distinct=False,
                 violation_error_message=_("This unit already has a line for this year, source, component and project."),
             ),
             models.CheckConstraint(

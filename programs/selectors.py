@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,9 +214,16 @@ def registration_rows(*, user, plan: AnnualPlan, as_of=None) -> list[Registratio
         Registration.objects.filter(target__plan=plan)
         .filter(_registration_scope_q(s))
         .select_related("target", "commune", "commune__district", "hamlet", "district")
-        .annotate(wanted_level=wanted_level, wanted_subject=wanted_subject)
+        .annotate(
+            wanted_level=wanted_level,
+            wanted_subject=wanted_subject,
+            kind_order=Case(
+                *[When(target__kind=k, then=Value(i)) for i, k in enumerate(TargetKind)],
+                output_field=IntegerField(),
+            ),
+        )
         .annotate(achieved=Exists(recognised))
-        .order_by("target__kind", "district__code", "commune__district__code", "commune__code", "hamlet__code")
+        .order_by("kind_order", "district__code", "commune__district__code", "commune__code", "hamlet__code")
     )
     shortfalls = _shortfalls(
         [(r.commune_id, r.wanted_level) for r in rows if r.wanted_subject == SubjectKind.COMMUNE and not r.achieved],
