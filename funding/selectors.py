@@ -94,6 +94,12 @@ class CapitalReport:
         return Decimal(self.credit.mobilised) * 100 / self.total.mobilised if self.total.mobilised else None
 
     @property
+    def unit(self) -> str:
+        """One unit for the whole report: billion when the largest total reaches a billion, else million."""
+        largest = max(self.total.planned, self.total.mobilised, self.total.disbursed)
+        return "billion" if largest >= 1_000_000_000 else "million"
+
+    @property
     def is_empty(self) -> bool:
         return not (self.total.planned or self.total.mobilised or self.total.disbursed)
 

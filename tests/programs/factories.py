@@ -1,0 +1,48 @@
+import datetime
+
+import factory
+
+from programs.choices import OcopGroup, TargetKind
+from programs.models import AnnualPlan, OcopProduct, PlanTarget, Registration
+from tests.communes.factories import CommuneFactory, ProvinceFactory
+
+
+class AnnualPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnnualPlan
+
+    province = factory.SubFactory(ProvinceFactory)
+    year = 2024
+    title = factory.LazyAttribute(lambda o: f"Kế hoạch NTM năm {o.year}")
+
+
+class PlanTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanTarget
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    kind = TargetKind.NEW_NTM_COMMUNES
+    target = 2
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    target = factory.SubFactory(PlanTargetFactory)
+    commune = factory.SubFactory(CommuneFactory)
+
+
+class OcopProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OcopProduct
+
+    commune = factory.SubFactory(CommuneFactory)
+    code = factory.Sequence(lambda n: f"OCOP-{n:04d}")
+    name = factory.Sequence(lambda n: f"Chè Tân Cương {n}")
+    owner = "HTX Chè"
+    group = OcopGroup.BEVERAGES
+    score = 75
+    decision_number = "123/QĐ-UBND"
+    decision_date = datetime.date(2023, 6, 1)
+    expires_on = datetime.date(2026, 5, 31)
