@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from programs.choices import OcopGroup, TargetKind
 from programs.models import AnnualPlan, OcopProduct, PlanTarget, Registration
@@ -44,5 +45,6 @@ class OcopProductFactory(factory.django.DjangoModelFactory):
     group = OcopGroup.BEVERAGES
     score = 75
     decision_number = "123/QĐ-UBND"
-    decision_date = datetime.date(2023, 6, 1)
-    expires_on = datetime.date(2026, 5, 31)
+    # In force today whatever today is (tests that need fixed dates pass them).
+    decision_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=100))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=900))
