@@ -45,9 +45,11 @@ class UnitScopedAdmin(admin.ModelAdmin):
     """Changelists limited to rows whose province / district / commune fields fall in the staff user's scope."""
 
     unit_prefix = ""
+    show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(unit_q(request.user, prefix=self.unit_prefix))
+        # Plans belong to a province or a district (no commune): the offices that may change them.
+        return super().get_queryset(request).filter(unit_q(request.user, prefix=self.unit_prefix, has_commune=False))
 
 
 class PlanTargetInline(admin.TabularInline):

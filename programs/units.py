@@ -17,17 +17,16 @@ from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
 
-def unit_q(user, roles: Iterable[str] | None = None, *, prefix: str = "") -> Q:
-    """Q for rows with province/district/commune fields (under `prefix`) inside the user's scope."""
+def unit_q(user, roles: Iterable[str] | None = None, *, prefix: str = "", has_commune: bool = True) -> Q:
+    """Q for rows with province/district(/commune) fields (under `prefix`) inside the user's scope."""
     s = scope.scope_for(user, roles)
     if s.everything:
         return Q()
     p = f"{prefix}__" if prefix else ""
-    return (
-        Q(**{f"{p}province_id__in": s.province_ids})
-        | Q(**{f"{p}district_id__in": s.district_ids})
-        | Q(**{f"{p}commune_id__in": s.commune_ids})
-    )
+    q = Q(**{f"{p}province_id__in": s.province_ids}) | Q(**{f"{p}district_id__in": s.district_ids})
+    if has_commune:
+        q |= Q(**{f"{p}commune_id__in": s.commune_ids})
+    return q
 
 
 def covers_unit(user, *, province_id, district_id=None, commune_id=None, roles: Iterable[str] | None = None) -> bool:

@@ -12,15 +12,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from funding import resources, services
-from offices import scope
 from funding.models import CapitalPlanLine, Disbursement
+from offices import scope
 from programs import importing
 
 from .factories import DisbursementFactory, LineFactory, ProjectFactory, source
 
 pytestmark = pytest.mark.django_db
 M = 1_000_000
-LINE_HEADERS = ["year", "unit_level", "unit_code", "source", "component", "project_code", "planned", "mobilised", "note"]
+LINE_HEADERS = [
+    "year",
+    "unit_level",
+    "unit_code",
+    "source",
+    "component",
+    "project_code",
+    "planned",
+    "mobilised",
+    "note",
+]
 PAY_HEADERS = ["year", "unit_level", "unit_code", "source", "component", "project_code", "reference", "paid_on", "amount", "note"]  # fmt: skip
 
 
@@ -124,7 +134,9 @@ def test_disbursement_import_over_plan_rule(world):
     assert plan.is_valid, plan.errors
     assert [c.row for c in plan.warnings] == [3]
     services.disbursements_import_apply(plan=plan, actor=user)
-    assert list(Disbursement.objects.filter(line=line).order_by("reference").values_list("reference", "exceeds_plan")) == [
+    assert list(
+        Disbursement.objects.filter(line=line).order_by("reference").values_list("reference", "exceeds_plan")
+    ) == [
         ("UNC-1", False),
         ("UNC-2", True),
         ("UNC-OLD", False),

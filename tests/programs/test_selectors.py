@@ -2,8 +2,8 @@
 per scope; still-short communes with their unmet criteria; OCOP stars and counts."""
 
 import datetime
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.http import Http404
@@ -155,7 +155,9 @@ def test_sql_stars_match_python_and_counts_per_commune(world):
     dates = {"decision_date": datetime.date(2023, 6, 1), "expires_on": datetime.date(2026, 5, 31)}
     for score in (95, 90, 75, 50, 49, 10):
         OcopProductFactory(commune=world.pb[0], score=score, **dates)
-    OcopProductFactory(commune=world.pb[1], score=80, decision_date=datetime.date(2021, 1, 1), expires_on=datetime.date(2024, 1, 1))
+    OcopProductFactory(
+        commune=world.pb[1], score=80, decision_date=datetime.date(2021, 1, 1), expires_on=datetime.date(2024, 1, 1)
+    )
     OcopProductFactory(commune=world.dt[0], score=60, **dates)
     for p in OcopProduct.objects.with_stars():
         assert p.stars == stars_for_score(p.score)
@@ -177,7 +179,9 @@ def test_ocop_list_scope(world, role, count):
 def test_ocop_filters(world):
     OcopProductFactory(commune=world.pb[0], score=92, name="Chè đặc biệt")
     OcopProductFactory(commune=world.pb[1], score=72, group="food", name="Miến dong")
-    OcopProductFactory(commune=world.dt[0], score=55, expires_on=datetime.date(2020, 1, 1), decision_date=datetime.date(2017, 1, 1))
+    OcopProductFactory(
+        commune=world.dt[0], score=55, expires_on=datetime.date(2020, 1, 1), decision_date=datetime.date(2017, 1, 1)
+    )
     user = world.users.province
 
     def names(**filters):
