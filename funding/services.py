@@ -140,7 +140,7 @@ def disbursements_import_apply(*, plan, actor) -> dict[str, int]:
     fields = ["paid_on", "amount", "note", "exceeds_plan"]
     # Lock the lines and re-check the over-plan rule against what is stored now.
     line_ids = {c.values["line_id"] for c in plan.changes}
-    list(CapitalPlanLine.objects.select_for_update().filter(pk__in=line_ids).values_list("pk"))
+    list(CapitalPlanLine.objects.select_for_update(of=("self",)).filter(pk__in=line_ids).order_by().values_list("pk"))
     new = [Disbursement(**c.values) for c in plan.changes if c.is_new]
     changed = []
     for c in plan.changes:
