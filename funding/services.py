@@ -125,8 +125,10 @@ def plan_lines_import_apply(*, plan, actor) -> dict[str, int]:
             for name in LINE_FIELDS:
                 setattr(c.existing, name, c.values[name])
             changed.append(c.existing)
+    # Codes and amounts were checked row by row when the plan was built; here only the plain field checks run
+    # (foreign keys would cost queries per row; the database constraints guard the key).
     for obj in new + changed:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.clean_fields(exclude=["province", "district", "commune", "source", "project"])
     if new:
         bulk_create_with_history(new, CapitalPlanLine, batch_size=1000, default_user=actor)
     if changed:
@@ -149,7 +151,7 @@ def disbursements_import_apply(*, plan, actor) -> dict[str, int]:
                 setattr(c.existing, name, c.values[name])
             changed.append(c.existing)
     for obj in new + changed:
-        obj.full_clean(exclude=["line"], validate_unique=False, validate_constraints=False)
+        obj.clean_fields(exclude=["line"])
     if new:
         bulk_create_with_history(new, Disbursement, batch_size=1000, default_user=actor)
     if changed:

@@ -131,7 +131,7 @@ def ocop_import_apply(*, plan, actor) -> dict[str, int]:
     for obj in new + changed:
         if obj.expires_on is None:
             obj.expires_on = ocop_default_expiry(obj.decision_date)
-        obj.full_clean(exclude=["commune"], validate_unique=False, validate_constraints=False)
+        obj.clean_fields(exclude=["commune", "thematic_program"])
     if new:
         bulk_create_with_history(new, OcopProduct, batch_size=1000, default_user=actor)
     if changed:

@@ -8,7 +8,18 @@ from tests.communes.factories import CommuneFactory
 
 
 def source(code: str) -> CapitalSource:
-    """The reference sources are loaded by migration."""
+    """The reference sources are loaded by migration; transactional tests elsewhere may have flushed them, so
+    put them back from the migration's own list when missing."""
+    found = CapitalSource.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    from importlib import import_module
+
+    sources = import_module("funding.migrations.0002_capital_sources").SOURCES
+    for order, (c, name, short, group) in enumerate(sources, start=1):
+        CapitalSource.objects.get_or_create(
+            code=c, defaults={"name": name, "short_name": short, "group": group, "order": order}
+        )
     return CapitalSource.objects.get(code=code)
 
 

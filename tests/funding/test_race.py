@@ -17,8 +17,8 @@ M = 1_000_000
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_payments_cannot_both_slip_under_the_plan(transactional_db, world, monkeypatch):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_payments_cannot_both_slip_under_the_plan(world, monkeypatch):
     line = LineFactory(commune=world.pb[0], planned_amount=100 * M)
     barrier = threading.Barrier(2, timeout=20)
     original = services.CapitalPlanLine.objects.select_for_update
