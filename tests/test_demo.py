@@ -25,7 +25,17 @@ def test_demo_loads_and_is_idempotent():
     call_command("load_demo", stdout=out)
     first = _counts()
     assert "ntm-demo-2024" in out.getvalue()
-    for username in ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]:
+    for username in [
+        "admin",
+        "province",
+        "district",
+        "commune",
+        "verifier",
+        "appraiser",
+        "approver",
+        "front",
+        "viewer",
+    ]:
         assert username in out.getvalue()
     call_command("load_demo", stdout=io.StringIO())
     assert _counts() == first
@@ -33,5 +43,15 @@ def test_demo_loads_and_is_idempotent():
 
 def test_demo_logins_work(client):
     call_command("load_demo", stdout=io.StringIO())
-    for username in ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]:
+    for username in [
+        "admin",
+        "province",
+        "district",
+        "commune",
+        "verifier",
+        "appraiser",
+        "approver",
+        "front",
+        "viewer",
+    ]:
         assert client.login(username=username, password="ntm-demo-2024"), username
