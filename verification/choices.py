@@ -387,8 +387,3 @@ def stage_of(status: str, route: str) -> Stage | None:
                 next(iter(t.roles)), Stage.DECISION
             )
     return None
-
-
-# Working days are not fixed by 18/2022 (procedure.md §6): calendar days per stage, overridable in settings as
-# NTM_DUE_DAYS = {"verification": 15, ...}. 15 days follows the old Circular 40/2014 [OLD] for lack of a current rule.
-DEFAULT_DUE_DAYS = {Stage.VERIFICATION: 15, Stage.APPRAISAL: 15, Stage.DECISION: 10}

@@ -24,7 +24,6 @@ from . import gates
 from .choices import (
     ACTIONS,
     COMMUNE_STAGE,
-    DEFAULT_DUE_DAYS,
     FRONT_DOCUMENTS,
     TERMINAL,
     ActingLevel,
@@ -144,8 +143,7 @@ def dossier_create(
 
 
 def _due_days(stage: str) -> int:
-    configured = getattr(settings, "NTM_DUE_DAYS", None) or {}
-    return int(configured.get(str(stage), DEFAULT_DUE_DAYS[stage]))
+    return int(settings.NTM_DUE_DAYS[str(stage)])
 
 
 def _decision_data(data: dict) -> dict:

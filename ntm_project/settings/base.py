@@ -131,6 +131,13 @@ NTM_SATISFACTION_THRESHOLD = env.float("NTM_SATISFACTION_THRESHOLD", default=90.
 NTM_CONSULTATION_DAYS = env.int("NTM_CONSULTATION_DAYS", default=15)
 NTM_CONSULTATION_MIN_POSTINGS = env.int("NTM_CONSULTATION_MIN_POSTINGS", default=5)
 NTM_PUBLIC_COMMENTS_PER_HOUR = env.int("NTM_PUBLIC_COMMENTS_PER_HOUR", default=5)
+# Days a dossier may wait at each stage before it shows as overdue in the queues. 18/2022 sets no time limits
+# (procedure.md §6); 15 days follows the old Circular 40/2014 for lack of a current rule.
+NTM_DUE_DAYS = {
+    "verification": env.int("NTM_DUE_DAYS_VERIFICATION", default=15),
+    "appraisal": env.int("NTM_DUE_DAYS_APPRAISAL", default=15),
+    "decision": env.int("NTM_DUE_DAYS_DECISION", default=10),
+}
 
 LOGGING = {
     "version": 1,

@@ -447,7 +447,7 @@ def test_hamlet_dossier_and_due_days_setting(client, world, settings, monkeypatc
     from tests.communes.factories import HamletFactory
     from verification.models import Dossier
 
-    settings.NTM_DUE_DAYS = {"verification": 7}
+    settings.NTM_DUE_DAYS = {**settings.NTM_DUE_DAYS, "verification": 7}
     hamlet = HamletFactory(commune=world.pb[0], code="05797-01")
     client.force_login(world.users.commune)
     client.post(
