@@ -20,7 +20,7 @@ from offices.choices import DATA_WRITE_ROLES
 from . import evaluation
 from .choices import NUMERIC_TYPES, ValueType
 from .models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
-from .selectors import SetStructure, criteria_set_structure
+from .selectors import SetStructure, can_unlock, criteria_set_structure
 
 __all__ = [
     "ValueEntry",
@@ -236,7 +236,9 @@ def assessment_unlock(*, assessment: Assessment, actor, reason: str) -> Assessme
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the assessment is unlocked.")})
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = Assessment.objects.select_for_update().select_related("commune").get(pk=assessment.pk)
+    if not can_unlock(actor, locked.commune):
+        raise PermissionDenied(_("Only the district or province office may unlock an assessment."))
     if not locked.is_locked:
         raise ValidationError(_("This assessment is not locked."))
     locked.locked_at, locked.locked_by, locked.lock_reason = None, None, ""

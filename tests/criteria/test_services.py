@@ -71,6 +71,11 @@ def test_locked_assessment_refuses_changes_until_unlocked(world, small_set):
     assert IndicatorValue.objects.get(assessment=a, indicator=indicator).value_number == 90
     with pytest.raises(ValidationError):
         services.assessment_unlock(assessment=a, actor=world.users.district, reason=" ")
+    # The commune cannot unlock its own data, nor can the Front or an office elsewhere.
+    for user in (world.users.commune, world.users.front, world.users.outsider):
+        with pytest.raises(PermissionDenied):
+            services.assessment_unlock(assessment=a, actor=user, reason="Sửa số liệu")
+        assert Assessment.objects.get(pk=a.pk).is_locked
     services.assessment_unlock(assessment=a, actor=world.users.district, reason="Sửa số liệu 17.1")
     a.refresh_from_db()
     assert not a.is_locked
