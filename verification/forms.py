@@ -72,10 +72,18 @@ class TransitionForm(forms.Form):
     document_kind = forms.ChoiceField(
         label=_("Document kind"), choices=[("", "---------"), *DocumentKind.choices], required=False
     )
+    started_on = forms.DateField(
+        label=_("Consultation started on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("The day the results report was first posted; empty for today."),
+    )
 
     def __init__(self, *args, transition=None, **kwargs):
         super().__init__(*args, **kwargs)
         if transition is not None:
+            if transition.action != "open_consultation":
+                del self.fields["started_on"]
             if not transition.needs_decision:
                 for name in ("decision_number", "decision_date", "signer", "issuing_body"):
                     del self.fields[name]

@@ -206,6 +206,8 @@ def dossier_transition(*, dossier: Dossier, action: str, actor, comment: str = "
     if transition.needs_comment and not comment:
         raise ValidationError({"comment": _("Give the reason.")})
     decision = _decision_data(data) if transition.needs_decision else {}
+    if action == "open_consultation" and data.get("started_on") and data["started_on"] > timezone.localdate():
+        raise ValidationError({"started_on": _("The consultation cannot start in the future.")})
     problems = gates.unmet(gates.evaluate_gates(locked, transition.gates))
     if problems:
         raise ValidationError(problems)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from criteria.choices import StandardLevel, SubjectKind
 from tests.communes.factories import CommuneFactory
+from verification import gates
 from verification.choices import DossierStatus, Route
 from verification.models import DossierEvent, Notification, Recognition
 
@@ -211,6 +212,35 @@ def test_documents_and_postings(client, world, make_dossier):
         {"kind": "front_comments", "file": SimpleUploadedFile("mttq.pdf", b"%PDF")},
     )
     assert dossier.documents.filter(kind="front_comments").exists()
+
+
+def test_consultation_opened_with_a_past_start_date(client, world, make_dossier):
+    """The commune records when posting began (it may predate the app): postings and the period count from then."""
+    dossier = make_dossier(DossierStatus.DRAFT, ready=False)
+    client.force_login(world.users.commune)
+    client.post(
+        reverse("verification:document_add", args=[dossier.pk]),
+        {"kind": "results_report", "file": SimpleUploadedFile("bc.pdf", b"%PDF")},
+    )
+    today = timezone.localdate()
+    url = reverse("verification:dossier_transition", args=[dossier.pk, "open_consultation"])
+    page = client.get(reverse("verification:dossier_detail", args=[dossier.pk])).content.decode()
+    assert 'name="open_consultation-started_on"' in page
+    client.post(url, {"open_consultation-started_on": (today + datetime.timedelta(days=1)).isoformat()})
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT  # a start in the future is refused
+    start = today - datetime.timedelta(days=16)
+    client.post(url, {"open_consultation-started_on": start.isoformat()})
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.PUBLIC_CONSULTATION and dossier.consultation_started_on == start
+    for i in range(5):
+        day = start + datetime.timedelta(days=3 * i)
+        client.post(
+            reverse("verification:posting_add", args=[dossier.pk]),
+            {"posted_on": day.isoformat(), "place": "loudspeaker"},
+        )
+    assert dossier.postings.count() == 5
+    assert gates.gate_consultation_done(dossier) == []
 
 
 def test_verifier_records_findings(client, world, make_dossier):
