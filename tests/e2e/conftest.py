@@ -40,10 +40,41 @@ def browser():
         browser.close()
 
 
+def restore_reference_data() -> None:
+    """Run the data steps of the project's own migrations again (each is a get_or_create).
+
+    Every transactional test ends with a flush, which also empties what the migrations loaded (regions, capital
+    sources, programme phases), and the demo needs it. Serialized rollback cannot put it back here: once Playwright's
+    event loop runs in this thread, Django sees an async context and another connection object, one without the
+    contents serialized at set-up."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    base = Path(settings.BASE_DIR)
+    local = {
+        a.label
+        for a in apps.get_app_configs()
+        if Path(a.path).is_relative_to(base) and ".venv" not in Path(a.path).relative_to(base).parts
+    }
+    graph = MigrationLoader(connection).graph
+    plan = []
+    for leaf in sorted(graph.leaf_nodes()):
+        plan += [node for node in graph.forwards_plan(leaf) if node not in plan]
+    for node in plan:
+        if node[0] in local:
+            for operation in graph.nodes[node].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)
+
+
 @pytest.fixture
 def demo(transactional_db):
     from django.core.management import call_command
 
+    restore_reference_data()
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 

@@ -1,0 +1,340 @@
+"""Issue 7: the three journeys of DESIGN.md walked as real users, in a browser, on the live server with the demo.
+
+Actions go through the UI only (clicks and form fills); the ORM is read for assertions and to compute the URLs and
+ids of the things a user clicks. Elements are found by id, name, href or data-attribute, never by visible text:
+the UI is Vietnamese by default and its catalogue changes. Screenshots go to test-results/screenshots/.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login, shot
+
+pytestmark = pytest.mark.browser
+
+COMMUNE = "05917"  # Xã Tân Khánh (Phú Bình), 17/19 basic criteria in the 2023 demo; not yet NTM
+YEAR = 2023  # the demo year
+PDF = b"%PDF-1.4\n% demo document\n"
+
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def no_error(page) -> None:
+    """Fail with the page's own message when it shows an error alert (or is a server error page)."""
+    alerts = page.locator(".alert-danger[role=alert]")
+    if alerts.count():
+        pytest.fail(f"{page.url}: {' | '.join(alerts.all_inner_texts())}")
+
+
+def submit(page, button) -> None:
+    """Click a submit button and wait for the page the POST redirects to."""
+    with page.expect_navigation():
+        button.click()
+    no_error(page)
+
+
+def form_for(page, url_name: str, *args):
+    return page.locator(f'form[action="{reverse(url_name, args=args)}"]')
+
+
+def transition(page, dossier, action: str, **fields) -> None:
+    """Fill the action's form on the dossier page (fields by name, without the action prefix) and press it."""
+    form = form_for(page, "verification:dossier_transition", dossier.pk, action)
+    for name, value in fields.items():
+        form.locator(f'[name="{action}-{name}"]').fill(value)
+    submit(page, form.locator("button[name=go]"))
+
+
+def upload(page, dossier, kind: str, title: str = "") -> None:
+    form = form_for(page, "verification:document_add", dossier.pk)
+    form.locator("select[name=kind]").select_option(kind)
+    form.locator("input[name=title]").fill(title or kind)
+    form.locator("input[name=file]").set_input_files(
+        {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    submit(page, form.locator("button"))
+
+
+def status_of(dossier) -> str:
+    dossier.refresh_from_db()
+    return dossier.status
+
+
+def survey(page, dossier, rows: list[tuple[int, int, int]]) -> None:
+    """From the dossier's monitoring page: enter a completed survey with these (surveyed, returned, satisfied)."""
+    page.locator(f'a[href="{reverse("monitoring:survey_add", args=[dossier.pk])}"]').click()
+    page.wait_for_url(f"**{reverse('monitoring:survey_add', args=[dossier.pk])}")
+    for i, numbers in enumerate(rows):
+        for field, number in zip(("households_surveyed", "forms_returned", "satisfied"), numbers, strict=True):
+            page.locator(f'input[name$="_{field}"]').nth(i).fill(str(number))
+    page.locator("input[name=complete]").check()
+    page.locator("textarea[name=note]").fill("Phiếu khảo sát do Ban công tác Mặt trận các xóm thu về.")
+    shot(page, "survey-form")
+    submit(page, page.locator("form[method=post] button.btn-success"))
+    expect(page).to_have_url(re.compile(r"/monitoring/surveys/\d+/$"))
+
+
+# --- 1. IT admin -------------------------------------------------------------------------------------------------
+
+
+def test_admin_edits_an_indicator_target(demo, new_page):
+    from criteria.models import IndicatorTarget
+
+    target = IndicatorTarget.objects.get(
+        indicator__criterion__criteria_set__code="XA-NTM-2021", indicator__code="17.1", region__code="TDMNPB"
+    )
+    assert target.value == Decimal("85")
+    page = new_page()
+    page.goto(reverse("admin:index"))
+    page.wait_for_url("**/admin/login/**")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "ntm-demo-2024")
+    submit(page, page.locator("input[type=submit]"))
+    changelist = reverse("admin:criteria_indicatortarget_changelist")
+    page.locator(f'a[href="{changelist}"]').first.click()
+    page.wait_for_url(f"**{changelist}")
+    page.fill("input[name=q]", "XA-NTM-2021 17.1")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**?q=*")
+    change = reverse("admin:criteria_indicatortarget_change", args=[target.pk])
+    page.locator(f'#result_list a[href^="{change}"]').click()
+    page.wait_for_url(f"**{change}**")
+    page.fill("#id_value", "90")
+    page.fill("#id_source", "Quyết định của UBND tỉnh (kiểm thử)")
+    shot(page, "admin-target-change")
+    submit(page, page.locator("input[name=_save]"))
+    expect(page).to_have_url(re.compile(rf"{changelist}(\?.*)?$"))
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    target.refresh_from_db()
+    assert target.value == Decimal("90") and "kiểm thử" in target.source
+
+
+# --- 2. from scorecard to recognition --------------------------------------------------------------------------
+
+
+def test_commune_to_recognition(demo, new_page, live_server):
+    from communes.models import Commune
+    from criteria.models import Assessment
+    from verification.choices import DossierStatus
+    from verification.models import Dossier, Recognition
+
+    commune = Commune.objects.get(code=COMMUNE)
+    today = timezone.localdate()
+
+    # The province's dashboard (its home page) before: 118 of 126 communes NTM.
+    province = new_page()
+    login(province, "province")
+    province.wait_for_url(f"**{reverse('reports:dashboard')}*")
+    expect(province.locator("#stat-ntm")).to_have_text("118/126")
+    shot(province, "dashboard-before")
+
+    # The commune officer fixes the two unmet criteria on the 2023 scorecard.
+    officer = new_page()
+    login(officer, "commune")
+    scorecard = reverse("criteria:scorecard", args=[COMMUNE, YEAR])
+    officer.goto(scorecard)
+    expect(officer.locator("[data-testid=criteria-met]")).to_have_text("17/19")
+    shot(officer, "scorecard-before")
+    values = reverse("criteria:values_edit", args=[COMMUNE, YEAR, "basic"])
+    officer.locator(f'a[href="{values}"]').first.click()
+    officer.wait_for_url(f"**{values}")
+    officer.locator('[data-indicator="15.1"] input[name^="v_"]').fill("90,5")  # health insurance, Vietnamese decimal
+    officer.locator('[data-indicator="15.1"] input[name^="n_"]').fill("Số liệu BHXH huyện 12/2023")
+    officer.locator('[data-indicator="17.1"] input[name^="v_"]').fill("88")  # clean water
+    shot(officer, "values-form")
+    submit(officer, officer.locator("#save-values"))
+    officer.wait_for_url(f"**{reverse('criteria:scorecard_level', args=[COMMUNE, YEAR, 'basic'])}")
+    expect(officer.locator("[data-testid=criteria-met]")).to_have_text("19/19")
+    expect(officer.locator("[data-testid=reason]")).to_have_count(0)
+    shot(officer, "scorecard-after")
+    assert Assessment.objects.get(commune=commune, year=YEAR, criteria_set__code="XA-NTM-2021").is_all_met
+
+    # The officer opens the NTM (basic) dossier for 2023 and uploads the results report.
+    officer.goto(reverse("verification:dossier_list"))
+    officer.locator(f'a[href="{reverse("verification:dossier_add")}"]').click()
+    officer.wait_for_url(f"**{reverse('verification:dossier_add')}")
+    officer.select_option("#id_subject_kind", "commune")
+    officer.select_option("#id_commune", str(commune.pk))
+    officer.select_option("#id_level", "basic")
+    officer.fill("#id_year", str(YEAR))
+    submit(officer, officer.locator("#dossier-form button.btn-success"))
+    dossier = Dossier.objects.get(commune=commune, year=YEAR, level="basic")
+    assert officer.url.endswith(reverse("verification:dossier_detail", args=[dossier.pk]))
+    upload(officer, dossier, "results_report", "Báo cáo kết quả xây dựng NTM xã Tân Khánh")
+
+    # Public consultation. It began on paper 16 days ago: the officer records that date, then the five postings
+    # made within the 15 days (Article 5), so the period has elapsed without changing any setting.
+    started = today - datetime.timedelta(days=16)
+    transition(officer, dossier, "open_consultation", started_on=started.isoformat())
+    assert status_of(dossier) == DossierStatus.PUBLIC_CONSULTATION and dossier.consultation_started_on == started
+    places = ["commune_office", "cultural_house", "loudspeaker"]
+    posting_form = form_for(officer, "verification:posting_add", dossier.pk)
+    for i in range(5):
+        posting_form.locator("input[name=posted_on]").fill((started + datetime.timedelta(days=3 * i)).isoformat())
+        posting_form.locator("select[name=place]").select_option(places[i % 3])
+        posting_form.locator("input[name=note]").fill(f"Lần {i + 1}")
+        submit(officer, posting_form.locator("button"))
+    assert dossier.postings.count() == 5
+    shot(officer, "dossier-consultation")
+
+    # A resident (no login) reads the dossier on the public consultation pages.
+    resident = new_page()
+    resident.goto(reverse("monitoring:public_list"))
+    public = reverse("monitoring:public_detail", args=[dossier.pk])
+    resident.locator(f'a[href="{public}"]').click()
+    resident.wait_for_url(f"**{public}")
+    shot(resident, "public-consultation")
+
+    # The Front files its written comments on the dossier page.
+    front = new_page()
+    login(front, "front")
+    front.goto(reverse("verification:dossier_detail", args=[dossier.pk]))
+    upload(front, dossier, "front_comments", "Văn bản góp ý của MTTQ và các đoàn thể")
+
+    # The officer closes the consultation; the Front then enters its satisfaction survey (monitoring pages).
+    officer.goto(reverse("verification:dossier_detail", args=[dossier.pk]))
+    transition(officer, dossier, "close_consultation")
+    assert status_of(dossier) == DossierStatus.FRONT_SURVEY
+    front.goto(reverse("monitoring:index"))
+    shot(front, "monitoring-overview")
+    front.locator(f'a[href="{reverse("monitoring:dossier", args=[dossier.pk])}"]').first.click()
+    survey(front, dossier, [(120, 118, 112), (95, 95, 90), (140, 136, 131)])  # 333/349 = 95.4%
+
+    # The officer adds the remaining documents and submits for verification.
+    officer.goto(reverse("verification:dossier_detail", args=[dossier.pk]))
+    for kind in ["request_letter", "comments_summary", "minutes", "debt_report", "photos"]:
+        upload(officer, dossier, kind)
+    expect(officer.locator("#gates .bi-x-circle-fill")).to_have_count(1)  # only the verifier's security finding
+    shot(officer, "dossier-ready")
+    transition(officer, dossier, "submit")
+    assert status_of(dossier) == DossierStatus.SUBMITTED
+
+    # District verification, provincial appraisal, and the decision: each from its own queue.
+    detail = reverse("verification:dossier_detail", args=[dossier.pk])
+    for username, take, approve in [
+        ("verifier", "start_verification", "verify"),
+        ("appraiser", "start_appraisal", "appraise"),
+        ("approver", None, "recognise"),
+    ]:
+        page = new_page()
+        login(page, username)
+        page.goto(reverse("verification:queue"))
+        shot(page, f"queue-{username}")
+        page.locator(f'a[href="{detail}"]').click()
+        page.wait_for_url(f"**{detail}")
+        if take:
+            transition(page, dossier, take)
+        if username == "verifier":
+            review = form_for(page, "verification:dossier_review", dossier.pk)
+            review.locator("select[name=security_status]").select_option("not_complex")
+            review.locator("textarea[name=comment]").fill("Công an huyện xác nhận: không phức tạp về ANTT.")
+            submit(page, review.locator("button"))
+        if approve == "recognise":
+            shot(page, "decision-form")
+            transition(
+                page,
+                dossier,
+                "recognise",
+                decision_number="1234/QĐ-UBND",
+                decision_date=today.isoformat(),
+                signer="Chủ tịch UBND tỉnh",
+            )
+            shot(page, "decision")
+        else:
+            transition(page, dossier, approve)
+        shot(page, f"dossier-{username}")
+    assert status_of(dossier) == DossierStatus.RECOGNISED
+    recognition = Recognition.objects.get(dossier=dossier)
+    assert (recognition.decision_number, recognition.decision_date, recognition.signer) == (
+        "1234/QĐ-UBND",
+        today,
+        "Chủ tịch UBND tỉnh",
+    )
+
+    # The dashboard now counts one more NTM commune.
+    province.goto(reverse("home"))
+    province.wait_for_url(f"**{reverse('reports:dashboard')}*")
+    expect(province.locator("#stat-ntm")).to_have_text("119/126")
+    shot(province, "dashboard-after")
+
+    # The province's other main pages, for people to look at.
+    for name, url in [
+        ("communes", reverse("communes:commune_list")),
+        ("reports-index", reverse("reports:index")),
+        ("funding-report", reverse("funding:report")),
+        ("plans", reverse("programs:plan_list")),
+    ]:
+        province.goto(url)
+        no_error(province)
+        shot(province, name)
+    from programs.models import AnnualPlan
+
+    plan = AnnualPlan.objects.get(year=2024)
+    province.locator(f'a[href="{reverse("programs:plan_detail", args=[plan.pk])}"]').first.click()
+    province.wait_for_url(f"**{reverse('programs:plan_detail', args=[plan.pk])}")
+    shot(province, "plan")
+
+
+# --- 3. the Front's monitoring, read by the verifier --------------------------------------------------------------
+
+
+def test_front_finding_reaches_the_verifier(demo, new_page):
+    from monitoring.models import Finding, SatisfactionSurvey
+    from verification.choices import DossierStatus
+    from verification.models import Dossier
+
+    # Xã Dương Thành (Phú Bình), model NTM 2024: in the demo it waits for the Front's survey.
+    dossier = Dossier.objects.get(commune__name="Xã Dương Thành", status=DossierStatus.FRONT_SURVEY)
+    monitoring = reverse("monitoring:dossier", args=[dossier.pk])
+    today = timezone.localdate()
+
+    front = new_page()
+    login(front, "front")
+    front.goto(reverse("monitoring:index"))
+    front.locator(f'a[href="{monitoring}"]').first.click()
+    front.wait_for_url(f"**{monitoring}")
+    survey(front, dossier, [(80, 78, 75), (60, 58, 57)])
+    assert SatisfactionSurvey.objects.filter(dossier=dossier, status="completed").count() == 1
+
+    front.goto(monitoring)
+    report_add = f"{reverse('monitoring:report_add')}?dossier={dossier.pk}"
+    front.locator(f'a[href="{report_add}"]').click()
+    front.wait_for_url(f"**{reverse('monitoring:report_add')}?dossier=*")
+    assert front.locator("#id_dossier").input_value() == str(dossier.pk)
+    front.fill("#id_title", "Giám sát hồ sơ xã Dương Thành (kiểm thử)")
+    front.fill("#id_period_start", (today - datetime.timedelta(days=7)).isoformat())
+    front.fill("#id_period_end", today.isoformat())
+    front.fill("#id_summary", "Đoàn giám sát làm việc tại 3 xóm.")
+    shot(front, "supervision-report-form")
+    submit(front, front.locator("form[method=post] button.btn-success"))
+    finding_text = "Xóm Na Chặng chưa niêm yết công khai danh sách hộ nghèo (kiểm thử)."
+    front.select_option("#id_severity", "high")
+    front.fill("#id_description", finding_text)
+    front.fill("#id_recommendation", "Niêm yết trước khi trình thẩm tra.")
+    report = dossier.supervision_reports.get(title__endswith="(kiểm thử)")
+    submit(front, form_for(front, "monitoring:finding_add", report.pk).locator("button"))
+    expect(front.locator(".card[id^=finding-]")).to_have_count(1)
+    shot(front, "supervision-report")
+    finding = Finding.objects.get(report=report)
+    assert finding.description == finding_text
+
+    # The verifier opens the dossier from the list, then its Front monitoring page, and sees the finding.
+    verifier = new_page()
+    login(verifier, "verifier")
+    verifier.goto(reverse("verification:dossier_list"))
+    detail = reverse("verification:dossier_detail", args=[dossier.pk])
+    verifier.locator(f'a[href="{detail}"]').click()
+    verifier.wait_for_url(f"**{detail}")
+    shot(verifier, "dossier-verifier-front-survey")
+    verifier.goto(reverse("monitoring:index"))
+    verifier.locator(f'a[href="{monitoring}"]').first.click()
+    verifier.wait_for_url(f"**{monitoring}")
+    expect(verifier.locator("#front-findings")).to_contain_text(finding_text)
+    shot(verifier, "monitoring-dossier-verifier")
