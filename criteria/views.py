@@ -118,7 +118,9 @@ def values_edit(request, code: str, year: int, level: str):
                     assessment = services.assessment_get_or_create(
                         commune=commune, year=year, criteria_set=criteria_set, actor=request.user
                     )
-                services.assessment_values_save(assessment=assessment, entries=form.entries(), actor=request.user)
+                assessment = services.assessment_values_save(
+                    assessment=assessment, entries=form.entries(), actor=request.user
+                )
             except ValidationError as exc:
                 _messages_from(request, exc)
             else:

@@ -188,6 +188,13 @@ def test_value_form_accepts_vietnamese_numbers_and_creates_the_assessment(client
     assert v.value_number == Decimal("93.7") and v.note == "Số liệu thống kê 2023"
 
 
+def test_value_form_message_gives_the_counts_after_saving(client, world, assessed, small_set):
+    client.force_login(world.users.commune)
+    data = {_field(small_set, 1): "90", _field(small_set, 2): "85", _field(small_set, 3): "81"}  # 2.1 was 72%
+    response = client.post(edit_url(world.pb[0]), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Values saved: 3/3 criteria met."]
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [("abc", "is not a number"), ("120", "between 0 and 100"), ("-5", "negative"), ("1.2.3,4,5", "not a number")],
