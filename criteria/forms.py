@@ -79,7 +79,11 @@ class AssessmentValuesForm(forms.Form):
                 field.initial = _initial(stored, indicator.value_type)
                 self.fields[f"v_{indicator.pk}"] = field
                 self.fields[f"n_{indicator.pk}"] = forms.CharField(
-                    label=_("Note"), required=False, initial=stored.note if stored else "", max_length=2000
+                    label=_("Note"),
+                    required=False,
+                    initial=stored.note if stored else "",
+                    max_length=2000,
+                    widget=forms.TextInput(attrs={"placeholder": _("Note")}),
                 )
                 self.fields[f"e_{indicator.pk}"] = forms.FileField(label=_("Evidence"), required=False)
                 items.append(indicator)

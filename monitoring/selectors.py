@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     Exists,
     IntegerField,
@@ -19,6 +20,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -401,14 +403,31 @@ def overview_communes(*, user) -> QuerySet[Commune]:
 
 def overview_dossiers(*, user) -> QuerySet[Dossier]:
     """Dossiers under way in the area, with the latest completed survey's figures and counts of unresolved
-    findings, critiques and comments awaiting moderation. One query."""
+    findings (the same as the dossier page lists: on the dossier and, for a commune dossier, on its commune),
+    critiques and comments awaiting moderation. One query."""
     qs = Dossier.objects.filter(dossier_scope_q(user)).exclude(status__in=NOT_ACTIVE)
-    findings = (
+    on_dossier = (
         Finding.objects.filter(report__dossier_id=OuterRef("pk"), status__in=UNRESOLVED)
         .order_by()
         .values("report__dossier_id")
         .annotate(n=Count("id"))
         .values("n")[:1]
+    )
+    on_commune = (
+        Finding.objects.filter(
+            report__subject_kind=ReportSubject.COMMUNE, report__commune_id=OuterRef("commune_id"), status__in=UNRESOLVED
+        )
+        .order_by()
+        .values("report__commune_id")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    findings = Coalesce(Subquery(on_dossier, output_field=IntegerField()), Value(0)) + Case(
+        When(
+            subject_kind=SubjectKind.COMMUNE,
+            then=Coalesce(Subquery(on_commune, output_field=IntegerField()), Value(0)),
+        ),
+        default=Value(0),
     )
 
     def count_of(model, **filters):
@@ -428,7 +447,7 @@ def overview_dossiers(*, user) -> QuerySet[Dossier]:
         with_survey_totals(qs)
         .select_related("province", "district", "commune", "hamlet")
         .annotate(
-            unresolved_findings=Coalesce(Subquery(findings, output_field=IntegerField()), Value(0)),
+            unresolved_findings=findings,
             critique_count=count_of(Critique),
             pending_comments=count_of(PublicComment, outcome=Moderation.PENDING),
         )

@@ -5,8 +5,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
+
+admin.site.site_header = admin.site.site_title = _("NTM back office")
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -105,5 +105,9 @@ def login(page, username: str, password: str = DEMO_PASSWORD):
 def shot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Charts drawn by Chart.js animate in: draw them at their final state so the picture shows the figures.
+    page.evaluate(
+        "() => window.Chart && Object.values(Chart.instances).forEach(c => { c.options.animation = false; c.update('none'); })"
+    )
     page.screenshot(path=str(path), full_page=True)
     return path

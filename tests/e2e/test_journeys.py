@@ -77,7 +77,7 @@ def survey(page, dossier, rows: list[tuple[int, int, int]]) -> None:
     page.locator("input[name=complete]").check()
     page.locator("textarea[name=note]").fill("Phiếu khảo sát do Ban công tác Mặt trận các xóm thu về.")
     shot(page, "survey-form")
-    submit(page, page.locator("form[method=post] button.btn-success"))
+    submit(page, page.locator("#survey-form button.btn-success"))
     expect(page).to_have_url(re.compile(r"/monitoring/surveys/\d+/$"))
 
 
@@ -152,6 +152,7 @@ def test_commune_to_recognition(demo, new_page, live_server):
     submit(officer, officer.locator("#save-values"))
     officer.wait_for_url(f"**{reverse('criteria:scorecard_level', args=[COMMUNE, YEAR, 'basic'])}")
     expect(officer.locator("[data-testid=criteria-met]")).to_have_text("19/19")
+    expect(officer.locator(".alert-success[role=alert]")).to_contain_text("19/19")
     expect(officer.locator("[data-testid=reason]")).to_have_count(0)
     shot(officer, "scorecard-after")
     assert Assessment.objects.get(commune=commune, year=YEAR, criteria_set__code="XA-NTM-2021").is_all_met
@@ -168,6 +169,7 @@ def test_commune_to_recognition(demo, new_page, live_server):
     dossier = Dossier.objects.get(commune=commune, year=YEAR, level="basic")
     assert officer.url.endswith(reverse("verification:dossier_detail", args=[dossier.pk]))
     upload(officer, dossier, "results_report", "Báo cáo kết quả xây dựng NTM xã Tân Khánh")
+    shot(officer, "dossier-draft")
 
     # Public consultation. It began on paper 16 days ago: the officer records that date, then the five postings
     # made within the 15 days (Article 5), so the period has elapsed without changing any setting.
@@ -313,7 +315,7 @@ def test_front_finding_reaches_the_verifier(demo, new_page):
     front.fill("#id_period_end", today.isoformat())
     front.fill("#id_summary", "Đoàn giám sát làm việc tại 3 xóm.")
     shot(front, "supervision-report-form")
-    submit(front, front.locator("form[method=post] button.btn-success"))
+    submit(front, front.locator("#report-form button.btn-success"))
     finding_text = "Xóm Na Chặng chưa niêm yết công khai danh sách hộ nghèo (kiểm thử)."
     front.select_option("#id_severity", "high")
     front.fill("#id_description", finding_text)

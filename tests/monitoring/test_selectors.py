@@ -42,6 +42,17 @@ def test_open_findings_for_dossier(world, dossier):
     assert {f.status for f in found} == {FindingStatus.OPEN, FindingStatus.ANSWERED}
 
 
+def test_overview_counts_the_findings_the_dossier_page_lists(world, dossier):
+    d = dossier(DossierStatus.UNDER_VERIFICATION)
+    _finding(world, _report(world, subject_kind=ReportSubject.DOSSIER, dossier=d), "hồ sơ")
+    _finding(world, _report(world, subject_kind=ReportSubject.COMMUNE, commune=world.pb[0]), "cấp xã")
+    _finding(world, _report(world, subject_kind=ReportSubject.COMMUNE, commune=world.pb[1]), "xã khác")
+    other = dossier(DossierStatus.SUBMITTED, commune=world.pb[2])
+    counts = {row.pk: row.unresolved_findings for row in selectors.overview_dossiers(user=world.users.front)}
+    assert counts == {d.pk: 2, other.pk: 0}
+    assert counts[d.pk] == len(selectors.open_findings_for_dossier(dossier=d))
+
+
 def test_critiques_for_dossier_in_order(world, dossier):
     d = dossier(DossierStatus.UNDER_VERIFICATION)
     other = dossier(DossierStatus.UNDER_VERIFICATION, commune=world.pb[1])
