@@ -1,5 +1,8 @@
-from .navigation import menu_for
+from .navigation import menu_for, unread_notifications
 
 
 def navigation(request):
-    return {"menu": menu_for(request.user, request.path) if hasattr(request, "user") else []}
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"menu": [], "unread_notifications": 0}
+    return {"menu": menu_for(user, request.path), "unread_notifications": unread_notifications(user)}

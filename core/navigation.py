@@ -37,3 +37,21 @@ def menu_for(user, current_path: str = "") -> list[dict]:
             continue
         items.append({"label": label, "url": url, "active": current_path.startswith(url) and url != "/"})
     return items
+
+
+def unread_notifications(user):
+    """The user's unread notification count for the navbar badge, as a callable the template resolves at most once
+    (one query, and none for anonymous users or pages that do not show the badge)."""
+    cache: list[int] = []
+
+    def count() -> int:
+        if not cache:
+            if not user.is_authenticated:
+                cache.append(0)
+            else:
+                from verification.selectors import unread_count
+
+                cache.append(unread_count(user=user))
+        return cache[0]
+
+    return count

@@ -2,6 +2,7 @@
 limited to the user's scope (programs.units over offices.scope)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import BigIntegerField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
@@ -122,12 +123,26 @@ def _area_lines(*, user, year: int, province=None, district=None, commune=None) 
     return lines
 
 
-def capital_by_source(*, user, year: int, province=None, district=None, commune=None) -> CapitalReport:
+def capital_by_source(
+    *,
+    user,
+    year: int,
+    province=None,
+    district=None,
+    commune=None,
+    paid_by: date | None = None,
+    breakdown: bool = True,
+) -> CapitalReport:
     """Plan vs mobilised vs disbursed per capital source for a year and area (the user's whole scope when no area
-    is given), with totals by group, the credit share and a breakdown one level down. Three queries."""
+    is given), with totals by group, the credit share and a breakdown one level down. Three queries (one without
+    the breakdown).
+
+    `paid_by`: count only disbursements paid on or before that day (figures as they stood then)."""
     lines = _area_lines(user=user, year=year, province=province, district=district, commune=commune)
     by_source = lines.filter(source=OuterRef("pk")).order_by().values("source")
     disbursed = Disbursement.objects.filter(line__source=OuterRef("pk"), line__in=lines.values("pk"))
+    if paid_by is not None:
+        disbursed = disbursed.filter(paid_on__lte=paid_by)
     sources = CapitalSource.objects.annotate(
         planned=Coalesce(Subquery(by_source.annotate(s=Sum("planned_amount")).values("s")), ZERO),
         mobilised=Coalesce(Subquery(by_source.annotate(s=Sum("mobilised_amount")).values("s")), ZERO),
@@ -146,18 +161,20 @@ def capital_by_source(*, user, year: int, province=None, district=None, commune=
         report.total.add(row)
         (report.credit if source.group == SourceGroup.CREDIT else report.non_credit).add(row)
     report.groups = [g for g in groups.values() if g.planned or g.mobilised or g.disbursed]
-    report.units = _by_unit(lines, district=district, commune=commune)
+    if breakdown:
+        report.units = _by_unit(lines, district=district, commune=commune, paid_by=paid_by)
     return report
 
 
-def _by_unit(lines: QuerySet, *, district=None, commune=None) -> list[UnitRow]:
+def _by_unit(lines: QuerySet, *, district=None, commune=None, paid_by: date | None = None) -> list[UnitRow]:
     """The area split one level down: by district for a province, by commune for a district."""
     if commune is not None:
         return []
     key = "commune" if district is not None else "district"
-    disbursed = (
-        Disbursement.objects.filter(line=OuterRef("pk")).order_by().values("line").annotate(s=Sum("amount")).values("s")
-    )
+    payments = Disbursement.objects.filter(line=OuterRef("pk"))
+    if paid_by is not None:
+        payments = payments.filter(paid_on__lte=paid_by)
+    disbursed = payments.order_by().values("line").annotate(s=Sum("amount")).values("s")
     rows = (
         lines.order_by()
         .annotate(paid=Coalesce(Subquery(disbursed), ZERO))
@@ -181,6 +198,35 @@ def _by_unit(lines: QuerySet, *, district=None, commune=None) -> list[UnitRow]:
             UnitRow(unit=None, label="", planned=r["planned"], mobilised=r["mobilised"], disbursed=r["disbursed"])
         )
     return result
+
+
+@dataclass
+class YearGroups:
+    """Planned and mobilised amounts of one year, per source group (SourceGroup value → Amounts)."""
+
+    year: int
+    groups: dict[str, Amounts] = field(default_factory=dict)
+    total: Amounts = field(default_factory=Amounts)
+
+
+def capital_by_year(*, user, up_to: int, last: int = 5, district=None) -> list[YearGroups]:
+    """Planned and mobilised capital per year and source group for the `last` years up to `up_to` that have lines
+    in the user's scope (and `district`), oldest first. One query."""
+    lines = scoped_lines(user=user).filter(year__lte=up_to, year__gt=up_to - last)
+    if district is not None:
+        lines = lines.filter(district=district)
+    rows = (
+        lines.order_by()
+        .values("year", "source__group")
+        .annotate(planned=Sum("planned_amount"), mobilised=Sum("mobilised_amount"))
+    )
+    years: dict[int, YearGroups] = {}
+    for r in rows:
+        amounts = Amounts(planned=r["planned"] or 0, mobilised=r["mobilised"] or 0)
+        entry = years.setdefault(r["year"], YearGroups(year=r["year"]))
+        entry.groups[r["source__group"]] = amounts
+        entry.total.add(amounts)
+    return [years[y] for y in sorted(years) if years[y].total.planned or years[y].total.mobilised]
 
 
 def report_years(*, user) -> list[int]:

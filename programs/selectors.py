@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,7 +118,8 @@ def _default_plan(*, user, year: int) -> AnnualPlan | None:
         visible_plans(user=user)
         .filter(year=year)
         .select_related(*PLAN_RELATED)
-        .order_by("district__code", "province__code")
+        # Province plans (no district) first on every database: PostgreSQL sorts NULLs last by default.
+        .order_by(F("district__code").asc(nulls_first=True), "province__code")
         .first()
     )
 

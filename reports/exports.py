@@ -44,18 +44,52 @@ def _value(value):
     return str(value)
 
 
-def build_xlsx(*, title: str, meta: Iterable[str], columns: list[Column], rows: Iterable[Iterable]) -> bytes:
+@dataclass
+class Table:
+    """A further table below the first one on the same sheet: a heading line, a header row and rows."""
+
+    heading: str
+    columns: list[Column]
+    rows: Iterable[Iterable]
+
+
+def build_xlsx(
+    *,
+    title: str,
+    meta: Iterable[str],
+    columns: list[Column],
+    rows: Iterable[Iterable],
+    tables: Iterable[Table] = (),
+) -> bytes:
+    tables = list(tables)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_title(title))
-    for i, column in enumerate(columns):
-        ws.column_dimensions[_letter(i)].width = column.width
-    bold = Font(bold=True)
+    widths: dict[int, int] = {}
+    for cols in [columns, *[t.columns for t in tables]]:
+        for i, column in enumerate(cols):
+            widths[i] = max(widths.get(i, 0), column.width)
+    for i, width in widths.items():
+        ws.column_dimensions[_letter(i)].width = width
     head = WriteOnlyCell(ws, value=str(title))
     head.font = Font(bold=True, size=14)
     ws.append([head])
     for line in meta:
         ws.append([str(line)])
     ws.append([])
+    _append_table(ws, columns, rows)
+    for table in tables:
+        ws.append([])
+        heading = WriteOnlyCell(ws, value=str(table.heading))
+        heading.font = Font(bold=True, size=12)
+        ws.append([heading])
+        _append_table(ws, table.columns, table.rows)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _append_table(ws, columns: list[Column], rows: Iterable[Iterable]) -> None:
+    bold = Font(bold=True)
     header_cells = []
     for column in columns:
         cell = WriteOnlyCell(ws, value=str(column.header))
@@ -71,9 +105,6 @@ def build_xlsx(*, title: str, meta: Iterable[str], columns: list[Column], rows: 
                 cell.number_format = column.number_format
             cells.append(cell)
         ws.append(cells)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _letter(index: int) -> str:

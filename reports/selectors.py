@@ -415,6 +415,80 @@ def dossiers_in_progress(*, user) -> dict[str, int]:
     return dict(rows)
 
 
+# --- plans and capital (programs and funding selectors) ------------------------------------------------------------
+
+
+def plan_progress(*, user, year: int, as_of: date, district: District | None = None):
+    """The year's targets against results (programs.selectors.plan_progress): the user's plan for the year (the
+    province's, else their district's), or the chosen district's own plan. None when there is no such plan.
+    Three queries."""
+    from programs import selectors as programs
+
+    if district is None:
+        return programs.plan_progress(user=user, year=year, as_of=as_of)
+    plan = (
+        programs.visible_plans(user=user)
+        .filter(year=year, district=district)
+        .select_related(*programs.PLAN_RELATED)
+        .first()
+    )
+    return programs.plan_progress(user=user, plan=plan, as_of=as_of) if plan is not None else None
+
+
+@dataclass
+class PlanReport:
+    """Plan vs result: each target kind (target, registered, achieved) and the registered units not there yet,
+    with the criteria a commune still misses (programs.selectors.registration_rows)."""
+
+    progress: object  # programs.selectors.PlanProgress
+    registrations: list
+    short: list
+
+    @property
+    def plan(self):
+        return self.progress.plan
+
+
+def plan_report(*, user, year: int, as_of: date, district: District | None = None) -> PlanReport | None:
+    """Six queries whatever the number of registrations."""
+    from programs.selectors import registration_rows
+
+    progress = plan_progress(user=user, year=year, as_of=as_of, district=district)
+    if progress is None:
+        return None
+    registrations = registration_rows(user=user, plan=progress.plan, as_of=as_of)
+    return PlanReport(
+        progress=progress, registrations=registrations, short=[r for r in registrations if not r.achieved]
+    )
+
+
+def capital_area(*, user, district: District | None = None) -> District | None:
+    """The district capital figures are broken down for: the chosen one, else the only district of a district
+    office (so that its report goes by commune). One query at most."""
+    if district is not None:
+        return district
+    s = scope.scope_for(user)
+    if s.everything or s.province_ids or len(s.district_ids) != 1:
+        return None
+    return District.objects.filter(pk__in=s.district_ids).first()
+
+
+def capital_report(*, user, year: int, as_of: date, district: District | None = None, breakdown: bool = True):
+    """Plan / mobilised / disbursed by source for the year (funding.selectors.capital_by_source), disbursements
+    counted up to `as_of`, with the split one level down when `breakdown`. Three queries (one without)."""
+    from funding.selectors import capital_by_source
+
+    return capital_by_source(user=user, year=year, district=district, paid_by=as_of, breakdown=breakdown)
+
+
+def capital_years(*, user, year: int, district: District | None = None, last: int = 5) -> list:
+    """Planned and mobilised per source group for the `last` years up to `year` (funding.selectors.capital_by_year).
+    One query."""
+    from funding.selectors import capital_by_year
+
+    return capital_by_year(user=user, up_to=year, last=last, district=district)
+
+
 # --- reports --------------------------------------------------------------------------------------------------------
 
 
@@ -548,9 +622,11 @@ def area_label(*, user, district=None) -> str:
 # --- charts ---------------------------------------------------------------------------------------------------------
 
 
-def chart_data(*, figures: UnitFigures, buckets: dict | None) -> dict:
+def chart_data(*, figures: UnitFigures, buckets: dict | None, capital_years: list | None = None) -> dict:
     """What static/js/dashboard.js draws (serialised with json_script): plain labels and numbers."""
     data: dict = {}
+    if capital_years:
+        data["capital"] = _capital_chart(capital_years)
     if buckets:
         data["buckets"] = {
             "labels": [_("All criteria met"), _("15 to 18"), _("10 to 14"), _("Below 10")],
@@ -583,3 +659,33 @@ def chart_data(*, figures: UnitFigures, buckets: dict | None) -> dict:
             ],
         }
     return data
+
+
+def _capital_chart(years: list) -> dict:
+    """Capital by source group and year: per year one bar of the plan and one of what was mobilised, each stacked
+    by source group, in billions of đồng."""
+    from funding.choices import SourceGroup
+
+    def billions(amount: int) -> float:
+        return float(round(Decimal(amount) / 1_000_000_000, 1))
+
+    series = []
+    for stack, label in (("planned", _("{group} (planned)")), ("mobilised", _("{group} (mobilised)"))):
+        for i, (group, group_label) in enumerate(SourceGroup.choices):
+            values = [billions(getattr(y.groups[group], stack)) if group in y.groups else 0 for y in years]
+            if any(values):
+                series.append(
+                    {
+                        "label": label.format(group=group_label),
+                        "stack": stack,
+                        "colour": i,
+                        "light": stack == "planned",
+                        "values": values,
+                    }
+                )
+    return {
+        "labels": [str(y.year) for y in years],
+        "stacked": True,
+        "unit": _("billion đồng"),
+        "series": series,
+    }

@@ -9,4 +9,6 @@ urlpatterns = [
     path("office/criteria-matrix/", views.criteria_matrix, name="criteria_matrix"),
     path("office/recognitions/", views.recognition_register, name="recognition_register"),
     path("office/revocation-risk/", views.revocation_risk, name="revocation_risk"),
+    path("office/plan-vs-result/", views.plan_vs_result, name="plan_vs_result"),
+    path("office/capital/", views.capital_mobilisation, name="capital_mobilisation"),
 ]

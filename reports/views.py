@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -104,6 +105,9 @@ def dashboard(request):
         return _dashboard_xlsx(request, p, figures, rows)
     assessment_year = selectors.assessment_year_for(user=user, year=p.year)
     buckets = selectors.criteria_buckets(user=user, year=assessment_year) if assessment_year else None
+    progress = selectors.plan_progress(user=user, year=p.year, as_of=p.as_of, district=p.district)
+    capital = selectors.capital_report(user=user, year=p.year, as_of=p.as_of, district=p.district, breakdown=False)
+    capital_years = selectors.capital_years(user=user, year=p.year, district=p.district)
     context = _context(
         request,
         p,
@@ -117,7 +121,10 @@ def dashboard(request):
         queues=selectors.queue_counts(user=user),
         in_progress=selectors.dossiers_in_progress(user=user),
         units_chart_height=max(220, 26 * len(rows) + 70),
-        charts=selectors.chart_data(figures=figures, buckets=buckets),
+        progress=progress if progress is not None and progress.rows else None,
+        capital=None if capital.is_empty else capital,
+        capital_years=capital_years,
+        charts=selectors.chart_data(figures=figures, buckets=buckets, capital_years=capital_years),
     )
     return render(request, "reports/dashboard.html", context)
 
@@ -402,4 +409,191 @@ def revocation_risk(request):
         request,
         "reports/risk.html",
         _context(request, p, assessments=assessments, title=title, risk_level=level or ""),
+    )
+
+
+def _fraction(numerator, denominator):
+    """A share for Excel's percent format (0.25 → 25%), or None when there is nothing to divide by."""
+    return Decimal(numerator) / Decimal(denominator) if denominator else None
+
+
+@login_required
+def plan_vs_result(request):
+    p = _params(request, require_area=True)
+    report = selectors.plan_report(user=request.user, year=p.year, as_of=p.as_of, district=p.district)
+    title = _("Plan vs result, {year}").format(year=p.year)
+    if p.xlsx:
+        return _plan_xlsx(request, p, report, title)
+    return render(request, "reports/plan.html", _context(request, p, report=report, title=title))
+
+
+def _registration_unit(r) -> str:
+    if r.hamlet_id:
+        return f"{r.hamlet} ({r.commune})" if r.commune_id else str(r.hamlet)
+    return str(r.commune) if r.commune_id else str(r.district or "")
+
+
+def _registration_district(r) -> str:
+    if r.district_id:
+        return str(r.district)
+    return str(r.commune.district or "") if r.commune_id else ""
+
+
+def _criteria_missing(r) -> str:
+    if r.shortfall is None:
+        return ""
+    return "; ".join(
+        "{criterion}{reasons}".format(criterion=criterion, reasons=f" ({', '.join(reasons)})" if reasons else "")
+        for criterion, reasons in r.shortfall.criteria
+    )
+
+
+def _plan_xlsx(request, p: Params, report, title: str):
+    columns = [
+        Column(_("Target"), 30),
+        Column(_("Planned"), 12, exports.INTEGER_FORMAT),
+        Column(_("Registered"), 12, exports.INTEGER_FORMAT),
+        Column(_("Achieved"), 12, exports.INTEGER_FORMAT),
+        Column(_("Achieved % of the target"), 12, exports.PERCENT_FORMAT),
+        Column(_("Still to achieve"), 12, exports.INTEGER_FORMAT),
+    ]
+    if report is None:
+        return exports.xlsx_response(
+            filename=f"plan-vs-result-{p.year}",
+            title=title,
+            meta=_meta(request, p, _("No plan for this year in your area.")),
+            columns=columns,
+            rows=[],
+        )
+    rows = [
+        [r.label, r.target, r.registered, r.achieved, _fraction(r.achieved, r.target), r.remaining]
+        for r in report.progress.rows
+    ]
+    short = exports.Table(
+        heading=_("Registered units not recognised yet"),
+        columns=[
+            Column(_("Target"), 30),
+            Column(_("District"), 12),
+            Column(_("Code"), 12),
+            Column(_("Unit"), 12),
+            Column(_("Scorecard year"), 12),
+            Column(_("Criteria met"), 12, exports.INTEGER_FORMAT),
+            Column(_("Criteria in the set"), 12, exports.INTEGER_FORMAT),
+            Column(_("Criteria not met"), 60),
+        ],
+        rows=[
+            [
+                r.target.get_kind_display(),
+                _registration_district(r),
+                (r.commune.code if r.commune_id else r.district.code if r.district_id else ""),
+                _registration_unit(r),
+                r.shortfall.assessment.year if r.shortfall else None,
+                r.shortfall.assessment.criteria_met if r.shortfall else None,
+                r.shortfall.assessment.criteria_total if r.shortfall else None,
+                _criteria_missing(r),
+            ]
+            for r in report.short
+        ],
+    )
+    extra = [str(report.plan)]
+    if report.progress.partial:
+        extra.append(_("Registered and achieved count only the units of your area."))
+    return exports.xlsx_response(
+        filename=f"plan-vs-result-{p.year}",
+        title=title,
+        meta=_meta(request, p, *extra),
+        columns=columns,
+        rows=rows,
+        tables=[short],
+    )
+
+
+@login_required
+def capital_mobilisation(request):
+    p = _params(request, require_area=True)
+    area = selectors.capital_area(user=request.user, district=p.district)
+    report = selectors.capital_report(user=request.user, year=p.year, as_of=p.as_of, district=area)
+    title = _("Capital mobilisation by source, {year}").format(year=p.year)
+    by, by_heading = (_("Commune"), _("By commune")) if area is not None else (_("District"), _("By district"))
+    if p.xlsx:
+        return _capital_xlsx(request, p, report, title, by, by_heading)
+    return render(
+        request,
+        "reports/capital.html",
+        _context(request, p, report=report, title=title, unit_header=by, unit_heading=by_heading),
+    )
+
+
+def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: str):
+    amount = exports.INTEGER_FORMAT
+    columns = [
+        Column(_("Source"), 34),
+        Column(_("Group"), 22),
+        Column(_("Planned (đồng)"), 20, amount),
+        Column(_("Mobilised (đồng)"), 20, amount),
+        Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
+        Column(_("Disbursed (đồng)"), 20, amount),
+        Column(_("Disbursed % of mobilised"), 12, exports.PERCENT_FORMAT),
+    ]
+
+    def line(label, group, a):
+        return [
+            label,
+            group,
+            a.planned,
+            a.mobilised,
+            _fraction(a.mobilised, a.planned),
+            a.disbursed,
+            _fraction(a.disbursed, a.mobilised),
+        ]
+
+    rows = [line(r.source.name, r.source.get_group_display(), r) for r in report.rows if r.planned or r.mobilised]
+    rows += [line(g.label, _("Group total"), g) for g in report.groups]
+    rows.append(line(_("Total"), "", report.total))
+    shares = exports.Table(
+        heading=_("Credit and budgets"),
+        columns=[
+            Column(_("Capital"), 34),
+            Column(_("Planned (đồng)"), 20, amount),
+            Column(_("Share of the plan"), 12, exports.PERCENT_FORMAT),
+            Column(_("Mobilised (đồng)"), 20, amount),
+            Column(_("Share of what was mobilised"), 12, exports.PERCENT_FORMAT),
+            Column(_("Disbursed (đồng)"), 20, amount),
+        ],
+        rows=[
+            [
+                label,
+                a.planned,
+                _fraction(a.planned, report.total.planned),
+                a.mobilised,
+                _fraction(a.mobilised, report.total.mobilised),
+                a.disbursed,
+            ]
+            for label, a in (
+                (_("Credit"), report.credit),
+                (_("Budgets, integrated and mobilised capital"), report.non_credit),
+            )
+        ],
+    )
+    units = exports.Table(
+        heading=by_heading,
+        columns=[
+            Column(by, 34),
+            Column(_("Planned (đồng)"), 20, amount),
+            Column(_("Mobilised (đồng)"), 20, amount),
+            Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
+            Column(_("Disbursed (đồng)"), 20, amount),
+        ],
+        rows=[
+            [u.label or _("Own level"), u.planned, u.mobilised, _fraction(u.mobilised, u.planned), u.disbursed]
+            for u in report.units
+        ],
+    )
+    return exports.xlsx_response(
+        filename=f"capital-mobilisation-{p.year}",
+        title=title,
+        meta=_meta(request, p),
+        columns=columns,
+        rows=rows,
+        tables=[shares, units],
     )

@@ -57,17 +57,31 @@
   }
 
   if (data.capital) {
+    // Capital by source group and year: series may name a stack (plan beside mobilised), a colour index and
+    // "light" (the plan drawn paler than what was mobilised).
+    var groupColours = ["#146c43", "#0d6efd", "#fd7e14", "#6f42c1"];
     draw("chart-capital", {
       type: "bar",
       data: {
         labels: data.capital.labels,
         datasets: data.capital.series.map(function (s, i) {
-          return { label: s.label, data: s.values, backgroundColor: colours[(i + 4) % colours.length] };
+          var colour = s.colour !== undefined ? groupColours[s.colour % groupColours.length] : colours[(i + 4) % colours.length];
+          return {
+            label: s.label,
+            data: s.values,
+            stack: s.stack,
+            backgroundColor: s.light ? colour + "66" : colour,
+            borderColor: colour,
+            borderWidth: s.light ? 1 : 0,
+          };
         }),
       },
       options: {
         maintainAspectRatio: false,
-        scales: { y: { ticks: { callback: function (v) { return Number(v).toLocaleString(locale); } } } },
+        scales: {
+          x: { stacked: !!data.capital.stacked },
+          y: { stacked: !!data.capital.stacked, beginAtZero: true, ticks: { callback: function (v) { return Number(v).toLocaleString(locale); } } },
+        },
         plugins: {
           legend: { position: "bottom" },
           tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + Number(ctx.parsed.y).toLocaleString(locale) + " " + (data.capital.unit || ""); } } },

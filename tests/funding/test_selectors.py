@@ -128,3 +128,29 @@ def test_gate_reads_the_debt(world):
     DebtFactory(commune=world.pb[1], amount=12 * M)
     assert gates.construction_debt(world.pb[1]) == 12 * M
     assert gates.construction_debt(world.pb[0]) == 0
+
+
+def test_report_counts_payments_up_to_a_day_and_can_skip_the_breakdown(world, money):
+    DisbursementFactory(line=money["pb0"], amount=300 * M, paid_on=datetime.date(2025, 1, 15))
+    report = capital_by_source(user=world.users.province, year=2024)
+    assert report.total.disbursed == 7_000 * M
+    by_end = capital_by_source(user=world.users.province, year=2024, paid_by=datetime.date(2024, 12, 31))
+    assert by_end.total.disbursed == 6_700 * M
+    units = {(u.unit.code if u.unit else None): u.disbursed for u in by_end.units}
+    assert units["173"] == 1_500 * M
+    assert capital_by_source(user=world.users.province, year=2024, breakdown=False).units == []
+
+
+def test_capital_by_year_per_source_group(world, money):
+    from funding.selectors import capital_by_year
+
+    years = capital_by_year(user=world.users.province, up_to=2024)
+    assert [y.year for y in years] == [2023, 2024]
+    assert years[0].groups[SourceGroup.BUDGET].planned == 7 * B and years[0].total.mobilised == 7 * B
+    assert years[1].groups[SourceGroup.CREDIT].planned == 60 * B and years[1].total.planned == 78_300 * M
+    assert [y.year for y in capital_by_year(user=world.users.province, up_to=2023)] == [2023]
+    assert [y.year for y in capital_by_year(user=world.users.province, up_to=2024, last=1)] == [2024]
+    district = capital_by_year(user=world.users.province, up_to=2024, district=world.dai_tu)
+    assert [(y.year, y.total.planned) for y in district] == [(2024, 1 * B)]
+    assert capital_by_year(user=world.users.commune, up_to=2024)[-1].total.planned == 2 * B
+    assert capital_by_year(user=world.users.outsider, up_to=2024) == []

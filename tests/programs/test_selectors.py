@@ -103,6 +103,10 @@ def test_district_plan_counts_its_own_area(world):
 
 def test_plan_progress_by_year_for_the_dashboard(world, plan):
     assert selectors.plan_progress(user=world.users.province, year=2024).plan == plan
+    # A district plan of the same year does not replace the province's (NULLs sort last on PostgreSQL).
+    AnnualPlanFactory(province=world.province, district=world.phu_binh, year=2024)
+    assert selectors.plan_progress(user=world.users.province, year=2024).plan == plan
+    assert selectors.plan_progress(user=world.users.district, year=2024).plan == plan
     assert selectors.plan_progress(user=world.users.province, year=2019) is None
     assert selectors.plan_progress(user=world.users.outsider, year=2024) is None
 

@@ -108,3 +108,87 @@ def grow(world, records, *, districts=2, per_district=12):
             commune = CommuneFactory(district=district)
             recognise(commune, on=D(2021, 3, 1))
             stored_assessment(commune, records.basic, set(range(1, 18 - (i % 10))))
+
+
+B = 1_000_000_000
+M = 1_000_000
+
+
+@pytest.fixture
+def plans(world, records):
+    """The province's 2023 plan (2 new NTM, 1 advanced, 1 model, 2 model hamlets, 1 district) and Phú Bình's own
+    2023 plan (1 new NTM). Against the `records`: Tân Kim's model decision (Oct 2023) and Xóm Đồng Bầu's (Aug 2023)
+    achieve their targets; Bảo Lý (16 of 19 met in 2023, decided only in 2024) and Phú Xuyên (8 of 19) are
+    registered for NTM and still short; Tân Khánh is registered for advanced without an advanced scorecard."""
+    from programs.choices import TargetKind
+    from tests.programs.factories import AnnualPlanFactory, PlanTargetFactory, RegistrationFactory
+
+    pb, dt = world.pb, world.dt
+    province = AnnualPlanFactory(province=world.province, year=2023, title="Kế hoạch NTM tỉnh năm 2023")
+    t = {
+        kind: PlanTargetFactory(plan=province, kind=kind, target=n)
+        for kind, n in [
+            (TargetKind.NEW_NTM_COMMUNES, 2),
+            (TargetKind.ADVANCED_COMMUNES, 1),
+            (TargetKind.MODEL_COMMUNES, 1),
+            (TargetKind.MODEL_HAMLETS, 2),
+            (TargetKind.DISTRICTS, 1),
+        ]
+    }
+    RegistrationFactory(target=t[TargetKind.NEW_NTM_COMMUNES], commune=pb[2])
+    RegistrationFactory(target=t[TargetKind.NEW_NTM_COMMUNES], commune=dt[1])
+    RegistrationFactory(target=t[TargetKind.ADVANCED_COMMUNES], commune=pb[0])
+    RegistrationFactory(target=t[TargetKind.MODEL_COMMUNES], commune=pb[1])
+    RegistrationFactory(target=t[TargetKind.MODEL_HAMLETS], commune=pb[0], hamlet=records.hamlet)
+    RegistrationFactory(target=t[TargetKind.DISTRICTS], commune=None, district=world.dai_tu)
+    district = AnnualPlanFactory(
+        province=world.province, district=world.phu_binh, year=2023, title="Kế hoạch NTM huyện Phú Bình năm 2023"
+    )
+    d_target = PlanTargetFactory(plan=district, kind=TargetKind.NEW_NTM_COMMUNES, target=1)
+    RegistrationFactory(target=d_target, commune=pb[2])
+    return SimpleNamespace(province=province, district=district, targets=t, district_target=d_target)
+
+
+@pytest.fixture
+def money(world):
+    """Capital lines of 2023 at every level (and one of 2022): 78 bn planned, 45.5 bn mobilised of which credit
+    60 / 30 bn; 5.5 bn disbursed by the end of 2023 (one more billion paid in February 2024)."""
+    from tests.funding.factories import DisbursementFactory, LineFactory, source
+
+    pb0, dt0 = world.pb[0], world.dt[0]
+    prov = {"commune": None, "district": None, "province": world.province}
+    lines = {
+        "prov_budget": LineFactory(year=2023, source=source("NSTW-DTPT"), planned_amount=10 * B,
+                                   mobilised_amount=9 * B, **prov),
+        "prov_credit": LineFactory(year=2023, source=source("TIN-DUNG"), planned_amount=60 * B,
+                                   mobilised_amount=30 * B, **prov),
+        "pb_district": LineFactory(year=2023, commune=None, district=world.phu_binh, source=source("NSDP"),
+                                   planned_amount=5 * B, mobilised_amount=4 * B),
+        "pb0": LineFactory(year=2023, commune=pb0, source=source("NSDP"), planned_amount=2 * B, mobilised_amount=2 * B),
+        "dt0": LineFactory(year=2023, commune=dt0, source=source("LONG-GHEP"), planned_amount=1 * B,
+                           mobilised_amount=500 * M),
+        "old": LineFactory(year=2022, source=source("NSDP"), planned_amount=3 * B, mobilised_amount=3 * B, **prov),
+    }  # fmt: skip
+    DisbursementFactory(line=lines["prov_budget"], amount=4 * B, paid_on=D(2023, 6, 1))
+    DisbursementFactory(line=lines["prov_budget"], amount=1 * B, paid_on=D(2024, 2, 1))
+    DisbursementFactory(line=lines["pb0"], amount=1_500 * M, paid_on=D(2023, 9, 1))
+    return lines
+
+
+def grow_plans(world, records, plans, *, n: int):
+    """`n` more registered communes (with a 2023 scorecard short of two criteria) and `n` more commune lines in
+    Phú Bình and Đại Từ, so that the plan and capital reports have more rows."""
+    from programs.choices import TargetKind
+    from tests.funding.factories import DisbursementFactory, LineFactory, source
+    from tests.programs.factories import RegistrationFactory
+
+    codes = ["NSDP", "TIN-DUNG", "DAN-CONG", "LONG-GHEP"]
+    for i in range(n):
+        district = world.phu_binh if i % 2 else world.dai_tu
+        commune = CommuneFactory(district=district)
+        RegistrationFactory(target=plans.targets[TargetKind.NEW_NTM_COMMUNES], commune=commune)
+        if i % 2:
+            RegistrationFactory(target=plans.district_target, commune=commune)
+        stored_assessment(commune, records.basic, set(range(1, 18)))
+        line = LineFactory(year=2023, commune=commune, source=source(codes[i % len(codes)]))
+        DisbursementFactory(line=line, amount=10 * M, paid_on=D(2023, 5, 1))

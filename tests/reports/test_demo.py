@@ -80,13 +80,77 @@ def test_demo_dashboard_shows_the_published_figures(client, django_assert_max_nu
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="province"))
-    with django_assert_max_num_queries(20) as demo_queries:
+    with django_assert_max_num_queries(25) as demo_queries:
         client.get(reverse("reports:dashboard"), {"year": 2023})
     from communes.models import Province
 
     added = tenfold(Province.objects.get(code="19"))
     assert added == 9 * 126
-    with django_assert_max_num_queries(20) as big_queries:
+    with django_assert_max_num_queries(25) as big_queries:
         html = client.get(reverse("reports:dashboard"), {"year": 2023}).content.decode()
     assert stat(html, "ntm") == "496/1.260"  # 118 + 378 of the new ones; Vietnamese thousands separator
     assert len(big_queries) == len(demo_queries)
+
+
+def _get(client, username, url, lang="vi", **params):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username=username))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    return client.get(url, params)
+
+
+def _sheet(response):
+    import io
+
+    from openpyxl import load_workbook
+
+    return [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+
+
+def test_demo_plan_and_capital_figures(client):
+    """The published money and the 2024 targets, added up from the demo's plan lines and plan targets."""
+    load_demo()
+    billion = 1_000_000_000
+    html = dashboard(client, "province", year=2023)
+    assert 'id="capital-mobilised">2.088,6 billion<' in html  # "more than 2,088 billion" mobilised in 2023
+    assert 'id="plan-progress"' not in html  # the demo has no 2023 plan
+    en = dashboard(client, "viewer", "en", year=2023)
+    assert 'id="capital-mobilised">2,088.6 billion<' in en
+    html = dashboard(client, "province", year=2024)
+    assert 'id="capital-planned">13.962,4 billion<' in html  # about 14,000 billion planned for 2024
+    targets = dict(re.findall(r'data-kind="(\w+)"><td>[^<]*</td><td class="num">(\d+)<', html))
+    assert targets == {"ntm_communes": "2", "advanced_communes": "12", "model_communes": "2", "districts": "1"}
+    assert '"labels": ["2023", "2024"]' in html  # the capital chart's years
+
+    plan = _sheet(_get(client, "province", reverse("reports:plan_vs_result"), "en", year=2024, format="xlsx"))
+    by_label = {}
+    for r in plan:
+        by_label.setdefault(r[0], r)
+    assert [by_label[k][1] for k in ("New NTM communes", "Advanced NTM communes", "Model NTM communes")] == [2, 12, 2]
+    assert by_label["Districts completing the task"][1:3] == [1, 1]
+    short = plan[next(i for i, r in enumerate(plan) if r[0] == "Registered units not recognised yet") + 2 :]
+    tan_khanh = next(r for r in short if r[2] == "05917")  # the demo commune, registered for NTM, 17 of 19 met
+    assert tan_khanh[4:7] == [2023, 17, 19] and tan_khanh[7].startswith("15.")
+
+    capital = _sheet(_get(client, "province", reverse("reports:capital_mobilisation"), "en", year=2024, format="xlsx"))
+    total = next(r for r in capital if r[0] == "Total")
+    assert total[2] == 13_962_400_000_000
+    shares = capital[next(i for i, r in enumerate(capital) if r[0] == "Credit and budgets") + 2 :]
+    credit, other = shares[0], shares[1]
+    assert credit[:2] == ["Credit", 12_150 * billion] and credit[2] == pytest.approx(12_150 / 13_962.4)
+    assert other[:2] == [
+        "Budgets, integrated and mobilised capital",
+        1_812_400_000_000,
+    ]  # "more than 1,700 billion" from budgets, integrated and mobilised
+    capital_2023 = _sheet(
+        _get(client, "province", reverse("reports:capital_mobilisation"), "en", year=2023, format="xlsx")
+    )
+    assert next(r for r in capital_2023 if r[0] == "Total")[3] == 2_088_600_000_000
+    units = capital_2023[next(i for i, r in enumerate(capital_2023) if r[0] == "By district") + 2 :]
+    assert len([r for r in units if r[0] != "Own level"]) == 9
+    # The demo commune officer sees only Tân Khánh's lines; the district officer Phú Bình's.
+    html = _get(client, "commune", reverse("reports:capital_mobilisation"), year=2024).content.decode()
+    assert "12,5 billion" in html
+    html = _get(client, "district", reverse("reports:capital_mobilisation"), year=2024).content.decode()
+    assert "1.369,6 billion" in html and "By commune" in html

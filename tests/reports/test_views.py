@@ -17,6 +17,8 @@ REPORTS = [
     reverse("reports:criteria_matrix"),
     reverse("reports:recognition_register"),
     reverse("reports:revocation_risk"),
+    reverse("reports:plan_vs_result"),
+    reverse("reports:capital_mobilisation"),
 ]
 
 
@@ -202,7 +204,7 @@ def test_print_layout(client, world, records, url):
 def _counts(client, user, url, budget, **params):
     """Queries for one request, inside the page's budget."""
     client.force_login(user)
-    with budget(20) as ctx:
+    with budget(25) as ctx:
         response = client.get(url, params)
     assert response.status_code == 200
     return len(ctx.captured_queries)
@@ -223,6 +225,9 @@ CASES = [
     ("province", REPORTS[2], {}),
     ("province", REPORTS[2], {"format": "xlsx"}),
     ("district", REPORTS[0], {}),
+    ("province", REPORTS[3], {}),
+    ("province", REPORTS[4], {}),
+    ("province", REPORTS[4], {"format": "xlsx"}),
 ]
 
 
