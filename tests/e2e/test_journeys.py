@@ -327,16 +327,16 @@ def test_front_finding_reaches_the_verifier(demo, new_page):
     finding = Finding.objects.get(report=report)
     assert finding.description == finding_text
 
-    # The verifier opens the dossier from the list, then its Front monitoring page, and sees the finding.
+    # The verifier opens the dossier from the list and sees the finding there, then on its Front monitoring page.
     verifier = new_page()
     login(verifier, "verifier")
     verifier.goto(reverse("verification:dossier_list"))
     detail = reverse("verification:dossier_detail", args=[dossier.pk])
     verifier.locator(f'a[href="{detail}"]').click()
     verifier.wait_for_url(f"**{detail}")
-    shot(verifier, "dossier-verifier-front-survey")
-    verifier.goto(reverse("monitoring:index"))
-    verifier.locator(f'a[href="{monitoring}"]').first.click()
+    expect(verifier.locator("#front-findings")).to_contain_text(finding_text)
+    shot(verifier, "dossier-verifier-finding")
+    verifier.locator(f'#front-findings a[href="{monitoring}"]').click()
     verifier.wait_for_url(f"**{monitoring}")
     expect(verifier.locator("#front-findings")).to_contain_text(finding_text)
     shot(verifier, "monitoring-dossier-verifier")
