@@ -107,7 +107,7 @@ def shot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     # Charts drawn by Chart.js animate in: draw them at their final state so the picture shows the figures.
     page.evaluate(
-        "() => window.Chart && Object.values(Chart.instances).forEach(c => { c.options.animation = false; c.update('none'); })"
+        "() => window.Chart && Object.values(Chart.instances).forEach(c => { c.stop(); c.options.animation = false; c.update('none'); })"
     )
     page.screenshot(path=str(path), full_page=True)
     return path
