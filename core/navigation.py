@@ -7,35 +7,56 @@ from offices.choices import Role
 from offices.scope import user_roles
 
 ANY = None
-# (label, url name, roles that see it; ANY = every signed-in user with some membership)
+# (label, url name, roles that see it; ANY = every signed-in user with some membership), or (label, [entries]) for a
+# dropdown. Seven top-level entries keep the bar on one line in Vietnamese, whose labels run longer than English.
 MENU = [
     (_("Dashboard"), "reports:dashboard", ANY),
     (_("Communes"), "communes:commune_list", ANY),
     (_("Scorecards"), "criteria:assessment_list", ANY),
-    (_("Plans"), "programs:plan_list", ANY),
-    (_("Funding"), "funding:report", ANY),
-    (_("OCOP"), "programs:ocop_list", ANY),
-    (_("Dossiers"), "verification:dossier_list", ANY),
-    (_("My queue"), "verification:queue", {Role.VERIFIER, Role.APPRAISER, Role.APPROVER}),
-    (_("Recognitions"), "verification:register", ANY),
+    (
+        _("Plans and funding"),
+        [
+            (_("Plans"), "programs:plan_list", ANY),
+            (_("Funding"), "funding:report", ANY),
+            (_("OCOP"), "programs:ocop_list", ANY),
+        ],
+    ),
+    (
+        _("Recognition"),
+        [
+            (_("My queue"), "verification:queue", {Role.VERIFIER, Role.APPRAISER, Role.APPROVER}),
+            (_("Dossiers"), "verification:dossier_list", ANY),
+            (_("Recognitions"), "verification:register", ANY),
+        ],
+    ),
     (_("Front monitoring"), "monitoring:index", ANY),
     (_("Reports"), "reports:index", ANY),
 ]
 
 
+def _link(label, url_name, allowed, roles, current_path: str) -> dict | None:
+    if allowed is not ANY and not (roles & allowed):
+        return None
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        return None
+    return {"label": label, "url": url, "active": current_path.startswith(url) and url != "/"}
+
+
 def menu_for(user, current_path: str = "") -> list[dict]:
+    """Top-level items; a dropdown has `children` and is active when one of them is. Empty dropdowns are left out."""
     if not user.is_authenticated:
         return []
     roles = user_roles(user)
     items = []
-    for label, url_name, allowed in MENU:
-        if allowed is not ANY and not (roles & allowed):
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": label, "url": url, "active": current_path.startswith(url) and url != "/"})
+    for entry in MENU:
+        if isinstance(entry[1], list):
+            children = [link for child in entry[1] if (link := _link(*child, roles, current_path))]
+            if children:
+                items.append({"label": entry[0], "children": children, "active": any(c["active"] for c in children)})
+        elif link := _link(*entry, roles, current_path):
+            items.append(link)
     return items
 
 
