@@ -27,16 +27,17 @@ PDF = b"%PDF-1.4\n% demo document\n"
 
 
 def no_error(page) -> None:
-    """Fail with the page's own message when it shows an error alert (or is a server error page)."""
+    """Fail with the page's own message when it shows an error alert."""
     alerts = page.locator(".alert-danger[role=alert]")
     if alerts.count():
         pytest.fail(f"{page.url}: {' | '.join(alerts.all_inner_texts())}")
 
 
 def submit(page, button) -> None:
-    """Click a submit button and wait for the page the POST redirects to."""
-    with page.expect_navigation():
+    """Click a submit button and wait for the page the POST redirects to; fail on an error page or message."""
+    with page.expect_navigation() as navigation:
         button.click()
+    assert navigation.value.ok, f"{navigation.value.status} on {page.url}"
     no_error(page)
 
 
@@ -273,8 +274,7 @@ def test_commune_to_recognition(demo, new_page, live_server):
         ("funding-report", reverse("funding:report")),
         ("plans", reverse("programs:plan_list")),
     ]:
-        province.goto(url)
-        no_error(province)
+        assert province.goto(url).ok, url
         shot(province, name)
     from programs.models import AnnualPlan
 
