@@ -78,6 +78,13 @@ def demo(transactional_db):
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_catalogue(settings):
+    """Browser tests see the pages as users do, with the project's Vietnamese catalogue (the rest of the suite
+    asserts msgids; see settings/test.py)."""
+    settings.LOCALE_PATHS = settings.PROJECT_LOCALE_PATHS
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Factory: a fresh browser context (its own cookies) per user, with a base URL on the live server."""
