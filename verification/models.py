@@ -4,6 +4,8 @@ A `Dossier` carries one unit's request for one level through the steps in `verif
 status changes only in `verification.services.dossier_transition`, which writes an append-only `DossierEvent`.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -278,6 +280,17 @@ class DossierEvent(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id}: {self.from_status} → {self.to_status} ({self.action})"
+
+    @property
+    def decision_day(self) -> datetime.date | None:
+        """The recorded decision date as a date (`data` keeps it as ISO text), for the template's `|date` filter."""
+        value = (self.data or {}).get("decision_date")
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            return None
 
 
 class Notification(models.Model):

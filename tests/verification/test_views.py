@@ -160,6 +160,26 @@ def test_recognise_by_post_creates_the_register_entry(client, world, make_dossie
     assert Recognition.objects.get(dossier=dossier).decision_number == "3456/QĐ-UBND"
 
 
+def test_timeline_shows_the_decision_date_in_the_active_language(client, world, make_dossier):
+    dossier = make_dossier(DossierStatus.APPRAISED)
+    client.force_login(world.users.approver)
+    client.post(
+        reverse("verification:dossier_transition", args=[dossier.pk, "recognise"]),
+        {
+            "recognise-decision_number": "3456/QĐ-UBND",
+            "recognise-decision_date": "2024-12-20",
+            "recognise-signer": "Chủ tịch UBND tỉnh",
+        },
+    )
+    event = dossier.events.get(action="recognise")
+    assert event.decision_day == datetime.date(2024, 12, 20)
+    url = reverse("verification:dossier_detail", args=[dossier.pk])
+    vietnamese = client.get(url).content.decode()
+    assert "3456/QĐ-UBND (20/12/2024)" in vietnamese and "2024-12-20" not in vietnamese
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "3456/QĐ-UBND (20 Dec 2024)" in english
+
+
 # --- create, documents, postings, findings ---------------------------------------------------------------------
 
 
