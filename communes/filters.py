@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YesNoFilter
 from core.text import fold
 from offices import scope
 
@@ -21,7 +22,7 @@ class CommuneFilterSet(django_filters.FilterSet):
     province = django_filters.ModelChoiceFilter(label=_("Province"), queryset=_provinces)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
     unit_type = django_filters.ChoiceFilter(label=_("Type"), choices=CommuneType.choices)
-    current = django_filters.BooleanFilter(label=_("Current units only"), method="filter_current")
+    current = YesNoFilter(label=_("Current units only"), method="filter_current")
 
     class Meta:
         model = Commune

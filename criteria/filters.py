@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YesNoFilter
 from core.text import fold
 from offices import scope
 
@@ -26,7 +27,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
     min_met = django_filters.NumberFilter(
         label=_("At least N criteria met"), field_name="criteria_met", lookup_expr="gte"
     )
-    locked = django_filters.BooleanFilter(label=_("Locked"), field_name="locked_at", lookup_expr="isnull", exclude=True)
+    locked = YesNoFilter(label=_("Locked"), field_name="locked_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Assessment

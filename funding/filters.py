@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YesNoFilter
 from core.text import fold
 from offices import scope
 
@@ -22,7 +23,7 @@ class LineFilterSet(django_filters.FilterSet):
     component = django_filters.ChoiceFilter(label=_("Component"), choices=Component.choices)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
     commune = django_filters.CharFilter(label=_("Commune code"), field_name="commune__code")
-    over_plan = django_filters.BooleanFilter(label=_("Disbursed above plan"), method="filter_over_plan")
+    over_plan = YesNoFilter(label=_("Disbursed above plan"), method="filter_over_plan")
 
     class Meta:
         model = CapitalPlanLine

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YesNoFilter
 from core.text import fold
 from offices import scope
 
@@ -50,7 +51,7 @@ class OcopFilterSet(django_filters.FilterSet):
     stars = django_filters.ChoiceFilter(label=_("Stars"), choices=STAR_CHOICES, method="filter_stars")
     min_stars = django_filters.ChoiceFilter(label=_("At least"), choices=STAR_CHOICES, method="filter_min_stars")
     year = django_filters.NumberFilter(label=_("Decision year"), field_name="decision_date__year")
-    in_force = django_filters.BooleanFilter(label=_("Certificate in force today"), method="filter_in_force")
+    in_force = YesNoFilter(label=_("Certificate in force today"), method="filter_in_force")
 
     class Meta:
         model = OcopProduct

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YesNoFilter
 from core.text import fold
 from criteria.choices import StandardLevel, SubjectKind
 from offices import scope
@@ -52,7 +53,7 @@ class QueueFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
     subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=SubjectKind.choices)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
+    overdue = YesNoFilter(label=_("Overdue only"), method="filter_overdue")
 
     class Meta:
         model = Dossier
@@ -62,9 +63,10 @@ class QueueFilterSet(django_filters.FilterSet):
         return _search(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
-        return queryset.filter(due_on__lt=timezone.localdate())
+        overdue = Q(due_on__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class RecognitionFilterSet(django_filters.FilterSet):
@@ -74,9 +76,7 @@ class RecognitionFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year recognised for"))
     decision_year = django_filters.NumberFilter(label=_("Decision year"), field_name="decision_date__year")
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts, method="filter_district")
-    revoked = django_filters.BooleanFilter(
-        label=_("Revoked"), field_name="revoked_on", lookup_expr="isnull", exclude=True
-    )
+    revoked = YesNoFilter(label=_("Revoked"), field_name="revoked_on", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Recognition

@@ -325,6 +325,13 @@ def test_queue_oldest_first_with_due_date(client, world, make_dossier):
     assert rows[0]["age"] == 30 and rows[0]["overdue"] and not rows[1]["overdue"]
     overdue = client.get(reverse("verification:queue") + "?overdue=true").context["rows"]
     assert [r["dossier"].pk for r in overdue] == [older.pk]
+    page = client.get(reverse("verification:queue") + "?overdue=true", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="true" selected>Yes</option>' in page and "Unknown" not in page
+    on_time = client.get(reverse("verification:queue") + "?overdue=false").context["rows"]
+    assert [r["dossier"].pk for r in on_time] == [newer.pk]
+    for everything in ["", "unknown"]:
+        rows = client.get(reverse("verification:queue"), {"overdue": everything}).context["rows"]
+        assert [r["dossier"].pk for r in rows] == [older.pk, newer.pk]
 
 
 def test_queue_query_count_is_fixed(client, world, make_dossier):
