@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from communes.models import Commune, District, Province
@@ -232,6 +232,15 @@ def capital_by_year(*, user, up_to: int, last: int = 5, district=None) -> list[Y
 def report_years(*, user) -> list[int]:
     years = scoped_lines(user=user).order_by().values_list("year", flat=True).distinct()
     return sorted(set(years), reverse=True)
+
+
+def report_default_year(*, user) -> int | None:
+    """The year the report opens on: the latest with money mobilised or disbursed in the user's scope, else the
+    latest planned year (None when the scope has no lines). A plan alone would show a page of zeros."""
+    lines = scoped_lines(user=user).order_by()
+    with_money = lines.filter(Q(mobilised_amount__gt=0) | Exists(Disbursement.objects.filter(line=OuterRef("pk"))))
+    latest = with_money.aggregate(year=Max("year"))["year"]
+    return latest if latest is not None else lines.aggregate(year=Max("year"))["year"]
 
 
 def report_areas(*, user):

@@ -20,8 +20,8 @@ from .forms import DisbursementForm, ReportForm
 def _year_default(user) -> int:
     from django.utils import timezone
 
-    years = selectors.report_years(user=user)
-    return years[0] if years else timezone.localdate().year
+    year = selectors.report_default_year(user=user)
+    return year if year is not None else timezone.localdate().year
 
 
 def _writer(user) -> bool:

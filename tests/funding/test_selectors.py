@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 
 from funding.choices import SourceGroup
-from funding.selectors import capital_by_source, line_list, outstanding_construction_debt
+from funding.selectors import (
+    capital_by_source,
+    line_list,
+    outstanding_construction_debt,
+    report_default_year,
+    report_years,
+)
 
 from .factories import DebtFactory, DisbursementFactory, LineFactory, source
 
@@ -154,3 +160,22 @@ def test_capital_by_year_per_source_group(world, money):
     assert [(y.year, y.total.planned) for y in district] == [(2024, 1 * B)]
     assert capital_by_year(user=world.users.commune, up_to=2024)[-1].total.planned == 2 * B
     assert capital_by_year(user=world.users.outsider, up_to=2024) == []
+
+
+def test_report_default_year_is_the_latest_with_money_in_scope(world):
+    users = world.users
+    LineFactory(year=2025, commune=world.pb[0], planned_amount=3 * B, mobilised_amount=0)  # a plan, no money yet
+    LineFactory(year=2024, commune=world.dt[0], planned_amount=1 * B, mobilised_amount=0)
+    DisbursementFactory(line=LineFactory(year=2024, commune=world.dt[0], source=source("NSTW-DTPT"),
+                                         planned_amount=1 * B, mobilised_amount=0), amount=100 * M)  # fmt: skip
+    LineFactory(year=2023, commune=world.pb[1], planned_amount=1 * B, mobilised_amount=200 * M)
+    assert report_default_year(user=users.province) == 2024  # paid out in Đại Từ, though nothing is mobilised
+    assert report_default_year(user=users.district) == 2023  # Phú Bình: mobilised in 2023, only planned in 2025
+    assert report_years(user=users.province) == [2025, 2024, 2023]
+
+
+def test_report_default_year_falls_back_to_the_latest_plan(world):
+    LineFactory(year=2024, commune=world.pb[0], mobilised_amount=0)
+    LineFactory(year=2025, commune=world.pb[0], source=source("NSTW-DTPT"), mobilised_amount=0)
+    assert report_default_year(user=world.users.commune) == 2025
+    assert report_default_year(user=world.users.outsider) is None

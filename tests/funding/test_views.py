@@ -89,6 +89,25 @@ def test_report_xlsx_has_the_sums(client, world):
     assert len(book.worksheets) == 3
 
 
+def test_report_opens_on_the_latest_year_with_money(client, world):
+    LineFactory(year=2024, commune=world.pb[0], planned_amount=2_000 * M, mobilised_amount=0)  # plan only
+    DisbursementFactory(line=LineFactory(year=2023, commune=world.pb[0], mobilised_amount=0), amount=50 * M)
+    LineFactory(year=2022, commune=world.pb[0], mobilised_amount=700 * M)
+    client.force_login(world.users.viewer)
+    response = client.get(reverse("funding:report"))
+    assert response.context["report"].year == 2023 and response.context["report"].total.disbursed == 50 * M
+    assert response.context["years"] == [2024, 2023, 2022]  # the picker still offers every year
+    assert client.get(reverse("funding:report"), {"year": 2024}).context["report"].year == 2024
+
+
+def test_report_opens_on_the_latest_plan_when_no_money_is_recorded(client, world):
+    LineFactory(year=2023, commune=world.pb[0], mobilised_amount=0)
+    LineFactory(year=2024, commune=world.pb[0], mobilised_amount=0)
+    client.force_login(world.users.viewer)
+    response = client.get(reverse("funding:report"))
+    assert response.context["report"].year == 2024 and response.context["years"] == [2024, 2023]
+
+
 @pytest.mark.parametrize("role, status", [("admin", 200), ("viewer", 200), ("commune", 200), ("outsider", 404)])
 def test_report_per_role(client, world, role, status):
     client.force_login(getattr(world.users, role))
