@@ -308,6 +308,22 @@ def consultation_ends_on(started: date | None) -> date | None:
     return started + timedelta(days=settings.NTM_CONSULTATION_DAYS)
 
 
+def consultation_closed(started: date | None, *, today: date | None = None) -> bool:
+    """Whether the posting period is over: comments are accepted up to and including its end date (the date the
+    public pages state as "comments accepted until"), and refused from the day after, even while the dossier
+    still waits in public consultation."""
+    ends = consultation_ends_on(started)
+    return ends is not None and (today or timezone.localdate()) > ends
+
+
+def consultation_closed_message(started: date | None) -> str:
+    """What a resident reads once the period is over."""
+    ends = consultation_ends_on(started)
+    return _("The consultation ended on {day}; comments are no longer accepted.").format(
+        day=ends.strftime("%d/%m/%Y") if ends else ""
+    )
+
+
 def _assessment_field(field: str):
     """The dossier's relied-on assessment when fixed, else the commune's assessment for its level and year."""
     latest = Assessment.objects.filter(

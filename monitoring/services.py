@@ -6,7 +6,8 @@ Who writes what:
 - the answer to a finding: a data-entry editor of the office concerned (or, when no office is named, of an office
   covering the unit);
 - moderation of residents' comments: a data-entry editor of an office covering the dossier's unit;
-- public comments: anyone, while the dossier is in public consultation (the view throttles per address).
+- public comments: anyone, while the dossier is in public consultation and its posting period has not ended (the
+  view throttles per address).
 A unit outside the actor's area answers 404 (never revealing the record); a role without the right answers 403.
 """
 
@@ -30,6 +31,7 @@ from verification.choices import COMMUNE_STAGE, TERMINAL, ActingLevel, DossierSt
 from verification.models import Dossier
 from verification.services import acts_at, dossier_visible
 
+from . import selectors
 from .choices import (
     COMMENT_MAX_LENGTH,
     COMMENT_NAME_MAX_LENGTH,
@@ -513,12 +515,20 @@ def public_comment_allowed(*, client_ip: str) -> bool:
     return used <= limit
 
 
+class ConsultationClosed(ValidationError):
+    """A comment sent after the end of the posting period."""
+
+
 @transaction.atomic
 def public_comment_submit(*, dossier: Dossier, text: str, author_name: str = "") -> PublicComment:
-    """A resident's comment; waits for moderation. Refused unless the dossier is in public consultation."""
-    status = Dossier.objects.filter(pk=dossier.pk).values_list("status", flat=True).first()
+    """A resident's comment; waits for moderation. Refused unless the dossier is in public consultation and the
+    posting period has not ended (`ConsultationClosed`)."""
+    current = Dossier.objects.filter(pk=dossier.pk).values_list("status", "consultation_started_on").first()
+    status, started = current or (None, None)
     if status != DossierStatus.PUBLIC_CONSULTATION:
         raise Http404(_("This dossier is not in public consultation."))
+    if selectors.consultation_closed(started):
+        raise ConsultationClosed(selectors.consultation_closed_message(started))
     text = (text or "").strip()
     author_name = (author_name or "").strip()
     errors = {}

@@ -416,7 +416,14 @@ def comment_moderate(request, pk: int):
 
 
 def _public_rows(dossiers):
-    return [{"dossier": d, "ends_on": selectors.consultation_ends_on(d.consultation_started_on)} for d in dossiers]
+    return [
+        {
+            "dossier": d,
+            "ends_on": selectors.consultation_ends_on(d.consultation_started_on),
+            "closed": selectors.consultation_closed(d.consultation_started_on),
+        }
+        for d in dossiers
+    ]
 
 
 def public_list(request):
@@ -433,10 +440,13 @@ def client_ip(request) -> str:
 
 def public_detail(request, pk: int):
     dossier = selectors.access_public_dossier(pk=pk)
+    closed = selectors.consultation_closed(dossier.consultation_started_on)
     form = PublicCommentForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not services.public_comment_allowed(client_ip=client_ip(request)):
+        if closed:  # a form kept open past the end, or a forged post: nothing is written, nothing counted
+            status = 403
+        elif not services.public_comment_allowed(client_ip=client_ip(request)):
             form = PublicCommentForm(request.POST)
             form.is_valid()
             form.add_error(
@@ -449,6 +459,8 @@ def public_detail(request, pk: int):
         elif form.is_valid():
             try:
                 services.public_comment_submit(dossier=dossier, **form.cleaned_data)
+            except services.ConsultationClosed:  # the period ended since the page was read
+                closed, status = True, 403
             except ValidationError as exc:
                 _add_errors(form, exc)
                 status = 400
@@ -466,7 +478,8 @@ def public_detail(request, pk: int):
             "dossier": dossier,
             "ends_on": selectors.consultation_ends_on(dossier.consultation_started_on),
             "comments": selectors.published_comments(dossier=dossier),
-            "form": form,
+            "form": None if closed else form,
+            "closed_message": selectors.consultation_closed_message(dossier.consultation_started_on) if closed else "",
         },
         status=status,
     )

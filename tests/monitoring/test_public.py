@@ -1,10 +1,13 @@
 """The public consultation page: no login, dossiers in consultation only, nothing personal, comments moderated
 before they show, refusals and throttling."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from monitoring import services
 from monitoring.choices import Moderation
@@ -113,6 +116,38 @@ def test_flood_from_one_address_is_throttled(client, dossier, settings):
     )
     assert client.post(_detail(d), {"text": "ý kiến 6"}, REMOTE_ADDR="203.0.113.8").status_code == 302
     assert PublicComment.objects.count() == 4
+
+
+def test_after_the_end_date_the_page_is_closed_to_comments(client, world, dossier, settings):
+    settings.NTM_CONSULTATION_DAYS = 15
+    today = timezone.localdate()
+    over = dossier(DossierStatus.PUBLIC_CONSULTATION, consultation_started_on=today - datetime.timedelta(days=20))
+    still_open = dossier(
+        DossierStatus.PUBLIC_CONSULTATION,
+        commune=world.pb[1],
+        consultation_started_on=today - datetime.timedelta(days=3),
+    )
+    message = "The consultation ended on {}; comments are no longer accepted.".format(
+        (today - datetime.timedelta(days=5)).strftime("%d/%m/%Y")
+    )
+    listing = client.get(LIST)
+    assert {r["dossier"].pk: r["closed"] for r in listing.context["rows"]} == {over.pk: True, still_open.pk: False}
+    assert listing.content.decode().count("Closed</span>") == 1
+
+    page = client.get(_detail(over))
+    body = page.content.decode()
+    assert page.status_code == 200 and page.context["form"] is None
+    assert message in body and 'id="comment-form"' not in body
+    assert 'id="comment-form"' in client.get(_detail(still_open)).content.decode()
+
+    settings.NTM_PUBLIC_COMMENTS_PER_HOUR = 1
+    forged = client.post(_detail(over), {"author_name": "Ai đó", "text": "Gửi sau hạn"}, REMOTE_ADDR="203.0.113.9")
+    assert forged.status_code == 403 and message in forged.content.decode()
+    assert 'id="comment-form"' not in forged.content.decode()
+    assert PublicComment.objects.count() == 0
+    # the refused post did not use the address's hourly allowance
+    assert client.post(_detail(still_open), {"text": "Đúng hạn"}, REMOTE_ADDR="203.0.113.9").status_code == 302
+    assert list(PublicComment.objects.values_list("dossier", flat=True)) == [still_open.pk]
 
 
 def _queries(client, url):

@@ -307,6 +307,26 @@ def test_public_comment_refusals(world, dossier):
     assert c.text == "Đường xóm tốt" and c.outcome == Moderation.PENDING
 
 
+def test_public_comment_refused_after_the_consultation_ended(world, dossier, settings):
+    settings.NTM_CONSULTATION_DAYS = 15
+    today = timezone.localdate()
+    last_day = dossier(DossierStatus.PUBLIC_CONSULTATION, consultation_started_on=today - datetime.timedelta(days=15))
+    over = dossier(
+        DossierStatus.PUBLIC_CONSULTATION,
+        commune=world.pb[1],
+        consultation_started_on=today - datetime.timedelta(days=16),
+    )
+    ended = (today - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    with pytest.raises(services.ConsultationClosed) as refused:
+        services.public_comment_submit(dossier=over, text="Ý kiến gửi muộn")
+    assert refused.value.messages == [f"The consultation ended on {ended}; comments are no longer accepted."]
+    assert isinstance(refused.value, ValidationError)
+    assert PublicComment.objects.count() == 0
+    assert selectors.consultation_closed(over.consultation_started_on)
+    assert not selectors.consultation_closed(last_day.consultation_started_on)  # the stated end date itself is open
+    assert services.public_comment_submit(dossier=last_day, text="Kịp hạn").dossier_id == last_day.pk
+
+
 def test_moderation_by_the_commune_office(world, dossier):
     d = dossier(DossierStatus.PUBLIC_CONSULTATION)
     c = services.public_comment_submit(dossier=d, text="Cần thêm đèn đường")
