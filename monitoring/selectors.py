@@ -309,11 +309,10 @@ def consultation_ends_on(started: date | None) -> date | None:
 
 
 def consultation_closed(started: date | None, *, today: date | None = None) -> bool:
-    """Whether the posting period is over: comments are accepted up to and including its end date (the date the
-    public pages state as "comments accepted until"), and refused from the day after, even while the dossier
-    still waits in public consultation."""
+    """Whether the posting period is over: from its end date on, as the workflow gate counts it ("runs 15 days from
+    the start: it ends on …"), comments are refused even while the dossier still waits in public consultation."""
     ends = consultation_ends_on(started)
-    return ends is not None and (today or timezone.localdate()) > ends
+    return ends is not None and (today or timezone.localdate()) >= ends
 
 
 def consultation_closed_message(started: date | None) -> str:

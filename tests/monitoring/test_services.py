@@ -310,20 +310,20 @@ def test_public_comment_refusals(world, dossier):
 def test_public_comment_refused_after_the_consultation_ended(world, dossier, settings):
     settings.NTM_CONSULTATION_DAYS = 15
     today = timezone.localdate()
-    last_day = dossier(DossierStatus.PUBLIC_CONSULTATION, consultation_started_on=today - datetime.timedelta(days=15))
+    last_day = dossier(DossierStatus.PUBLIC_CONSULTATION, consultation_started_on=today - datetime.timedelta(days=14))
     over = dossier(
         DossierStatus.PUBLIC_CONSULTATION,
         commune=world.pb[1],
-        consultation_started_on=today - datetime.timedelta(days=16),
+        consultation_started_on=today - datetime.timedelta(days=15),
     )
-    ended = (today - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    ended = today.strftime("%d/%m/%Y")
     with pytest.raises(services.ConsultationClosed) as refused:
         services.public_comment_submit(dossier=over, text="Ý kiến gửi muộn")
     assert refused.value.messages == [f"The consultation ended on {ended}; comments are no longer accepted."]
     assert isinstance(refused.value, ValidationError)
     assert PublicComment.objects.count() == 0
     assert selectors.consultation_closed(over.consultation_started_on)
-    assert not selectors.consultation_closed(last_day.consultation_started_on)  # the stated end date itself is open
+    assert not selectors.consultation_closed(last_day.consultation_started_on)  # the 15th day of the period is still open
     assert services.public_comment_submit(dossier=last_day, text="Kịp hạn").dossier_id == last_day.pk
 
 
