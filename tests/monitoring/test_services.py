@@ -323,7 +323,7 @@ def test_public_comment_refused_after_the_consultation_ended(world, dossier, set
     assert isinstance(refused.value, ValidationError)
     assert PublicComment.objects.count() == 0
     assert selectors.consultation_closed(over.consultation_started_on)
-    assert not selectors.consultation_closed(last_day.consultation_started_on)  # the 15th day of the period is still open
+    assert not selectors.consultation_closed(last_day.consultation_started_on)  # day 15 is still open
     assert services.public_comment_submit(dossier=last_day, text="Kịp hạn").dossier_id == last_day.pk
 
 
