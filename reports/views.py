@@ -454,6 +454,7 @@ def _plan_xlsx(request, p: Params, report, title: str):
         Column(_("Planned"), 12, exports.INTEGER_FORMAT),
         Column(_("Registered"), 12, exports.INTEGER_FORMAT),
         Column(_("Achieved"), 12, exports.INTEGER_FORMAT),
+        # xgettext:no-python-format
         Column(_("Achieved % of the target"), 12, exports.PERCENT_FORMAT),
         Column(_("Still to achieve"), 12, exports.INTEGER_FORMAT),
     ]
@@ -531,8 +532,10 @@ def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: s
         Column(_("Group"), 22),
         Column(_("Planned (đồng)"), 20, amount),
         Column(_("Mobilised (đồng)"), 20, amount),
+        # xgettext:no-python-format
         Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
         Column(_("Disbursed (đồng)"), 20, amount),
+        # xgettext:no-python-format
         Column(_("Disbursed % of mobilised"), 12, exports.PERCENT_FORMAT),
     ]
 
@@ -581,7 +584,8 @@ def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: s
             Column(by, 34),
             Column(_("Planned (đồng)"), 20, amount),
             Column(_("Mobilised (đồng)"), 20, amount),
-            Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
+            # xgettext:no-python-format
+        Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
             Column(_("Disbursed (đồng)"), 20, amount),
         ],
         rows=[
