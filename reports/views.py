@@ -585,7 +585,7 @@ def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: s
             Column(_("Planned (đồng)"), 20, amount),
             Column(_("Mobilised (đồng)"), 20, amount),
             # xgettext:no-python-format
-        Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
+            Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
             Column(_("Disbursed (đồng)"), 20, amount),
         ],
         rows=[
