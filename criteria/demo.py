@@ -1,13 +1,20 @@
-"""Demo assessments for 2023: every xã of Thái Nguyên (province 19) against the basic set, the advanced set for
+"""Demo assessments for Thái Nguyên (province 19): every xã for 2023 against the basic set, the advanced set for
 the advanced communes, and the model-commune conditions for the model ones, consistent with the recognised levels
 (118 of 126 NTM, 33 advanced, 10 model). `demo_levels()` is the one rule choosing which commune is at which level;
 the verification demo imports it to create matching recognitions.
+
+Every xã of a district-level unit recognised by the end of 2023 is NTM: the 8 not yet NTM lie in the three units not
+recognised (Phú Lương, Đồng Hỷ, Võ Nhai). The demo commune officer's Xã Tân Khánh (05917, Phú Bình) is NTM (basic,
+never advanced in 2023) and goes for advanced in 2024, the plan year: its 2024 advanced scorecard has 17 of 19
+criteria met (the browser journey fixes the two others), its 2024 basic one all. The other demos ask for more 2024
+scorecards through `scorecards_ensure()` (the live dossiers' communes, all criteria met).
 
 Values are generated from the targets that apply, then evaluated by criteria.evaluation like any other values.
 """
 
 import json
 import random
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cache
 from pathlib import Path
@@ -21,25 +28,30 @@ from communes.models import Commune, Province, Region
 from . import evaluation
 from .choices import Comparator, StandardLevel, ValueType
 from .loader import load_criteria
-from .models import Assessment, IndicatorValue
+from .models import Assessment, CriteriaSet, IndicatorValue
 from .selectors import criteria_set_structure
 from .services import assessments_evaluate
 
-YEAR = 2023
+YEAR = 2023  # the demo's state: the end of 2023
+PLAN_YEAR = 2024  # the plan year: live dossiers and their scorecards
 PROVINCE_CODE = "19"
 REGION_CODE = "TDMNPB"  # Thái Nguyên is a northern midlands and mountains province
 DATA_FILE = Path(settings.BASE_DIR) / "communes" / "data" / "thai_nguyen_2023.json"
 SEED = 2023
 NTM_COUNT, ADVANCED_COUNT, MODEL_COUNT = 118, 33, 10
-OFFICER_COMMUNE = "05917"  # Xã Tân Khánh: 17/19, fixed in the browser journey
-OFFICER_FAILS = {"TC17": Decimal("72"), "TC15": Decimal("80")}  # criterion code → value of its first indicator
-# Districts not yet recognised at the end of 2023 (Phú Lương, Đồng Hỷ, Võ Nhai) hold the other not-yet-NTM xã.
+OFFICER_COMMUNE = "05917"  # Xã Tân Khánh (Phú Bình): NTM; its 2024 advanced scorecard is fixed in the browser journey
+OFFICER_LEVEL = StandardLevel.ADVANCED  # the level Tân Khánh goes for in 2024
+# Criterion code of the advanced set → value of its first indicator, well short of the target (TDMNPB): 14.1 health
+# insurance 86% (target 92%), 17.1 clean water 82% (target 90%).
+OFFICER_FAILS = {"NC14": Decimal("86"), "NC17": Decimal("82")}
+# Districts not yet recognised at the end of 2023 (Phú Lương, Đồng Hỷ, Võ Nhai) hold every not-yet-NTM xã.
 UNRECOGNISED_DISTRICTS = ("168", "169", "170")
 SET_CODES = {
     StandardLevel.BASIC: "XA-NTM-2021",
     StandardLevel.ADVANCED: "XA-NC-2021",
     StandardLevel.MODEL: "XA-KM-2021",
 }
+LEVELS = [StandardLevel.BASIC, StandardLevel.ADVANCED, StandardLevel.MODEL]
 STANDOUT_FIELDS = ["Giáo dục", "Văn hóa", "Sản xuất nông nghiệp", "Du lịch nông thôn"]
 
 
@@ -54,14 +66,16 @@ def _xa_by_district() -> dict[str, list[str]]:
 
 
 def demo_levels() -> dict[str, str | None]:
-    """Commune code → highest level recognised at the end of 2023 (None: not yet NTM). Deterministic."""
+    """Commune code → highest level recognised at the end of 2023 (None: not yet NTM). Deterministic.
+
+    The not-yet-NTM xã are drawn from the unrecognised districts only; Tân Khánh is never advanced or model."""
     by_district = _xa_by_district()
     codes = sorted(c for codes in by_district.values() for c in codes)
     rng = random.Random(SEED)
     candidates = sorted(c for d in UNRECOGNISED_DISTRICTS for c in by_district.get(d, []))
-    not_ntm = {OFFICER_COMMUNE, *rng.sample(candidates, len(codes) - NTM_COUNT - 1)}
+    not_ntm = set(rng.sample(candidates, len(codes) - NTM_COUNT))
     ntm = [c for c in codes if c not in not_ntm]
-    advanced = sorted(rng.sample(ntm, ADVANCED_COUNT))
+    advanced = sorted(rng.sample([c for c in ntm if c != OFFICER_COMMUNE], ADVANCED_COUNT))
     model = set(rng.sample(advanced, MODEL_COUNT))
     levels: dict[str, str | None] = {}
     for code in codes:
@@ -77,13 +91,15 @@ def demo_levels() -> dict[str, str | None]:
 
 
 def demo_basic_met() -> dict[str, int]:
-    """Commune code → basic criteria met in 2023 for the not-yet-NTM xã (12 to 18; Tân Khánh 17)."""
+    """Commune code → basic criteria met in 2023 for the not-yet-NTM xã (12 to 18)."""
     rng = random.Random(SEED + 1)
-    others = sorted(c for c, level in demo_levels().items() if level is None and c != OFFICER_COMMUNE)
-    met = {OFFICER_COMMUNE: 19 - len(OFFICER_FAILS)}
-    for i, code in enumerate(others):
-        met[code] = 12 if i == 0 else rng.randint(13, 18)  # the first is at risk under 18/2022 (income unmet)
-    return met
+    others = sorted(c for c, level in demo_levels().items() if level is None)
+    return {code: 12 if i == 0 else rng.randint(13, 18) for i, code in enumerate(others)}  # the first: at risk
+
+
+def levels_up_to(level: str) -> list[str]:
+    """The commune sets a commune at `level` is assessed against: basic; basic and advanced; all three."""
+    return LEVELS[: LEVELS.index(level) + 1]
 
 
 # --- value generation -------------------------------------------------------------------------------------------
@@ -160,15 +176,93 @@ def _values_for(assessment, structure, commune, failing: dict[str, Decimal | Non
     return rows
 
 
-def _failing_criteria(code: str, structure, met: int, rng) -> dict[str, Decimal | None]:
-    if code == OFFICER_COMMUNE:
-        return dict(OFFICER_FAILS)
+def _failing_criteria(structure, met: int, rng) -> dict[str, Decimal | None]:
+    """Criteria to leave unmet so that `met` of them are met; an income failure for the one at risk (12 met)."""
     codes = [c.code for c in structure.criteria]
-    unmet = len(codes) - met
-    chosen = rng.sample(codes, unmet)
+    chosen = rng.sample(codes, len(codes) - met)
     if met == 12 and "TC10" not in chosen:
         chosen[0] = "TC10"
     return dict.fromkeys(chosen)
+
+
+# --- generation of a batch of scorecards ------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    """One scorecard to generate: a commune against the commune set of `level`. `failing` names the criteria to
+    leave unmet (criterion code → value of its first indicator, None to draw one); else `met` criteria are met,
+    chosen at random; else all."""
+
+    commune: Commune
+    level: str
+    met: int | None = None
+    failing: dict[str, Decimal | None] | None = None
+
+
+def _structures(levels) -> dict:
+    sets = {s.code: s for s in CriteriaSet.objects.filter(code__in=[SET_CODES[lvl] for lvl in levels])}
+    return {lvl: criteria_set_structure(criteria_set=sets[SET_CODES[lvl]]) for lvl in levels if SET_CODES[lvl] in sets}
+
+
+def _generate(year: int, planned: list[Planned]) -> tuple[list[Assessment], int]:
+    """Create the planned scorecards of `year` that do not exist yet: values meeting or missing the targets as
+    planned, evaluated, then checked. Returns the new assessments and the number of values. Each scorecard draws
+    from its own seed (commune, year, level), so its values never depend on what else is generated with it."""
+    if not planned:
+        return [], 0
+    structures = _structures({p.level for p in planned})
+    existing = set(
+        Assessment.objects.filter(year=year, commune__in=[p.commune for p in planned]).values_list(
+            "commune_id", "criteria_set_id"
+        )
+    )
+    new, todo, expected = [], [], {}
+    for p in planned:
+        structure = structures.get(p.level)
+        if structure is None or (p.commune.pk, structure.criteria_set.pk) in existing:
+            continue
+        existing.add((p.commune.pk, structure.criteria_set.pk))
+        rng = random.Random(f"{SEED}-{year}-{p.commune.code}-{p.level}")
+        failing = p.failing
+        if failing is None:
+            failing = _failing_criteria(structure, p.met, rng) if p.met is not None else {}
+        assessment = Assessment(commune=p.commune, year=year, criteria_set=structure.criteria_set)
+        new.append(assessment)
+        todo.append((assessment, structure, p.commune, failing, rng))
+        expected[id(assessment)] = len(structure.criteria) - len(failing)
+    if not new:
+        return [], 0
+    Assessment.objects.bulk_create(new, batch_size=500)
+    rows = []
+    for assessment, structure, commune, failing, rng in todo:
+        rows.extend(_values_for(assessment, structure, commune, failing, rng))
+    IndicatorValue.objects.bulk_create(rows, batch_size=2000)
+    assessments_evaluate(assessments=new)
+    _check(new, expected)
+    return new, len(rows)
+
+
+def _check(assessments, expected: dict[int, int]) -> None:
+    """The generated values must evaluate as planned; a mismatch is a bug in the demo, not data."""
+    for a in assessments:
+        if a.criteria_met != expected[id(a)] or a.is_all_met != (a.criteria_met == a.criteria_total):
+            raise RuntimeError(
+                f"demo values for {a.commune.code} {a.year} ({a.criteria_set.level}) evaluate to "
+                f"{a.criteria_met}/{a.criteria_total}, planned {expected[id(a)]}"
+            )
+
+
+def scorecards_ensure(*, wanted, year: int = PLAN_YEAR) -> int:
+    """For each (commune, level) in `wanted`: the commune's scorecards of `year` against every commune set up to
+    `level` (basic; basic and advanced; all three), every criterion met, created when missing. For the other demos'
+    live dossiers. Returns how many were created (none when the criteria sets are not loaded)."""
+    ids = {commune.pk for commune, _level in wanted}
+    communes = Commune.objects.select_related("province").in_bulk(ids)
+    planned = [
+        Planned(communes[commune.pk], set_level) for commune, level in wanted for set_level in levels_up_to(level)
+    ]
+    return len(_generate(year, planned)[0])
 
 
 # --- loader -----------------------------------------------------------------------------------------------------
@@ -192,61 +286,31 @@ def load(*, stdout) -> None:
         .select_related("province")
     }
     levels, basic_met = demo_levels(), demo_basic_met()
-    structures = {level: criteria_set_structure(criteria_set=_set(code)) for level, code in SET_CODES.items()}
-    existing = set(
-        Assessment.objects.filter(year=YEAR, commune__in=communes.values()).values_list(
-            "commune__code", "criteria_set_id"
-        )
-    )
-    rng = random.Random(SEED + 2)
-    new_assessments, values = [], []
+    planned = []
     for code in sorted(levels):
         commune = communes.get(code)
         if commune is None:
             continue
         level = levels[code]
-        wanted = [StandardLevel.BASIC]
-        if level in (StandardLevel.ADVANCED, StandardLevel.MODEL):
-            wanted.append(StandardLevel.ADVANCED)
-        if level == StandardLevel.MODEL:
-            wanted.append(StandardLevel.MODEL)
-        for set_level in wanted:
-            structure = structures[set_level]
-            if (code, structure.criteria_set.pk) in existing:
-                continue
-            assessment = Assessment(commune=commune, year=YEAR, criteria_set=structure.criteria_set)
-            failing = {}
-            if set_level == StandardLevel.BASIC and level is None:
-                failing = _failing_criteria(code, structure, basic_met[code], rng)
-            new_assessments.append(assessment)
-            values.append((assessment, structure, commune, failing))
-    if not new_assessments:
+        if level is None:
+            planned.append(Planned(commune, StandardLevel.BASIC, met=basic_met[code]))
+        else:
+            planned.extend(Planned(commune, set_level) for set_level in levels_up_to(level))
+    made, values = _generate(YEAR, planned)
+    officer = communes.get(OFFICER_COMMUNE)
+    made_2024, values_2024 = [], 0
+    if officer is not None:
+        made_2024, values_2024 = _generate(
+            PLAN_YEAR,
+            [
+                Planned(officer, StandardLevel.BASIC),
+                Planned(officer, OFFICER_LEVEL, failing=dict(OFFICER_FAILS)),
+            ],
+        )
+    if not made and not made_2024:
         stdout.write("Criteria demo: assessments already loaded.")
         return
-    Assessment.objects.bulk_create(new_assessments, batch_size=500)
-    rows = []
-    for assessment, structure, commune, failing in values:
-        rows.extend(_values_for(assessment, structure, commune, failing, rng))
-    IndicatorValue.objects.bulk_create(rows, batch_size=2000)
-    assessments_evaluate(assessments=new_assessments)
-    _check(new_assessments, levels, basic_met)
-    stdout.write(f"Criteria demo: {len(new_assessments)} assessments and {len(rows)} indicator values for {YEAR}.")
-
-
-def _set(code):
-    from .models import CriteriaSet
-
-    return CriteriaSet.objects.get(code=code)
-
-
-def _check(assessments, levels, basic_met) -> None:
-    """The generated values must evaluate to the planned levels; a mismatch is a bug in the demo, not data."""
-    for a in assessments:
-        code, level = a.commune.code, a.criteria_set.level
-        expected_all = levels[code] is not None
-        if level == StandardLevel.BASIC and not expected_all:
-            ok = a.criteria_met == basic_met[code]
-        else:
-            ok = a.is_all_met
-        if not ok:
-            raise RuntimeError(f"demo values for {code} ({level}) evaluate to {a.criteria_met}/{a.criteria_total}")
+    stdout.write(
+        f"Criteria demo: {len(made)} assessments and {values} indicator values for {YEAR}; "
+        f"{len(made_2024)} assessments and {values_2024} values for {PLAN_YEAR} (Xã Tân Khánh)."
+    )

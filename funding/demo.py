@@ -6,7 +6,8 @@
 - 2024 plan: 13,962.4 billion (published: about 14,000), of which 12,150 billion credit (about 12,000) and
   1,812.4 billion from budgets, integrated and mobilised capital (more than 1,700).
 - A few investment projects linked to the criterion they serve, and construction debts: two outstanding in
-  not-yet-NTM communes (never the demo commune 05917 Xã Tân Khánh, which stays debt-free) and one settled.
+  not-yet-NTM communes of the districts not recognised, and one settled. The demo commune 05917 Xã Tân Khánh (NTM,
+  going for advanced in 2024) stays debt-free.
 
 The split over districts and sources is generated (published per-source figures were not found). Nothing is
 typed as a total: reports add the lines up. Running it again creates nothing.

@@ -1,6 +1,7 @@
 """Demo Front records for Thái Nguyên: a survey for each live demo dossier (completed, except the one waiting for
 the Front), a supervision report on the officer's commune and one on a dossier under verification, with findings
-in each state, a critique, and a dossier in public consultation with residents' comments awaiting moderation.
+in each state, a critique, and a 2024 dossier in public consultation (the not-yet-NTM xã closest to the standard,
+registered for new NTM in the 2024 plan, with its 2024 scorecard) with residents' comments awaiting moderation.
 
 Idempotent: what exists is left alone. Numbers are drawn from a fixed seed, so each run gives the same demo.
 """
@@ -19,6 +20,7 @@ from communes.models import Commune, Province
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment
 from verification.choices import TERMINAL, DocumentKind, DossierStatus, PostingPlace, Route
+from verification.demo import document_title
 from verification.models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Recognition
 
 from .choices import FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
@@ -26,6 +28,7 @@ from .models import Critique, Finding, PublicComment, SatisfactionSurvey, Superv
 
 PROVINCE_CODE = "19"
 OFFICER_COMMUNE = "05917"  # Xã Tân Khánh: the demo commune officer's commune
+PLAN_YEAR = 2024  # the year of the dossier in public consultation
 SEED = 2025
 COMMENTS = [
     (
@@ -153,8 +156,9 @@ def _supervision(province, users) -> int:
         _finding(
             report,
             Severity.HIGH,
-            "Tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý mới đạt 72%, thấp hơn mức 80% của chỉ tiêu 17.",
-            "Bố trí thêm điểm tập kết và tăng tần suất thu gom ở các xóm xa.",
+            "Tỷ lệ hộ sử dụng nước sạch theo quy chuẩn mới đạt 82%, thấp hơn mức 90% của chỉ tiêu 17.1 "
+            "(xã nông thôn mới nâng cao).",
+            "Đẩy nhanh công trình cấp nước tập trung cho các xóm xa trung tâm.",
             FindingStatus.OPEN,
             users,
             respond_by=today - datetime.timedelta(days=5),
@@ -229,11 +233,21 @@ def _consultation_commune(province):
         .exclude(code=OFFICER_COMMUNE)
         .exclude(pk__in=recognised.values("commune_id"))
         .exclude(pk__in=Dossier.objects.values("commune_id").exclude(commune_id=None))
-        .annotate(met=Subquery(latest.values("criteria_met")[:1]), assessed=Subquery(latest.values("year")[:1]))
+        .annotate(met=Subquery(latest.values("criteria_met")[:1]))
         .select_related("district")
         .order_by("-met", "code")
         .first()
     )
+
+
+def _scorecard(commune) -> None:
+    """Its 2024 basic scorecard (every criterion met: the commune consults on reaching the standard), when the
+    criteria demo is there."""
+    try:
+        from criteria.demo import scorecards_ensure
+    except ImportError:
+        return
+    scorecards_ensure(wanted=[(commune, StandardLevel.BASIC)], year=PLAN_YEAR)
 
 
 def _consultation(province, users) -> int:
@@ -246,6 +260,7 @@ def _consultation(province, users) -> int:
         commune = _consultation_commune(province)
         if commune is None:
             return 0
+        _scorecard(commune)
         now = timezone.now()
         started = timezone.localdate() - datetime.timedelta(days=4)
         dossier = Dossier.objects.create(
@@ -254,7 +269,7 @@ def _consultation(province, users) -> int:
             district=commune.district,
             commune=commune,
             level=StandardLevel.BASIC,
-            year=commune.assessed or 2023,
+            year=PLAN_YEAR,
             route=Route.DISTRICT_TIER if province.has_district_tier else Route.PROVINCIAL,
             status=DossierStatus.PUBLIC_CONSULTATION,
             status_changed_at=now - datetime.timedelta(days=4),
@@ -264,7 +279,7 @@ def _consultation(province, users) -> int:
         DossierDocument.objects.create(
             dossier=dossier,
             kind=DocumentKind.RESULTS_REPORT,
-            title=f"{DocumentKind.RESULTS_REPORT.label} – {commune.name}",
+            title=document_title(DocumentKind.RESULTS_REPORT, commune, StandardLevel.BASIC, PLAN_YEAR),
             file=ContentFile(b"%PDF-1.4\n% demo document\n", name=f"{commune.code}-results_report.pdf"),
             uploaded_by=editor,
         )

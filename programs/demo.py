@@ -1,11 +1,13 @@
 """Programs demo: Thái Nguyên's 2024 plan with its published targets (at least 2 more NTM communes, 12 advanced,
 2 model, 1 district; domain.md §11), communes registered against them, and some OCOP products.
 
-Which communes register comes from `criteria.demo.demo_levels()` (the levels at the end of 2023): not-yet-NTM
-communes (Xã Tân Khánh 05917 first) for NTM, NTM communes for advanced, advanced ones for model, and one of the
-three district-level units not yet recognised. Decision numbers are generated and marked "(demo)"; OCOP product
-names are generic (not real products). Achieved figures are never loaded: they come from the recognition register.
-Running it again creates nothing.
+Which communes register comes from `criteria.demo.demo_levels()` (the levels at the end of 2023): for new NTM the
+not-yet-NTM xã closest to the standard (most basic criteria met in 2023); for advanced, NTM communes, Xã Tân Khánh
+05917 (the demo commune, NTM since before Phú Bình's recognition) first; for model, advanced ones; and one of the
+three district-level units not yet recognised. The communes of the live 2024 dossiers
+(`verification.demo.live_dossier_picks`) are registered for the level their dossier asks. Decision numbers are
+generated and marked "(demo)"; OCOP product names are generic (not real products). Achieved figures are never
+loaded: they come from the recognition register. Running it again creates nothing.
 """
 
 import datetime
@@ -60,12 +62,26 @@ OCOP = [
 ]
 
 
-def _levels() -> dict[str, str | None]:
+def _levels() -> tuple[dict[str, str | None], dict[str, int]]:
+    """Levels at the end of 2023 and basic criteria met by the xã not yet NTM (criteria demo; empty without it)."""
     try:
-        from criteria.demo import demo_levels
+        from criteria.demo import demo_basic_met, demo_levels
+    except ImportError:
+        return {}, {}
+    return demo_levels(), demo_basic_met()
+
+
+def _live(levels, communes) -> dict[str, list[str]]:
+    """Level asked → codes of the communes with a live 2024 dossier (verification demo; empty without it)."""
+    try:
+        from verification.demo import live_dossier_picks
     except ImportError:
         return {}
-    return demo_levels()
+    district_of = {code: c.district.code for code, c in communes.items() if c.district}
+    asked: dict[str, list[str]] = {}
+    for code, level, _status, _days in live_dossier_picks(levels, district_of):
+        asked.setdefault(level, []).append(code)
+    return asked
 
 
 def load(*, stdout) -> None:
@@ -103,19 +119,32 @@ def load(*, stdout) -> None:
 
 
 def _register(province, targets) -> int:
-    levels = _levels()
-    communes = {c.code: c for c in Commune.objects.current().filter(province=province, unit_type=CommuneType.COMMUNE)}
+    levels, basic_met = _levels()
+    communes = {
+        c.code: c
+        for c in Commune.objects.current()
+        .filter(province=province, unit_type=CommuneType.COMMUNE)
+        .select_related("district")
+    }
+    live = _live(levels, communes)
     rng = random.Random(SEED)
 
     def pick(level, n, first=()):
-        pool = sorted(c for c, lvl in levels.items() if lvl == level and c in communes and c not in first)
-        chosen = [c for c in first if c in communes]
+        chosen = list(dict.fromkeys(c for c in first if c in communes))
+        pool = sorted(c for c, lvl in levels.items() if lvl == level and c in communes and c not in chosen)
         return chosen + sorted(rng.sample(pool, min(len(pool), n - len(chosen))))
 
+    closest = sorted((c for c, lvl in levels.items() if lvl is None and c in communes), key=lambda c: -basic_met[c])
     plan_units = {
-        TargetKind.NEW_NTM_COMMUNES: pick(None, REGISTER[TargetKind.NEW_NTM_COMMUNES], first=(OFFICER_COMMUNE,)),
-        TargetKind.ADVANCED_COMMUNES: pick(StandardLevel.BASIC, REGISTER[TargetKind.ADVANCED_COMMUNES]),
-        TargetKind.MODEL_COMMUNES: pick(StandardLevel.ADVANCED, REGISTER[TargetKind.MODEL_COMMUNES]),
+        TargetKind.NEW_NTM_COMMUNES: sorted(closest[: REGISTER[TargetKind.NEW_NTM_COMMUNES]]),
+        TargetKind.ADVANCED_COMMUNES: pick(
+            StandardLevel.BASIC,
+            REGISTER[TargetKind.ADVANCED_COMMUNES],
+            first=(OFFICER_COMMUNE, *live.get(StandardLevel.ADVANCED, [])),
+        ),
+        TargetKind.MODEL_COMMUNES: pick(
+            StandardLevel.ADVANCED, REGISTER[TargetKind.MODEL_COMMUNES], first=live.get(StandardLevel.MODEL, [])
+        ),
     }
     existing = set(
         Registration.objects.filter(target__in=targets.values()).values_list("target_id", "commune_id", "district_id")

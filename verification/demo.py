@@ -1,11 +1,17 @@
-"""Demo recognitions for Thái Nguyên at the end of 2023, and a few live dossiers waiting in each queue.
+"""Demo recognitions for Thái Nguyên at the end of 2023, and a few live 2024 dossiers waiting in each queue.
 
 Figures (published, see shared docs domain.md §11): 118 of 126 xã NTM, 33 advanced, 10 model, 104 model hamlets,
 6 of 9 district-level units. Which communes hold which level comes from `criteria.demo.demo_levels()` (so the
-scorecards and the register agree). Decision numbers and dates are generated (marked "(demo)") and spread over
-2011–2023 so that "as of the end of year" figures grow; the one real decision used is Phú Bình's 567/QĐ-TTg of
-May 2023 (the day of the month is not verified). Hamlets are those the communes demo created; the register counts
-only what exists. No dossier is created for Xã Tân Khánh (05917): the browser journey opens it.
+scorecards and the register agree); every xã of a recognised district-level unit is NTM before the unit's decision.
+Decision numbers and dates are generated (marked "(demo)") and spread over 2011–2023 so that "as of the end of
+year" figures grow; the one real decision used is Phú Bình's 567/QĐ-TTg of May 2023 (the day of the month is not
+verified). Hamlets are those the communes demo created; the register counts only what exists.
+
+The live dossiers are for 2024, the plan year (`live_dossier_picks()`, which the programs demo also reads to
+register their communes). Each commune gets its 2024 scorecards up to the dossier's level with every criterion met
+(`criteria.demo.scorecards_ensure`), so the queues can be worked to a decision; a dossier past submission relies on
+its scorecard, locked once appraised. No dossier is created for Xã Tân Khánh (05917): the browser journey opens it.
+Document titles are the documents' own (Vietnamese) titles, whatever the language of the loading process.
 """
 
 import datetime
@@ -20,12 +26,22 @@ from communes.choices import CommuneType
 from communes.models import Commune, District, Hamlet, Province
 from criteria.choices import StandardLevel, SubjectKind
 
-from .choices import DocumentKind, DossierStatus, NotificationKind, PostingPlace, Route, SecurityStatus, stage_of
+from .choices import (
+    COMMUNE_STAGE,
+    DocumentKind,
+    DossierStatus,
+    NotificationKind,
+    PostingPlace,
+    Route,
+    SecurityStatus,
+    stage_of,
+)
 from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification, Recognition
 
 PROVINCE_CODE = "19"
 OFFICER_COMMUNE = "05917"  # the browser journey opens this commune's dossier
 SEED = 2011
+PLAN_YEAR = 2024  # the year of the live dossiers
 MODEL_HAMLETS = 104
 DEMO = "(demo)"
 # District-level units recognised (code → decision date, number, signer if known). Only Phú Bình's number is real.
@@ -41,18 +57,21 @@ PROVINCE_BODY = "UBND tỉnh Thái Nguyên"
 PROVINCE_SIGNER = "Chủ tịch UBND tỉnh"
 
 
-def _levels(codes: list[str]) -> dict[str, str | None]:
+def _levels(communes: dict[str, Commune]) -> dict[str, str | None]:
     try:
         from criteria.demo import demo_levels
     except ImportError:
         demo_levels = None
     if demo_levels is not None:
         return demo_levels()
-    # Fallback (criteria demo absent): 118 NTM chosen by seed, then 33 advanced among them and 10 model among those.
+    # Fallback (criteria demo absent), the same rule: the xã not yet NTM all lie in districts not recognised; then
+    # 33 advanced among the NTM ones (never the demo commune) and 10 model among those.
     rng = random.Random(SEED)
-    others = [c for c in codes if c != OFFICER_COMMUNE]
-    ntm = sorted(rng.sample(others, 118))
-    advanced = sorted(rng.sample(ntm, 33))
+    codes = sorted(communes)
+    unrecognised = [c for c in codes if communes[c].district and communes[c].district.code not in DISTRICTS]
+    not_ntm = set(rng.sample(unrecognised, len(codes) - 118))
+    ntm = [c for c in codes if c not in not_ntm]
+    advanced = sorted(rng.sample([c for c in ntm if c != OFFICER_COMMUNE], 33))
     model = set(rng.sample(advanced, 10))
     return {
         c: StandardLevel.MODEL
@@ -129,7 +148,7 @@ def load(*, stdout) -> None:
         .filter(province=province, unit_type=CommuneType.COMMUNE)
         .select_related("district", "province")
     }
-    levels = _levels(sorted(communes))
+    levels = _levels(communes)
     existing = set(
         Recognition.objects.filter(subject_kind=SubjectKind.COMMUNE, commune__province=province).values_list(
             "commune_id", "level"
@@ -233,7 +252,7 @@ def _districts(province, recorder, new) -> None:
 
 # --- live dossiers -----------------------------------------------------------------------------------------------
 
-# (district code, current level → level asked, status, days in the queue, security classified)
+# (district code, current level → level asked, status, days in the queue)
 LIVE = [
     ("173", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.SUBMITTED, 3),
     ("173", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.UNDER_VERIFICATION, 12),
@@ -253,6 +272,75 @@ STEPS = [
 ]
 QUEUE_USER = {"verification": "verifier", "appraisal": "appraiser", "decision": "approver"}
 
+# The documents' own titles (Vietnamese content, never the interface's labels): kind → title before "– <commune>".
+LEVEL_NAMES = {
+    StandardLevel.BASIC: "nông thôn mới",
+    StandardLevel.ADVANCED: "nông thôn mới nâng cao",
+    StandardLevel.MODEL: "nông thôn mới kiểu mẫu",
+}
+DOCUMENT_TITLES = {
+    DocumentKind.REQUEST_LETTER: "Tờ trình đề nghị thẩm tra, xét công nhận xã đạt chuẩn {level} năm {year}",
+    DocumentKind.RESULTS_REPORT: "Báo cáo kết quả xây dựng xã {level} năm {year}",
+    DocumentKind.COMMENTS_SUMMARY: "Báo cáo tổng hợp ý kiến của người dân",
+    DocumentKind.FRONT_COMMENTS: "Văn bản góp ý của Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+    DocumentKind.SATISFACTION_REPORT: "Báo cáo kết quả lấy ý kiến sự hài lòng của người dân",
+    DocumentKind.MINUTES: "Biên bản cuộc họp đề nghị xét công nhận xã đạt chuẩn {level}",
+    DocumentKind.DEBT_REPORT: "Báo cáo tình hình nợ đọng xây dựng cơ bản",
+    DocumentKind.PHOTOS: "Hình ảnh minh chứng kết quả thực hiện các tiêu chí",
+    DocumentKind.VERIFICATION_REPORT: "Báo cáo kết quả thẩm tra hồ sơ và mức độ đạt chuẩn các tiêu chí {level}",
+}
+
+
+def document_title(kind: str, commune: Commune, level: str, year: int) -> str:
+    """A demo document's title, e.g. "Báo cáo tổng hợp ý kiến của người dân – Xã Bàn Đạt"."""
+    return "{} – {}".format(DOCUMENT_TITLES[kind].format(level=LEVEL_NAMES[level], year=year), commune.name)
+
+
+def live_dossier_picks(levels: dict[str, str | None], district_of: dict[str, str]) -> list[tuple]:
+    """(commune code, level asked, status, days in the queue) of each live dossier, from the LIVE rows: a commune of
+    the row's district at the row's current level, drawn by seed (never the demo commune, never twice).
+    `district_of`: commune code → district code. Deterministic; the programs demo registers these communes."""
+    rng = random.Random(SEED + 2)
+    used, picks = set(), []
+    for district_code, current, wanted, status, days in LIVE:
+        pool = sorted(
+            c
+            for c, level in levels.items()
+            if level == current and c != OFFICER_COMMUNE and c not in used and district_of.get(c) == district_code
+        )
+        if not pool:
+            continue
+        code = rng.choice(pool)
+        used.add(code)
+        picks.append((code, wanted, status, days))
+    return picks
+
+
+def _scorecards(communes, picks) -> dict[str, object]:
+    """The 2024 scorecards of the picked communes (every criterion met, up to the level asked), created when
+    missing; commune code → the one at the level asked. Nothing when the criteria demo is absent."""
+    try:
+        from criteria.demo import scorecards_ensure
+        from criteria.selectors import latest_assessment
+    except ImportError:
+        return {}
+    scorecards_ensure(wanted=[(communes[code], wanted) for code, wanted, _status, _days in picks], year=PLAN_YEAR)
+    found = {}
+    for code, wanted, _status, _days in picks:
+        found[code] = latest_assessment(commune=communes[code], level=wanted, year=PLAN_YEAR)
+    return found
+
+
+def _lock(assessment, actor, dossier) -> None:
+    from criteria.services import assessment_lock
+
+    assessment_lock(
+        assessment=assessment,
+        actor=actor,
+        reason=f"Hồ sơ đề nghị công nhận {dossier.commune.name} năm {dossier.year} dựa trên bảng kết quả này: "
+        "đã thẩm định.",
+    )
+
 
 def _live_dossiers(province, communes, levels, users, stdout) -> None:
     if Dossier.objects.filter(province=province).exists() or not {
@@ -264,38 +352,32 @@ def _live_dossiers(province, communes, levels, users, stdout) -> None:
         "approver",
     } <= set(users):
         return
-    rng = random.Random(SEED + 2)
+    picks = live_dossier_picks(levels, {c: x.district.code for c, x in communes.items() if x.district})
+    scorecards = _scorecards(communes, picks)
     now = timezone.now()
-    used = set()
-    for district_code, current, wanted, status, days in LIVE:
-        pool = sorted(
-            c
-            for c, level in levels.items()
-            if level == current
-            and c in communes
-            and c != OFFICER_COMMUNE
-            and c not in used
-            and communes[c].district
-            and communes[c].district.code == district_code
-        )
-        if not pool:
-            continue
-        code = rng.choice(pool)
-        used.add(code)
+    for code, wanted, status, days in picks:
         commune = communes[code]
+        district_code = commune.district.code
         # Outside Phú Bình no district verifier exists in the demo: the admin stands in for the district's team.
         actors = {**users, "verifier": users["verifier"] if district_code == "173" else users["admin"]}
         if district_code != "173":
             actors["district"] = users["province"]
         started = now - datetime.timedelta(days=days + 40)
         stage = stage_of(status, Route.DISTRICT_TIER) or ""
+        steps = []
+        for step in STEPS:
+            if step[1] == status:
+                break
+            steps.append(step)
+        # Past the commune stage the dossier relies on the scorecard fixed at submission, locked once appraised.
+        assessment = scorecards.get(code) if status not in COMMUNE_STAGE else None
         dossier = Dossier.objects.create(
             subject_kind=SubjectKind.COMMUNE,
             province=province,
             district=commune.district,
             commune=commune,
             level=wanted,
-            year=2024,
+            year=PLAN_YEAR,
             route=Route.DISTRICT_TIER,
             status=status,
             status_changed_at=now - datetime.timedelta(days=days),
@@ -306,8 +388,11 @@ def _live_dossiers(province, communes, levels, users, stdout) -> None:
             security_status=SecurityStatus.NOT_COMPLEX
             if status in (DossierStatus.VERIFIED, DossierStatus.UNDER_APPRAISAL, DossierStatus.APPRAISED)
             else SecurityStatus.UNKNOWN,
+            assessment=assessment,
             created_by=actors["district"],
         )
+        if assessment is not None and any(action == "appraise" for action, *_rest in steps):
+            _lock(assessment, actors["appraiser"], dossier)
         for kind in [*DocumentKind.values]:
             if kind in (DocumentKind.OTHER, DocumentKind.DECISION, DocumentKind.APPRAISAL_REPORT):
                 continue
@@ -319,7 +404,7 @@ def _live_dossiers(province, communes, levels, users, stdout) -> None:
             DossierDocument.objects.create(
                 dossier=dossier,
                 kind=kind,
-                title=f"{DocumentKind(kind).label} – {commune.name}",
+                title=document_title(kind, commune, wanted, PLAN_YEAR),
                 file=ContentFile(b"%PDF-1.4\n% demo document\n", name=f"{code}-{kind}.pdf"),
                 uploaded_by=actors["district"],
             )
@@ -335,11 +420,6 @@ def _live_dossiers(province, communes, levels, users, stdout) -> None:
             for i in range(5)
         )
         arrived = now - datetime.timedelta(days=days)
-        steps = []
-        for step in STEPS:
-            if step[1] == status:
-                break
-            steps.append(step)
         events = [
             DossierEvent(
                 dossier=dossier,

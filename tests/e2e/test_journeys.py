@@ -18,8 +18,8 @@ from tests.e2e.conftest import login, shot
 
 pytestmark = pytest.mark.browser
 
-COMMUNE = "05917"  # Xã Tân Khánh (Phú Bình), 17/19 basic criteria in the 2023 demo; not yet NTM
-YEAR = 2023  # the demo year
+COMMUNE = "05917"  # Xã Tân Khánh (Phú Bình): NTM; in the demo's 2024 plan for advanced, 17/19 advanced criteria
+YEAR = 2024  # the plan year of the demo (its figures stand at the end of 2023)
 PDF = b"%PDF-1.4\n% demo document\n"
 
 
@@ -123,53 +123,56 @@ def test_admin_edits_an_indicator_target(demo, new_page):
 def test_commune_to_recognition(demo, new_page, live_server):
     from communes.models import Commune
     from criteria.models import Assessment
+    from programs.choices import TargetKind
+    from programs.models import AnnualPlan, Registration
     from verification.choices import DossierStatus
     from verification.models import Dossier, Recognition
 
     commune = Commune.objects.get(code=COMMUNE)
     today = timezone.localdate()
 
-    # The province's dashboard (its home page) before: 118 of 126 communes NTM.
+    # The province's dashboard (its home page) before: 118 of 126 communes NTM, 33 of them advanced.
     province = new_page()
     login(province, "province")
     province.wait_for_url(f"**{reverse('reports:dashboard')}*")
     expect(province.locator("#stat-ntm")).to_have_text("118/126")
+    expect(province.locator("#stat-advanced")).to_have_text("33")
     shot(province, "dashboard-before")
 
-    # The commune officer fixes the two unmet criteria on the 2023 scorecard.
+    # The commune officer fixes the two unmet criteria on the 2024 scorecard against the advanced set.
     officer = new_page()
     login(officer, "commune")
-    scorecard = reverse("criteria:scorecard", args=[COMMUNE, YEAR])
+    scorecard = reverse("criteria:scorecard_level", args=[COMMUNE, YEAR, "advanced"])
     officer.goto(scorecard)
     expect(officer.locator("[data-testid=criteria-met]")).to_have_text("17/19")
     shot(officer, "scorecard-before")
-    values = reverse("criteria:values_edit", args=[COMMUNE, YEAR, "basic"])
+    values = reverse("criteria:values_edit", args=[COMMUNE, YEAR, "advanced"])
     officer.locator(f'a[href="{values}"]').first.click()
     officer.wait_for_url(f"**{values}")
-    officer.locator('[data-indicator="15.1"] input[name^="v_"]').fill("90,5")  # health insurance, Vietnamese decimal
-    officer.locator('[data-indicator="15.1"] input[name^="n_"]').fill("Số liệu BHXH huyện 12/2023")
-    officer.locator('[data-indicator="17.1"] input[name^="v_"]').fill("88")  # clean water
+    officer.locator('[data-indicator="14.1"] input[name^="v_"]').fill("93,5")  # health insurance, Vietnamese decimal
+    officer.locator('[data-indicator="14.1"] input[name^="n_"]').fill("Số liệu BHXH huyện 12/2024")
+    officer.locator('[data-indicator="17.1"] input[name^="v_"]').fill("92")  # clean water
     shot(officer, "values-form")
     submit(officer, officer.locator("#save-values"))
-    officer.wait_for_url(f"**{reverse('criteria:scorecard_level', args=[COMMUNE, YEAR, 'basic'])}")
+    officer.wait_for_url(f"**{scorecard}")
     expect(officer.locator("[data-testid=criteria-met]")).to_have_text("19/19")
     expect(officer.locator(".alert-success[role=alert]")).to_contain_text("19/19")
     expect(officer.locator("[data-testid=reason]")).to_have_count(0)
     shot(officer, "scorecard-after")
-    assert Assessment.objects.get(commune=commune, year=YEAR, criteria_set__code="XA-NTM-2021").is_all_met
+    assert Assessment.objects.get(commune=commune, year=YEAR, criteria_set__code="XA-NC-2021").is_all_met
 
-    # The officer opens the NTM (basic) dossier for 2023 and uploads the results report.
+    # The officer opens the advanced NTM dossier for 2024 and uploads the results report.
     officer.goto(reverse("verification:dossier_list"))
     officer.locator(f'a[href="{reverse("verification:dossier_add")}"]').click()
     officer.wait_for_url(f"**{reverse('verification:dossier_add')}")
     officer.select_option("#id_subject_kind", "commune")
     officer.select_option("#id_commune", str(commune.pk))
-    officer.select_option("#id_level", "basic")
+    officer.select_option("#id_level", "advanced")
     officer.fill("#id_year", str(YEAR))
     submit(officer, officer.locator("#dossier-form button.btn-success"))
-    dossier = Dossier.objects.get(commune=commune, year=YEAR, level="basic")
+    dossier = Dossier.objects.get(commune=commune, year=YEAR, level="advanced")
     assert officer.url.endswith(reverse("verification:dossier_detail", args=[dossier.pk]))
-    upload(officer, dossier, "results_report", "Báo cáo kết quả xây dựng NTM xã Tân Khánh")
+    upload(officer, dossier, "results_report", "Báo cáo kết quả xây dựng xã NTM nâng cao năm 2024 – Xã Tân Khánh")
     shot(officer, "dossier-draft")
 
     # Public consultation. It began on paper 16 days ago: the officer records that date, then the five postings
@@ -261,10 +264,11 @@ def test_commune_to_recognition(demo, new_page, live_server):
         "Chủ tịch UBND tỉnh",
     )
 
-    # The dashboard now counts one more NTM commune.
+    # The dashboard now counts one more advanced commune (and the same NTM ones).
     province.goto(reverse("home"))
     province.wait_for_url(f"**{reverse('reports:dashboard')}*")
-    expect(province.locator("#stat-ntm")).to_have_text("119/126")
+    expect(province.locator("#stat-advanced")).to_have_text("34")
+    expect(province.locator("#stat-ntm")).to_have_text("118/126")
     shot(province, "dashboard-after")
 
     # The province's other main pages, for people to look at.
@@ -276,11 +280,17 @@ def test_commune_to_recognition(demo, new_page, live_server):
     ]:
         assert province.goto(url).ok, url
         shot(province, name)
-    from programs.models import AnnualPlan
 
-    plan = AnnualPlan.objects.get(year=2024)
+    # The 2024 plan counts Tân Khánh as achieved against its advanced target.
+    plan = AnnualPlan.objects.get(year=YEAR)
+    registration = Registration.objects.get(target__plan=plan, commune=commune)
+    assert registration.target.kind == TargetKind.ADVANCED_COMMUNES
     province.locator(f'a[href="{reverse("programs:plan_detail", args=[plan.pk])}"]').first.click()
     province.wait_for_url(f"**{reverse('programs:plan_detail', args=[plan.pk])}")
+    progress = province.locator(f'[data-testid=plan-progress] tr[data-kind="{TargetKind.ADVANCED_COMMUNES}"]')
+    expect(progress.locator("[data-field=achieved]")).to_have_text("1")
+    row = province.locator(f'[data-testid=registrations] tr[data-registration="{registration.pk}"]')
+    expect(row.locator(".badge.text-bg-success")).to_have_count(1)
     shot(province, "plan")
 
 
@@ -292,8 +302,8 @@ def test_front_finding_reaches_the_verifier(demo, new_page):
     from verification.choices import DossierStatus
     from verification.models import Dossier
 
-    # Xã Dương Thành (Phú Bình), model NTM 2024: in the demo it waits for the Front's survey.
-    dossier = Dossier.objects.get(commune__name="Xã Dương Thành", status=DossierStatus.FRONT_SURVEY)
+    # A Phú Bình commune going for model NTM in 2024: in the demo its dossier waits for the Front's survey.
+    dossier = Dossier.objects.select_related("commune").get(status=DossierStatus.FRONT_SURVEY)
     monitoring = reverse("monitoring:dossier", args=[dossier.pk])
     today = timezone.localdate()
 
@@ -310,7 +320,7 @@ def test_front_finding_reaches_the_verifier(demo, new_page):
     front.locator(f'a[href="{report_add}"]').click()
     front.wait_for_url(f"**{reverse('monitoring:report_add')}?dossier=*")
     assert front.locator("#id_dossier").input_value() == str(dossier.pk)
-    front.fill("#id_title", "Giám sát hồ sơ xã Dương Thành (kiểm thử)")
+    front.fill("#id_title", f"Giám sát hồ sơ {dossier.commune.name} (kiểm thử)")
     front.fill("#id_period_start", (today - datetime.timedelta(days=7)).isoformat())
     front.fill("#id_period_end", today.isoformat())
     front.fill("#id_summary", "Đoàn giám sát làm việc tại 3 xóm.")

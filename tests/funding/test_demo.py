@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from communes.models import Commune
+from criteria.demo import demo_levels
 from funding.models import CapitalPlanLine, ConstructionDebt, Disbursement
 from funding.selectors import capital_by_source, outstanding_construction_debt
 from programs.choices import TargetKind
@@ -47,7 +48,13 @@ def test_published_figures(demo):
         TargetKind.DISTRICTS: 1,
     }
     assert all(r.registered >= r.target for r in progress.rows)
-    assert Registration.objects.filter(commune__code="05917").exists()
+    tan_khanh = Registration.objects.get(commune__code="05917")  # the demo commune goes for advanced in 2024
+    assert tan_khanh.target.kind == TargetKind.ADVANCED_COMMUNES
+    new_ntm = Registration.objects.filter(target__kind=TargetKind.NEW_NTM_COMMUNES)
+    levels = demo_levels()
+    assert new_ntm.count() == 3 and all(
+        levels[code] is None for code in new_ntm.values_list("commune__code", flat=True)
+    )
     assert OcopProduct.objects.count() >= 10
     assert Disbursement.objects.filter(exceeds_plan=True).exclude(note="").count() == 1
 

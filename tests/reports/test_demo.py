@@ -72,10 +72,11 @@ def test_demo_dashboard_shows_the_published_figures(client, django_assert_max_nu
     assert stat(en, "ntm-percent") == "93.7%" and stat(en, "districts-percent") == "66.67%"
     # The end of 2022: Phú Bình (May 2023) and Định Hóa (Dec 2023) not yet recognised.
     assert stat(dashboard(client, "province", year=2022), "districts") == "4/9"
-    # The demo district officer sees Phú Bình by commune; the commune officer sees Tân Khánh, not yet NTM.
+    # The demo district officer sees Phú Bình by commune, every xã NTM; the commune officer sees Tân Khánh, NTM.
     district = dashboard(client, "district", year=2023)
-    assert stat(district, "districts") == "1/1"
-    assert stat(dashboard(client, "commune", year=2023), "ntm") == "0/1"
+    assert stat(district, "districts") == "1/1" and stat(district, "ntm") == "19/19"  # done, and every xã NTM
+    commune = dashboard(client, "commune", year=2023)
+    assert stat(commune, "ntm") == "1/1" and stat(commune, "advanced") == "0"
 
     from django.contrib.auth import get_user_model
 
@@ -130,8 +131,9 @@ def test_demo_plan_and_capital_figures(client):
     assert [by_label[k][1] for k in ("New NTM communes", "Advanced NTM communes", "Model NTM communes")] == [2, 12, 2]
     assert by_label["Districts completing the task"][1:3] == [1, 1]
     short = plan[next(i for i, r in enumerate(plan) if r[0] == "Registered units not recognised yet") + 2 :]
-    tan_khanh = next(r for r in short if r[2] == "05917")  # the demo commune, registered for NTM, 17 of 19 met
-    assert tan_khanh[4:7] == [2023, 17, 19] and tan_khanh[7].startswith("15.")
+    tan_khanh = next(r for r in short if r[2] == "05917")  # the demo commune: advanced, 17 of 19 met in 2024
+    assert tan_khanh[0] == "Advanced NTM communes"
+    assert tan_khanh[4:7] == [2024, 17, 19] and tan_khanh[7].startswith("14.") and "; 17." in tan_khanh[7]
 
     capital = _sheet(_get(client, "province", reverse("reports:capital_mobilisation"), "en", year=2024, format="xlsx"))
     total = next(r for r in capital if r[0] == "Total")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from communes.models import Commune, District, Hamlet, Province
 from offices import demo as offices_demo
 from verification import demo
-from verification.models import Dossier, DossierEvent, Recognition
+from verification.models import Dossier, DossierDocument, DossierEvent, Recognition
 from verification.selectors import queue_q, recognised_counts
 
 
@@ -54,15 +54,18 @@ def test_demo_matches_published_figures(loaded, client):
     # Figures grow over time and start in 2011.
     by_year = [recognised_counts(user=admin, as_of=datetime.date(y, 12, 31))["basic"] for y in range(2010, 2024)]
     assert by_year[0] == 0 and by_year[1] > 0 and by_year == sorted(by_year) and by_year[-1] == 118
-    # Every commune of a recognised district was recognised before it (except the demo officer's commune).
+    # Every xã of a recognised district was recognised NTM before it, Tân Khánh (Phú Bình) included.
     for district_rec in Recognition.objects.filter(subject_kind="district").select_related("district"):
-        late = Recognition.objects.filter(
+        xa = set(Commune.objects.filter(district=district_rec.district, unit_type="xa").values_list("pk", flat=True))
+        before = Recognition.objects.filter(
             subject_kind="commune",
             level="basic",
             commune__district=district_rec.district,
-            decision_date__gte=district_rec.decision_date,
+            decision_date__lt=district_rec.decision_date,
         )
-        assert not late.exists(), district_rec.district
+        assert set(before.values_list("commune_id", flat=True)) == xa, district_rec.district
+    tan_khanh = Recognition.objects.filter(subject_kind="commune", commune__code="05917")
+    assert list(tan_khanh.values_list("level", flat=True)) == ["basic"]
     # Advanced after basic, model after advanced, for the same commune.
     dates = {}
     for r in Recognition.objects.filter(subject_kind="commune"):
@@ -79,6 +82,12 @@ def test_demo_queues_and_tan_khanh(loaded, client):
 
     User = get_user_model()
     assert not Dossier.objects.filter(commune__code="05917").exists()
+    assert set(Dossier.objects.values_list("year", flat=True)) == {2024}
+    # Titles are the documents' own, in Vietnamese, whatever the language of the loading process.
+    summaries = DossierDocument.objects.filter(kind="comments_summary").select_related("dossier__commune")
+    assert summaries and all(
+        d.title == f"Báo cáo tổng hợp ý kiến của người dân – {d.dossier.commune.name}" for d in summaries
+    )
     for username, role in [("verifier", "verifier"), ("appraiser", "appraiser"), ("approver", "approver")]:
         user = User.objects.get(username=username)
         assert Dossier.objects.filter(queue_q(user, role)).count() >= 1, username
