@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -319,10 +319,26 @@ def revocation_risk_list(*, user, year: int, level: str | None = None) -> QueryS
     return qs
 
 
+def latest_assessment_pk(*, commune_ref: str, year: int, level: str = StandardLevel.BASIC) -> Subquery:
+    """Subquery: the pk of the commune's latest assessment against a commune set of `level` in `year` or before
+    (its state as it stood at the end of that year). `commune_ref` names the outer commune id."""
+    return Subquery(
+        Assessment.objects.filter(
+            commune_id=OuterRef(commune_ref),
+            year__lte=year,
+            criteria_set__level=level,
+            criteria_set__subject=SubjectKind.COMMUNE,
+        )
+        .order_by("-year", "-criteria_set__year_from", "-pk")
+        .values("pk")[:1]
+    )
+
+
 def met_summary(*, user, year: int, level: str = StandardLevel.BASIC) -> dict:
-    """Dashboard figures from stored counts, in one query: communes assessed, all met, buckets, average met."""
+    """Dashboard figures from stored counts, in one query, over each commune's latest assessment up to `year`:
+    communes assessed, all met, buckets, average met."""
     qs = scope.restrict(Assessment.objects.all(), user, commune_path="commune").filter(
-        year=year, criteria_set__level=level, criteria_set__subject=SubjectKind.COMMUNE
+        pk=latest_assessment_pk(commune_ref="commune_id", year=year, level=level)
     )
     return qs.aggregate(
         assessed=Count("id"),

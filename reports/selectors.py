@@ -284,16 +284,11 @@ def _district_rows(*, xa, hamlets, user, as_of: date) -> list[UnitRow]:
 
 
 def _commune_rows(*, xa, hamlets, as_of: date) -> list[UnitRow]:
-    basic = (
-        Assessment.objects.filter(
-            commune=OuterRef("pk"),
-            year=as_of.year,
-            criteria_set__level=StandardLevel.BASIC,
-            criteria_set__subject=SubjectKind.COMMUNE,
-        )
-        .order_by("-criteria_set__year_from", "-pk")
-        .values("criteria_met", "criteria_total")
-    )
+    from criteria.selectors import latest_assessment_pk
+
+    # The commune's scorecard as it stood then. No ordering: Assessment's default one joins communes_commune, whose
+    # alias would capture the outer commune referenced inside latest_basic.
+    basic = Assessment.objects.filter(pk=OuterRef("latest_basic")).order_by()
     hamlet_n = (
         hamlets.filter(hamlet__commune=OuterRef("pk"))
         .order_by()
@@ -303,6 +298,7 @@ def _commune_rows(*, xa, hamlets, as_of: date) -> list[UnitRow]:
     )
     qs = (
         xa.select_related("district")
+        .annotate(latest_basic=latest_assessment_pk(commune_ref="pk", year=as_of.year))
         .annotate(
             level_now=level_in_force(as_of),
             met=Subquery(basic.values("criteria_met")[:1]),

@@ -8,7 +8,7 @@ from criteria.choices import StandardLevel
 from reports import selectors
 from verification.choices import DossierStatus
 
-from .conftest import D, recognise
+from .conftest import D, recognise, stored_assessment
 
 END_2022, END_2023, END_2024 = D(2022, 12, 31), D(2023, 12, 31), D(2024, 12, 31)
 
@@ -116,6 +116,16 @@ def test_criteria_buckets(world, records):
     assert selectors.assessment_year_for(user=world.users.province, year=2022) is None
     district = selectors.criteria_buckets(user=world.users.district, year=2023)
     assert district["assessed"] == 3 and district["met_below_10"] == 0
+
+
+def test_a_later_scorecard_replaces_the_earlier_one_and_the_rest_still_count(world, records):
+    """A year in which only some communes were re-assessed: each commune counts with its latest scorecard."""
+    stored_assessment(world.pb[2], records.basic, set(range(1, 20)), year=2024)  # Bảo Lý: 16 → 19 met
+    later = selectors.criteria_buckets(user=world.users.province, year=2024)
+    assert later["assessed"] == 5 and later["all_met"] == 3 and later["met_15_plus"] == 0
+    assert selectors.criteria_buckets(user=world.users.province, year=2023)["all_met"] == 2
+    rows = selectors.unit_figures(user=world.users.district, as_of=D(2024, 12, 31)).rows
+    assert [r.criteria_met for r in rows] == [19, 19, 19]
 
 
 def test_years(world, records):
