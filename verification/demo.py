@@ -191,8 +191,8 @@ def load(*, stdout) -> None:
     }
     stdout.write(
         "Recognitions in force at 31/12/2023: {} NTM, {} advanced, {} model communes; {} model hamlets; "
-        "{} district-level units. Live dossiers: {}.".format(
-            *counts.values(), Dossier.objects.filter(province=province).count()
+        "{} district-level units. Dossiers in the queues: {}.".format(
+            *counts.values(), Dossier.objects.filter(province=province).exclude(stage="").count()
         )
     )
 
