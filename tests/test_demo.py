@@ -22,22 +22,15 @@ def _counts():
     }
 
 
+DEMO_USERS = ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]
+
+
 def test_demo_loads_and_is_idempotent():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     first = _counts()
     assert "ntm-demo-2024" in out.getvalue()
-    for username in [
-        "admin",
-        "province",
-        "district",
-        "commune",
-        "verifier",
-        "appraiser",
-        "approver",
-        "front",
-        "viewer",
-    ]:
+    for username in DEMO_USERS:
         assert username in out.getvalue()
     call_command("load_demo", stdout=io.StringIO())
     assert _counts() == first
@@ -45,17 +38,7 @@ def test_demo_loads_and_is_idempotent():
 
 def test_demo_logins_work(client):
     call_command("load_demo", stdout=io.StringIO())
-    for username in [
-        "admin",
-        "province",
-        "district",
-        "commune",
-        "verifier",
-        "appraiser",
-        "approver",
-        "front",
-        "viewer",
-    ]:
+    for username in DEMO_USERS:
         assert client.login(username=username, password="ntm-demo-2024"), username
 
 
