@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from offices.scope import ScopedAdminMixin
 
+from .choices import COMPARATOR_SYMBOLS
 from .models import (
     Assessment,
     CriteriaSet,
@@ -107,16 +109,13 @@ class IndicatorAdmin(admin.ModelAdmin):
 @admin.register(IndicatorTarget)
 class IndicatorTargetAdmin(admin.ModelAdmin):
     list_display = [
-        "indicator",
+        "indicator_label",
         "set_code",
         "region",
         "commune_group",
-        "year_from",
-        "year_to",
-        "value",
-        "text_value",
+        "target_value",
+        "years",
         "is_provisional",
-        "is_delegated",
     ]
     list_filter = [
         "indicator__criterion__criteria_set",
@@ -134,6 +133,20 @@ class IndicatorTargetAdmin(admin.ModelAdmin):
     @admin.display(description=_("set"), ordering="indicator__criterion__criteria_set__code")
     def set_code(self, obj):
         return obj.indicator.criterion.criteria_set.code
+
+    @admin.display(description=_("target value"), ordering="value")
+    def target_value(self, obj):
+        symbol = COMPARATOR_SYMBOLS.get(obj.indicator.comparator, "")
+        return f"{symbol} {obj.display_value()} {obj.indicator.unit}".strip() or "–"
+
+    @admin.display(description=_("years in force"))
+    def years(self, obj):
+        return f"{obj.year_from or ''}–{obj.year_to or ''}" if obj.year_from or obj.year_to else "–"
+
+    @admin.display(description=_("indicator"), ordering="indicator__code")
+    def indicator_label(self, obj):
+        # Some indicator names run to 200 characters; cut them so value, region and group stay on screen.
+        return Truncator(str(obj.indicator)).chars(70)
 
 
 class CriterionResultInline(admin.TabularInline):
