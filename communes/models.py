@@ -4,6 +4,7 @@ unit after a merger, so a unit is current while `valid_to` is empty and only one
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 from core.text import fold
@@ -169,7 +170,7 @@ class Hamlet(TimeStampedModel):
 class UnitSuccession(TimeStampedModel):
     """Old unit → new unit after a merger, so records that named the old unit stay attached to it."""
 
-    level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
+    level = models.CharField(pgettext_lazy("administrative level", "level"), max_length=16, choices=UnitLevel.choices)
     predecessor_province = models.ForeignKey(
         Province, verbose_name=_("old province"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communes.models import Commune, District, Hamlet
 from criteria.choices import SubjectKind
@@ -15,7 +16,7 @@ class ImportForm(forms.Form):
 class RegistrationForm(forms.Form):
     """Register a unit against one of the plan's targets, by its official code."""
 
-    target = forms.ModelChoiceField(label=_("Target"), queryset=None)
+    target = forms.ModelChoiceField(label=pgettext_lazy("plan", "Target"), queryset=None)
     unit_code = forms.CharField(
         label=_("Code of the commune, hamlet or district"),
         max_length=24,

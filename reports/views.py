@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from criteria.choices import StandardLevel
 from offices import scope
@@ -450,7 +451,7 @@ def _criteria_missing(r) -> str:
 
 def _plan_xlsx(request, p: Params, report, title: str):
     columns = [
-        Column(_("Target"), 30),
+        Column(pgettext("plan", "Target"), 30),
         Column(_("Planned"), 12, exports.INTEGER_FORMAT),
         Column(_("Registered"), 12, exports.INTEGER_FORMAT),
         Column(_("Achieved"), 12, exports.INTEGER_FORMAT),
@@ -473,7 +474,7 @@ def _plan_xlsx(request, p: Params, report, title: str):
     short = exports.Table(
         heading=_("Registered units not recognised yet"),
         columns=[
-            Column(_("Target"), 30),
+            Column(pgettext("plan", "Target"), 30),
             Column(_("District"), 12),
             Column(_("Code"), 12),
             Column(_("Unit"), 12),

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, District, Hamlet, Province
@@ -269,7 +270,7 @@ class DossierEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="dossier_events"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("dossier event", "comment"), blank=True)
     data = models.JSONField(_("recorded data"), default=dict, blank=True)
     documents = models.ManyToManyField(DossierDocument, verbose_name=_("documents"), blank=True, related_name="events")
 

@@ -17,10 +17,13 @@ CATALOGUE = Path(settings.PROJECT_LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES"
 
 
 def _po_entries(path: Path) -> list[tuple[str, str]]:
-    """(msgid, msgstr) pairs of a .po file, continuation lines joined; plural entries give msgstr[0]."""
+    """(msgid, msgstr) pairs of a .po file, continuation lines joined; plural entries give msgstr[0].
+
+    An entry with a context gives "context\\x04msgid", the key gettext stores it under in the .mo.
+    """
     entries, key, parts = [], None, {}
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        match = re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]) "(.*)"$', line)
+        match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[0\]) "(.*)"$', line)
         if match:
             key = match.group(1)
             parts[key] = match.group(2)
@@ -28,7 +31,8 @@ def _po_entries(path: Path) -> list[tuple[str, str]]:
             parts[key] += line[1:-1]
         elif not line.strip() and parts:
             if parts.get("msgid"):
-                entries.append((parts["msgid"], parts.get("msgstr", parts.get("msgstr[0]", ""))))
+                msgid = f"{parts['msgctxt']}\x04{parts['msgid']}" if "msgctxt" in parts else parts["msgid"]
+                entries.append((msgid, parts.get("msgstr", parts.get("msgstr[0]", ""))))
             key, parts = None, {}
     return entries
 
