@@ -44,6 +44,13 @@ def _link(label, url_name, allowed, roles, current_path: str) -> dict | None:
     return {"label": label, "url": url, "active": current_path.startswith(url) and url != "/"}
 
 
+def _keep_longest_active(links: list[dict]) -> None:
+    """Only the most specific match stays active (the dashboard's /reports/ is a prefix of /reports/office/)."""
+    active = [link for link in links if link["active"]]
+    for link in active:
+        link["active"] = link is max(active, key=lambda x: len(x["url"]))
+
+
 def menu_for(user, current_path: str = "") -> list[dict]:
     """Top-level items; a dropdown has `children` and is active when one of them is. Empty dropdowns are left out."""
     if not user.is_authenticated:
@@ -57,6 +64,11 @@ def menu_for(user, current_path: str = "") -> list[dict]:
                 items.append({"label": entry[0], "children": children, "active": any(c["active"] for c in children)})
         elif link := _link(*entry, roles, current_path):
             items.append(link)
+    links = [c for item in items for c in item.get("children", [item])]
+    _keep_longest_active(links)
+    for item in items:
+        if "children" in item:
+            item["active"] = any(c["active"] for c in item["children"])
     return items
 
 

@@ -29,3 +29,9 @@ def test_dropdowns_group_entries_and_mark_the_current_page(world):
 
 def test_nothing_for_anonymous_visitors():
     assert menu_for(AnonymousUser()) == []
+
+
+def test_only_the_most_specific_entry_is_active(world):
+    items = menu_for(world.users.province, reverse("reports:criteria_matrix"))
+    active = [c["url"] for item in items for c in item.get("children", [item]) if c["active"]]
+    assert active == [reverse("reports:index")]
