@@ -29,6 +29,13 @@ def _year(request, default=None):
         raise Http404(_("Not a year.")) from exc
 
 
+def _url_year(year: int) -> int:
+    """A year taken from the URL: the range the forms accept (the scorecard links to the years either side)."""
+    if not 2000 <= year <= 2100:
+        raise Http404(_("Not a year."))
+    return year
+
+
 def _level(value: str) -> str:
     if value not in StandardLevel.values:
         raise Http404(_("Unknown level."))
@@ -70,7 +77,7 @@ def assessment_detail(request, pk: int):
 @login_required
 def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
     commune = access_commune_by_code(user=request.user, code=code)
-    level = _level(level)
+    year, level = _url_year(year), _level(level)
     criteria_set = selectors.criteria_set_for(level=level, year=year, province=commune.province)
     assessment = None
     if criteria_set is not None:
@@ -102,6 +109,7 @@ def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
 def values_edit(request, code: str, year: int, level: str):
     commune = access_commune_by_code(user=request.user, code=code)
     scope.require_change_commune(request.user, commune)
+    year = _url_year(year)
     criteria_set = selectors.criteria_set_for(level=_level(level), year=year, province=commune.province)
     if criteria_set is None:
         raise Http404(_("No criteria set covers this level and year."))
