@@ -144,9 +144,8 @@ def test_gate_refusal_is_a_message(client, world, make_dossier, fakes):
     assert dossier.status == DossierStatus.UNDER_VERIFICATION
 
 
-def test_recognise_by_post_creates_the_register_entry(client, world, make_dossier):
-    dossier = make_dossier(DossierStatus.APPRAISED)
-    client.force_login(world.users.approver)
+def _post_decision(client, dossier):
+    """The approver's decision form, as posted from the dossier page."""
     client.post(
         reverse("verification:dossier_transition", args=[dossier.pk, "recognise"]),
         {
@@ -155,6 +154,12 @@ def test_recognise_by_post_creates_the_register_entry(client, world, make_dossie
             "recognise-signer": "Chủ tịch UBND tỉnh",
         },
     )
+
+
+def test_recognise_by_post_creates_the_register_entry(client, world, make_dossier):
+    dossier = make_dossier(DossierStatus.APPRAISED)
+    client.force_login(world.users.approver)
+    _post_decision(client, dossier)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.RECOGNISED
     assert Recognition.objects.get(dossier=dossier).decision_number == "3456/QĐ-UBND"
@@ -163,14 +168,7 @@ def test_recognise_by_post_creates_the_register_entry(client, world, make_dossie
 def test_timeline_shows_the_decision_date_in_the_active_language(client, world, make_dossier):
     dossier = make_dossier(DossierStatus.APPRAISED)
     client.force_login(world.users.approver)
-    client.post(
-        reverse("verification:dossier_transition", args=[dossier.pk, "recognise"]),
-        {
-            "recognise-decision_number": "3456/QĐ-UBND",
-            "recognise-decision_date": "2024-12-20",
-            "recognise-signer": "Chủ tịch UBND tỉnh",
-        },
-    )
+    _post_decision(client, dossier)
     event = dossier.events.get(action="recognise")
     assert event.decision_day == datetime.date(2024, 12, 20)
     url = reverse("verification:dossier_detail", args=[dossier.pk])
