@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from import_export.formats import base_formats
+
+        from . import auth  # noqa: F401 (connects the login log receivers)
+        from .spreadsheets import SafeXLSX
+
+        # The admin's xlsx export keeps numbers and dates as such only for the formats in this list.
+        base_formats.BINARY_FORMATS.append(SafeXLSX)

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.choices import CommuneGroup
 from communes.models import Commune, Province, Region
+from core.files import ScopedFileField, private_name
 from core.models import TimeStampedModel
 
 from .choices import Comparator, StandardLevel, SubjectKind, TargetScheme, ValueType
@@ -311,7 +312,7 @@ class Assessment(TimeStampedModel):
 
 
 def evidence_path(instance, filename):
-    return f"criteria/evidence/{instance.assessment.year}/{instance.assessment.commune.code}/{filename}"
+    return private_name(f"criteria/evidence/{instance.assessment.year}/{instance.assessment.commune.code}", filename)
 
 
 class IndicatorValue(TimeStampedModel):
@@ -325,7 +326,13 @@ class IndicatorValue(TimeStampedModel):
     value_bool = models.BooleanField(_("yes / no"), null=True, blank=True)
     value_text = models.CharField(_("text"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)
-    evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True, max_length=255)
+    evidence = ScopedFileField(
+        _("evidence file"),
+        upload_to=evidence_path,
+        blank=True,
+        max_length=255,
+        download_url_name="criteria:evidence_download",
+    )
     is_met = models.BooleanField(_("met"), default=False)
     history = HistoricalRecords()
 

@@ -17,11 +17,12 @@ import tablib
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
-from import_export.formats.base_formats import CSV, XLSX
 
 from communes.choices import CommuneType
 from communes.models import Commune
+from core import spreadsheets
 from core.numbers import NumberFormatError, parse_integer, parse_number
+from core.spreadsheets import ImportFileError, read_dataset  # noqa: F401 (the views read files through here)
 from core.text import fold
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
@@ -46,7 +47,7 @@ MAX_PREVIEW_ROWS = 200
 TRUE_WORDS = {"dat", "co", "yes", "true", "1", "x", "met", "đat"}
 FALSE_WORDS = {"khong dat", "khong", "chua dat", "no", "false", "0", "not met"}
 
-FORMATS = {"xlsx": XLSX, "csv": CSV}
+FORMATS = spreadsheets.CONTENT_TYPES
 
 
 # --- export -----------------------------------------------------------------------------------------------------
@@ -153,27 +154,10 @@ def export_template(*, user, criteria_set: CriteriaSet, year: int, file_format: 
     rows = template_rows(user=user, criteria_set=criteria_set, year=year, district=district)
     dataset = ValueTemplateResource().export(rows)
     dataset.title = f"{criteria_set.code} {year}"[:31]
-    return FORMATS[file_format]().export_data(dataset)
+    return spreadsheets.export_dataset(dataset, file_format)
 
 
 # --- import -----------------------------------------------------------------------------------------------------
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read at all (wrong format, no header)."""
-
-
-def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    fmt = FORMATS.get(extension)
-    if fmt is None:
-        raise ImportFileError(_("Upload an .xlsx or .csv file."))
-    try:
-        if fmt is CSV:
-            return fmt(encoding="utf-8-sig").create_dataset(content)
-        return fmt().create_dataset(content)
-    except Exception as exc:  # openpyxl / csv raise many types for a broken file
-        raise ImportFileError(_("The file could not be read: {error}").format(error=exc)) from exc
 
 
 @dataclass

@@ -110,6 +110,13 @@ def access_assessment(*, user, pk: int) -> Assessment:
     )
 
 
+def access_evidence(*, user, pk: int) -> IndicatorValue:
+    """An indicator value with an evidence file, in the user's area (whoever reads the scorecard reads its files)."""
+    return scope.get_in_scope_or_404(
+        IndicatorValue.objects.exclude(evidence=""), user, commune_path="assessment__commune", pk=pk
+    )
+
+
 def latest_assessment(*, commune: Commune, level: str, year: int | None = None) -> Assessment | None:
     """The commune's assessment against the commune set of `level` for `year` (the most recent year when None)."""
     qs = Assessment.objects.filter(

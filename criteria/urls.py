@@ -11,6 +11,7 @@ urlpatterns = [
     path("scorecard/<str:code>/<int:year>/", views.scorecard, name="scorecard"),
     path("scorecard/<str:code>/<int:year>/<str:level>/", views.scorecard, name="scorecard_level"),
     path("scorecard/<str:code>/<int:year>/<str:level>/edit/", views.values_edit, name="values_edit"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("gap/<str:code>/", views.gap, name="gap"),
     path("risk/", views.revocation_risk, name="revocation_risk"),
     path("export/", views.export_template, name="export"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from import_export.tmp_storages import MediaStorage
 
 from communes.selectors import access_commune_by_code
+from core.files import serve_stored_file
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
@@ -103,6 +104,11 @@ def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
             "reason_form": ReasonForm(),
         },
     )
+
+
+@login_required
+def evidence_download(request, pk: int):
+    return serve_stored_file(selectors.access_evidence(user=request.user, pk=pk).evidence)
 
 
 @login_required
@@ -255,7 +261,7 @@ def export_template(request):
             content = resources.export_template(
                 user=request.user, criteria_set=criteria_set, year=year, file_format=fmt
             )
-            response = HttpResponse(content, content_type=resources.FORMATS[fmt].CONTENT_TYPE)
+            response = HttpResponse(content, content_type=resources.FORMATS[fmt])
             response["Content-Disposition"] = f'attachment; filename="{criteria_set.code}-{year}.{fmt}"'
             return response
     return render(request, "criteria/import_export.html", {"export_form": form, "import_form": ImportForm()})

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SpreadsheetExportMixin
 from offices.scope import ScopedAdminMixin
 from programs.units import require_change_unit, unit_q
 
@@ -57,7 +57,7 @@ class DisbursementInline(admin.TabularInline):
 
 
 @admin.register(CapitalPlanLine)
-class CapitalPlanLineAdmin(ExportMixin, UnitScopedAdmin):
+class CapitalPlanLineAdmin(SpreadsheetExportMixin, UnitScopedAdmin):
     resource_classes = [PlanLineResource]
     list_display = ["year", "unit", "source", "component", "project", "planned_amount", "mobilised_amount"]
     list_filter = ["year", "source", "component"]
@@ -71,7 +71,7 @@ class CapitalPlanLineAdmin(ExportMixin, UnitScopedAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(ExportMixin, UnitScopedAdmin):
+class DisbursementAdmin(SpreadsheetExportMixin, UnitScopedAdmin):
     unit_prefix = "line"
     resource_classes = [DisbursementResource]
     list_display = ["reference", "line", "paid_on", "amount", "exceeds_plan", "note"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from communes.models import Commune, District, Province
+from core import spreadsheets
 from core.formatting import money
 from core.text import fold
 from offices.choices import DATA_WRITE_ROLES
@@ -116,7 +117,7 @@ LINE_RELATED = ["province", "district", "commune", "source", "project"]
 def export_lines(*, lines, file_format: str = "xlsx") -> bytes:
     dataset = PlanLineResource().export(lines.select_related(*LINE_RELATED))
     dataset.title = "plan lines"
-    return importing.export_bytes(dataset, file_format)
+    return spreadsheets.export_dataset(dataset, file_format)
 
 
 def export_disbursements(*, user, year: int | None = None, file_format: str = "xlsx") -> bytes:
@@ -127,7 +128,7 @@ def export_disbursements(*, user, year: int | None = None, file_format: str = "x
         qs = qs.filter(line__year=year)
     dataset = DisbursementResource().export(qs.order_by("line__year", "line__id", "paid_on", "id"))
     dataset.title = "disbursements"
-    return importing.export_bytes(dataset, file_format)
+    return spreadsheets.export_dataset(dataset, file_format)
 
 
 # --- import -------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import spreadsheets
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 from programs import importing
@@ -54,7 +55,6 @@ def report(request):
 
 
 def _report_xlsx(report) -> HttpResponse:
-    book = tablib.Databook()
     headers = [_("Source"), _("Group"), _("Planned (đồng)"), _("Mobilised (đồng)"), _("Disbursed (đồng)")]
     by_source = tablib.Dataset(headers=headers, title=_("By source")[:31])
     for row in report.rows:
@@ -78,14 +78,9 @@ def _report_xlsx(report) -> HttpResponse:
     by_unit = tablib.Dataset(headers=[_("Unit"), *headers[2:]], title=_("By unit")[:31])
     for u in report.units:
         by_unit.append([u.label or _("Own level"), u.planned, u.mobilised, u.disbursed])
-    book.add_sheet(by_source)
-    book.add_sheet(by_group)
-    book.add_sheet(by_unit)
-    response = HttpResponse(
-        book.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return spreadsheets.spreadsheet_response(
+        spreadsheets.dataset_xlsx(by_source, by_group, by_unit), filename=f"capital-{report.year}", file_format="xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="capital-{report.year}.xlsx"'
-    return response
 
 
 @login_required
@@ -96,7 +91,7 @@ def line_list(request):
         if fmt not in importing.FORMATS:
             raise Http404(_("Unknown format."))
         response = HttpResponse(
-            resources.export_lines(lines=lines, file_format=fmt), content_type=importing.FORMATS[fmt].CONTENT_TYPE
+            resources.export_lines(lines=lines, file_format=fmt), content_type=importing.FORMATS[fmt]
         )
         response["Content-Disposition"] = f'attachment; filename="capital-plan-lines.{fmt}"'
         return response
@@ -190,6 +185,6 @@ def disbursements_export(request):
     except ValueError as exc:
         raise Http404(_("Not a year.")) from exc
     content = resources.export_disbursements(user=request.user, year=year)
-    response = HttpResponse(content, content_type=importing.FORMATS["xlsx"].CONTENT_TYPE)
+    response = HttpResponse(content, content_type=importing.FORMATS["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="disbursements{"-" + str(year) if year else ""}.xlsx"'
     return response

@@ -1,7 +1,5 @@
 from importlib.util import find_spec
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -34,6 +32,3 @@ for app, prefix in [
 ]:
     if find_spec(f"{app}.urls"):
         urlpatterns.append(path(prefix, include(f"{app}.urls")))
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import Q
-from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SpreadsheetExportMixin
 from offices import scope
 from offices.scope import ScopedAdminMixin
 
@@ -133,7 +133,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OcopProduct)
-class OcopProductAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class OcopProductAdmin(ScopedAdminMixin, SpreadsheetExportMixin, SimpleHistoryAdmin):
     scope_commune_path = "commune"
     resource_classes = [OcopResource]
     list_display = [

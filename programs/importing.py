@@ -22,34 +22,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import MediaStorage
 
+from core import spreadsheets
 from core.numbers import NumberFormatError, parse_integer
+from core.spreadsheets import ImportFileError, read_dataset
 
-FORMATS = {"xlsx": XLSX, "csv": CSV}
+FORMATS = spreadsheets.CONTENT_TYPES
 MAX_PREVIEW_ROWS = 200
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read at all (wrong format, broken file)."""
-
-
-def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    fmt = FORMATS.get(extension)
-    if fmt is None:
-        raise ImportFileError(_("Upload an .xlsx or .csv file."))
-    try:
-        if fmt is CSV:
-            return fmt(encoding="utf-8-sig").create_dataset(content)
-        return fmt().create_dataset(content)
-    except Exception as exc:  # openpyxl and csv raise many kinds of error for a broken file
-        raise ImportFileError(_("The file could not be read: {error}").format(error=exc)) from exc
-
-
-def export_bytes(dataset: tablib.Dataset, file_format: str) -> bytes:
-    return FORMATS[file_format]().export_data(dataset)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from communes.models import Commune
+from core import spreadsheets
 from core.text import fold
 from offices.choices import DATA_WRITE_ROLES
 
@@ -68,7 +69,7 @@ class OcopResource(resources.ModelResource):
 def export_ocop(*, products, file_format: str = "xlsx") -> bytes:
     dataset = OcopResource().export(products)
     dataset.title = "OCOP"
-    return importing.export_bytes(dataset, file_format)
+    return spreadsheets.export_dataset(dataset, file_format)
 
 
 class OcopImporter(importing.Importer):

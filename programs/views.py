@@ -98,7 +98,7 @@ def ocop_list(request):
         if fmt not in importing.FORMATS:
             raise Http404(_("Unknown format."))
         response = HttpResponse(
-            resources.export_ocop(products=products, file_format=fmt), content_type=importing.FORMATS[fmt].CONTENT_TYPE
+            resources.export_ocop(products=products, file_format=fmt), content_type=importing.FORMATS[fmt]
         )
         response["Content-Disposition"] = f'attachment; filename="ocop.{fmt}"'
         return response

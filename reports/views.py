@@ -1,6 +1,6 @@
 """Dashboard and reports. Views parse the parameters, call reports.selectors and render a page, its print layout
 (?print=1) or an xlsx file (?format=xlsx). Out-of-scope districts answer 404; a user without an area gets an empty
-dashboard and 404 on reports and exports."""
+dashboard and 404 on reports and spreadsheets."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core import spreadsheets
+from core.spreadsheets import Column
 from criteria.choices import StandardLevel
 from offices import scope
 
-from . import exports, selectors
-from .exports import Column
+from . import selectors
 
 
 @dataclass
@@ -176,9 +177,9 @@ def _dashboard_xlsx(request, p: Params, figures, rows):
             Column(_("Code"), 8),
             Column(_("Commune"), 28),
             Column(_("Level in force"), 22),
-            Column(_("Basic criteria met"), 10, exports.INTEGER_FORMAT),
-            Column(_("Criteria in the set"), 10, exports.INTEGER_FORMAT),
-            Column(_("Model hamlets"), 10, exports.INTEGER_FORMAT),
+            Column(_("Basic criteria met"), 10, spreadsheets.INTEGER_FORMAT),
+            Column(_("Criteria in the set"), 10, spreadsheets.INTEGER_FORMAT),
+            Column(_("Model hamlets"), 10, spreadsheets.INTEGER_FORMAT),
         ]
         rows_out = [[r.code, r.name, r.level_label, r.criteria_met, r.criteria_total, r.model_hamlets] for r in rows]
         rows_out.append(
@@ -197,12 +198,12 @@ def _dashboard_xlsx(request, p: Params, figures, rows):
         columns = [
             Column(_("Code"), 8),
             Column(_("District"), 28),
-            Column(_("Communes (xã)"), 10, exports.INTEGER_FORMAT),
-            Column(_("Meeting NTM"), 10, exports.INTEGER_FORMAT),
-            Column(_("NTM %"), 10, exports.PERCENT_FORMAT),
-            Column(_("Advanced NTM"), 10, exports.INTEGER_FORMAT),
-            Column(_("Model NTM"), 10, exports.INTEGER_FORMAT),
-            Column(_("Model hamlets"), 10, exports.INTEGER_FORMAT),
+            Column(_("Communes (xã)"), 10, spreadsheets.INTEGER_FORMAT),
+            Column(_("Meeting NTM"), 10, spreadsheets.INTEGER_FORMAT),
+            Column(_("NTM %"), 10, spreadsheets.PERCENT_FORMAT),
+            Column(_("Advanced NTM"), 10, spreadsheets.INTEGER_FORMAT),
+            Column(_("Model NTM"), 10, spreadsheets.INTEGER_FORMAT),
+            Column(_("Model hamlets"), 10, spreadsheets.INTEGER_FORMAT),
             Column(_("District completed the task"), 22),
         ]
         yes, no = _("Yes"), _("No")
@@ -233,7 +234,7 @@ def _dashboard_xlsx(request, p: Params, figures, rows):
                 _("{done} of {total} district-level units").format(done=h.districts_done, total=h.districts_total),
             ]
         )
-    return exports.xlsx_response(
+    return spreadsheets.xlsx_response(
         filename=f"ntm-dashboard-{p.year}",
         title=_("New rural development by {unit}, {year}").format(
             unit=_("commune") if by_commune else _("district"), year=p.year
@@ -273,8 +274,8 @@ def criteria_matrix(request):
             Column(_("Code"), 8),
             Column(_("Commune"), 24),
             *[Column(c.code, 6) for c in matrix.columns],
-            Column(_("Criteria met"), 8, exports.INTEGER_FORMAT),
-            Column(_("Criteria in the set"), 8, exports.INTEGER_FORMAT),
+            Column(_("Criteria met"), 8, spreadsheets.INTEGER_FORMAT),
+            Column(_("Criteria in the set"), 8, spreadsheets.INTEGER_FORMAT),
             Column(_("Level in force"), 18),
         ]
         met, unmet = _("met"), _("not met")
@@ -290,7 +291,7 @@ def criteria_matrix(request):
             ]
             for r in matrix.rows
         )
-        return exports.xlsx_response(
+        return spreadsheets.xlsx_response(
             filename=f"criteria-matrix-{p.level}-{p.year}",
             title=title,
             meta=_meta(request, p, *[f"{c.code}: {c.name}" for c in matrix.columns]),
@@ -346,7 +347,7 @@ def recognition_register(request):
             ]
             for r in recognitions.iterator(chunk_size=2000)
         )
-        return exports.xlsx_response(
+        return spreadsheets.xlsx_response(
             filename=f"recognition-register-{p.year}", title=title, meta=_meta(request, p), columns=columns, rows=rows
         )
     if p.print_mode:
@@ -382,10 +383,10 @@ def revocation_risk(request):
             Column(_("Commune"), 24),
             Column(_("Criteria set"), 16),
             Column(_("Level"), 16),
-            Column(_("Criteria met"), 8, exports.INTEGER_FORMAT),
-            Column(_("Criteria in the set"), 8, exports.INTEGER_FORMAT),
-            Column(_("Criteria not met"), 8, exports.INTEGER_FORMAT),
-            Column(_("Key criteria not met"), 8, exports.INTEGER_FORMAT),
+            Column(_("Criteria met"), 8, spreadsheets.INTEGER_FORMAT),
+            Column(_("Criteria in the set"), 8, spreadsheets.INTEGER_FORMAT),
+            Column(_("Criteria not met"), 8, spreadsheets.INTEGER_FORMAT),
+            Column(_("Key criteria not met"), 8, spreadsheets.INTEGER_FORMAT),
             Column(_("Recognised at this level"), 12),
         ]
         rows = (
@@ -403,7 +404,7 @@ def revocation_risk(request):
             ]
             for a in assessments
         )
-        return exports.xlsx_response(
+        return spreadsheets.xlsx_response(
             filename=f"revocation-risk-{p.year}", title=title, meta=_meta(request, p), columns=columns, rows=rows
         )
     return render(
@@ -452,15 +453,15 @@ def _criteria_missing(r) -> str:
 def _plan_xlsx(request, p: Params, report, title: str):
     columns = [
         Column(pgettext("plan", "Target"), 30),
-        Column(_("Planned"), 12, exports.INTEGER_FORMAT),
-        Column(_("Registered"), 12, exports.INTEGER_FORMAT),
-        Column(_("Achieved"), 12, exports.INTEGER_FORMAT),
+        Column(_("Planned"), 12, spreadsheets.INTEGER_FORMAT),
+        Column(_("Registered"), 12, spreadsheets.INTEGER_FORMAT),
+        Column(_("Achieved"), 12, spreadsheets.INTEGER_FORMAT),
         # xgettext:no-python-format
-        Column(_("Achieved % of the target"), 12, exports.PERCENT_FORMAT),
-        Column(_("Still to achieve"), 12, exports.INTEGER_FORMAT),
+        Column(_("Achieved % of the target"), 12, spreadsheets.PERCENT_FORMAT),
+        Column(_("Still to achieve"), 12, spreadsheets.INTEGER_FORMAT),
     ]
     if report is None:
-        return exports.xlsx_response(
+        return spreadsheets.xlsx_response(
             filename=f"plan-vs-result-{p.year}",
             title=title,
             meta=_meta(request, p, _("No plan for this year in your area.")),
@@ -471,7 +472,7 @@ def _plan_xlsx(request, p: Params, report, title: str):
         [r.label, r.target, r.registered, r.achieved, _fraction(r.achieved, r.target), r.remaining]
         for r in report.progress.rows
     ]
-    short = exports.Table(
+    short = spreadsheets.Table(
         heading=_("Registered units not recognised yet"),
         columns=[
             Column(pgettext("plan", "Target"), 30),
@@ -479,8 +480,8 @@ def _plan_xlsx(request, p: Params, report, title: str):
             Column(_("Code"), 12),
             Column(_("Unit"), 12),
             Column(_("Scorecard year"), 12),
-            Column(_("Criteria met"), 12, exports.INTEGER_FORMAT),
-            Column(_("Criteria in the set"), 12, exports.INTEGER_FORMAT),
+            Column(_("Criteria met"), 12, spreadsheets.INTEGER_FORMAT),
+            Column(_("Criteria in the set"), 12, spreadsheets.INTEGER_FORMAT),
             Column(_("Criteria not met"), 60),
         ],
         rows=[
@@ -500,7 +501,7 @@ def _plan_xlsx(request, p: Params, report, title: str):
     extra = [str(report.plan)]
     if report.progress.partial:
         extra.append(_("Registered and achieved count only the units of your area."))
-    return exports.xlsx_response(
+    return spreadsheets.xlsx_response(
         filename=f"plan-vs-result-{p.year}",
         title=title,
         meta=_meta(request, p, *extra),
@@ -527,17 +528,17 @@ def capital_mobilisation(request):
 
 
 def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: str):
-    amount = exports.INTEGER_FORMAT
+    amount = spreadsheets.INTEGER_FORMAT
     columns = [
         Column(_("Source"), 34),
         Column(_("Group"), 22),
         Column(_("Planned (đồng)"), 20, amount),
         Column(_("Mobilised (đồng)"), 20, amount),
         # xgettext:no-python-format
-        Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
+        Column(_("Mobilised % of plan"), 12, spreadsheets.PERCENT_FORMAT),
         Column(_("Disbursed (đồng)"), 20, amount),
         # xgettext:no-python-format
-        Column(_("Disbursed % of mobilised"), 12, exports.PERCENT_FORMAT),
+        Column(_("Disbursed % of mobilised"), 12, spreadsheets.PERCENT_FORMAT),
     ]
 
     def line(label, group, a):
@@ -554,14 +555,14 @@ def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: s
     rows = [line(r.source.name, r.source.get_group_display(), r) for r in report.rows if r.planned or r.mobilised]
     rows += [line(g.label, _("Group total"), g) for g in report.groups]
     rows.append(line(_("Total"), "", report.total))
-    shares = exports.Table(
+    shares = spreadsheets.Table(
         heading=_("Credit and budgets"),
         columns=[
             Column(_("Capital"), 34),
             Column(_("Planned (đồng)"), 20, amount),
-            Column(_("Share of the plan"), 12, exports.PERCENT_FORMAT),
+            Column(_("Share of the plan"), 12, spreadsheets.PERCENT_FORMAT),
             Column(_("Mobilised (đồng)"), 20, amount),
-            Column(_("Share of what was mobilised"), 12, exports.PERCENT_FORMAT),
+            Column(_("Share of what was mobilised"), 12, spreadsheets.PERCENT_FORMAT),
             Column(_("Disbursed (đồng)"), 20, amount),
         ],
         rows=[
@@ -579,14 +580,14 @@ def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: s
             )
         ],
     )
-    units = exports.Table(
+    units = spreadsheets.Table(
         heading=by_heading,
         columns=[
             Column(by, 34),
             Column(_("Planned (đồng)"), 20, amount),
             Column(_("Mobilised (đồng)"), 20, amount),
             # xgettext:no-python-format
-            Column(_("Mobilised % of plan"), 12, exports.PERCENT_FORMAT),
+            Column(_("Mobilised % of plan"), 12, spreadsheets.PERCENT_FORMAT),
             Column(_("Disbursed (đồng)"), 20, amount),
         ],
         rows=[
@@ -594,7 +595,7 @@ def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: s
             for u in report.units
         ],
     )
-    return exports.xlsx_response(
+    return spreadsheets.xlsx_response(
         filename=f"capital-mobilisation-{p.year}",
         title=title,
         meta=_meta(request, p),

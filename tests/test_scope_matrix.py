@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -40,8 +41,8 @@ from tests.funding.factories import LineFactory
 from tests.offices.factories import MembershipFactory, OfficeFactory, UserFactory
 from tests.programs.factories import AnnualPlanFactory, PlanTargetFactory, RegistrationFactory
 from tests.verification import conftest as verification_fixtures
-from verification.choices import DossierStatus, Route
-from verification.models import Recognition
+from verification.choices import DocumentKind, DossierStatus, Route
+from verification.models import DossierDocument, Recognition
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,28 @@ class Objects:
             return a
 
         return self._once(("assessment", side, locked), build)
+
+    def evidence(self, side):
+        """An indicator value of the side's assessment, with an evidence file."""
+
+        def build():
+            value = self.assessment(side).values.order_by("pk").first()
+            value.evidence.save("bien-ban-kiem-tra.pdf", ContentFile(b"%PDF-1.4 evidence"))
+            return value
+
+        return self._once(("evidence", side), build)
+
+    def document(self, side):
+        def build():
+            return DossierDocument.objects.create(
+                dossier=self.dossier(side, DossierStatus.UNDER_VERIFICATION),
+                kind=DocumentKind.PHOTOS,
+                title="Ảnh hiện trường",
+                file=ContentFile(b"%PDF-1.4 document", name="anh-hien-truong.pdf"),
+                uploaded_by=self.world.users.admin,
+            )
+
+        return self._once(("document", side), build)
 
     def dossier(self, side, status, **kw):
         return self._once(
@@ -266,6 +289,7 @@ ROWS = [
         writer="commune",
     ),
     Row("criteria:gap", lambda o, s: o.assessed_commune(s), args=lambda c: [c.code]),
+    Row("criteria:evidence_download", lambda o, s: o.evidence(s)),  # whoever reads the scorecard
     Row(
         "criteria:assessment_lock",
         lambda o, s: o.assessment(s),
@@ -318,6 +342,7 @@ ROWS = [
         get=_reads(commune=404),  # a commune membership does not cover its district
         variant="district",
     ),
+    Row("verification:document_download", lambda o, s: o.document(s)),  # whoever reads the dossier
     Row(
         "verification:dossier_transition",
         lambda o, s: o.dossier(s, DossierStatus.UNDER_VERIFICATION),

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]
@@ -44,7 +45,7 @@ def test_every_page_answers_every_role_without_error(client):
     for username in [None, *ROLES]:
         client.logout()
         if username:
-            assert client.login(username=username, password="ntm-demo-2024")
+            assert client.login(request=HttpRequest(), username=username, password="ntm-demo-2024")
         for name in names:
             url = reverse(name)
             status = client.get(url).status_code

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, District, Hamlet, Province
+from core.files import ScopedFileField, private_name
 from core.models import TimeStampedModel
 from criteria.choices import StandardLevel, SubjectKind
 
@@ -219,13 +220,19 @@ class Dossier(TimeStampedModel):
         return STATUS_COLOURS.get(self.status, "secondary")
 
 
+def document_path(instance, filename):
+    return private_name(f"dossiers/{instance.dossier_id}", filename)
+
+
 class DossierDocument(TimeStampedModel):
     """A paper of the dossier (request letter, results report, minutes…), uploaded by an office in scope."""
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=24, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=255, blank=True)
-    file = models.FileField(_("file"), upload_to="dossiers/%Y/", max_length=255)
+    file = ScopedFileField(
+        _("file"), upload_to=document_path, max_length=255, download_url_name="verification:document_download"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )

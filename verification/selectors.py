@@ -57,6 +57,14 @@ def access_dossier_by_id(*, user, pk: int) -> Dossier:
         raise Http404(_("Not found or outside your area.")) from exc
 
 
+def access_document_by_id(*, user, pk: int) -> DossierDocument:
+    """A document of a dossier the user may open (the dossier page's rule), or 404."""
+    try:
+        return DossierDocument.objects.filter(dossier__in=Dossier.objects.filter(dossier_scope_q(user))).get(pk=pk)
+    except DossierDocument.DoesNotExist as exc:
+        raise Http404(_("Not found or outside your area.")) from exc
+
+
 def dossier_timeline(*, dossier: Dossier) -> QuerySet[DossierEvent]:
     return (
         dossier.events.select_related("actor")

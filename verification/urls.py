@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/action/<slug:action>/", views.dossier_transition, name="dossier_transition"),
     path("<int:pk>/review/", views.dossier_review, name="dossier_review"),
     path("<int:pk>/documents/add/", views.document_add, name="document_add"),
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("<int:pk>/postings/add/", views.posting_add, name="posting_add"),
     path("queue/", views.queue, name="queue"),
     path("queue/approve/", views.queue_approve, name="queue_approve"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import serve_stored_file
 from offices.choices import Role
 from offices.scope import scope_for, user_roles
 
@@ -186,6 +187,11 @@ def dossier_review(request, pk: int):
     services.dossier_review_update(dossier=dossier, actor=request.user, **form.cleaned_data)
     messages.success(request, _("Findings recorded."))
     return redirect("verification:dossier_detail", pk=pk)
+
+
+@login_required
+def document_download(request, pk: int):
+    return serve_stored_file(selectors.access_document_by_id(user=request.user, pk=pk).file)
 
 
 @require_POST

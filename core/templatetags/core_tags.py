@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from core import formatting
 
@@ -46,3 +47,9 @@ def bs(field, size=""):
         css += " is-invalid"
     existing = widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.simple_tag
+def max_upload_mb():
+    """NTM_MAX_UPLOAD_MB, for the pages' own check before a file is sent."""
+    return settings.NTM_MAX_UPLOAD_MB

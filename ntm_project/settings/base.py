@@ -1,8 +1,10 @@
 """Settings shared by every environment. Values that differ per machine come from the environment (django-environ)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -26,6 +28,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_htmx",
+    "axes",
+    "csp",
     "core",
     "communes",
     "offices",
@@ -46,9 +50,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "ntm_project.urls"
@@ -85,6 +92,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login protection (django-axes): an account is locked, from the address that tried it, after
+# NTM_LOGIN_FAILURE_LIMIT wrong passwords within NTM_LOGIN_LOCKOUT_MINUTES; the lockout lasts as long. Staff unlock
+# from the admin ("Access attempts": delete the row). Successful and failed logins are kept in the admin's access logs
+# and written to the "ntm.auth" log.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("NTM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("NTM_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+# Behind a reverse proxy the client's address is the last one the proxy appends to X-Forwarded-For; set the number
+# of proxies in front of the app servers (0: none, REMOTE_ADDR is the client).
+NTM_PROXY_COUNT = env.int("NTM_PROXY_COUNT", default=0)
+if NTM_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = NTM_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -104,9 +129,34 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Stored files (evidence, dossier documents, uploaded imports) live under MEDIA_ROOT, which no URL serves: each is
+# downloaded through a view that checks the user's scope (core.files). NTM_FILE_SERVING hands the bytes to the
+# reverse proxy once the view has said yes: "django" (the app sends them), "x-accel-redirect" (nginx, an internal
+# location at NTM_X_ACCEL_REDIRECT_PREFIX aliased to MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile, lighttpd).
+NTM_FILE_SERVING = env.str("NTM_FILE_SERVING", default="django")
+NTM_X_ACCEL_REDIRECT_PREFIX = env.str("NTM_X_ACCEL_REDIRECT_PREFIX", default="/protected-files/")
+# Uploads larger than this are refused before their body is read (an import, an evidence file, a document).
+NTM_MAX_UPLOAD_MB = env.int("NTM_MAX_UPLOAD_MB", default=10)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.files.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline, so text that slips
+# into a page cannot run. Inline styles stay allowed: Django's admin writes some, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -142,6 +192,7 @@ NTM_DUE_DAYS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
