@@ -66,7 +66,7 @@ def planted(world, request):
 def _exports(criteria_set, district_pk):
     """(name, url, format) of every export page."""
     set_query = f"criteria_set={criteria_set.code}&year=2023"
-    pages = [
+    return [
         ("dashboard", reverse("reports:dashboard") + "?year=2023&format=xlsx", "xlsx"),
         ("dashboard-district", reverse("reports:dashboard") + f"?year=2023&format=xlsx&district={district_pk}", "xlsx"),
         ("criteria-matrix", reverse("reports:criteria_matrix") + "?year=2023&format=xlsx", "xlsx"),
@@ -84,7 +84,6 @@ def _exports(criteria_set, district_pk):
         ("values-template-xlsx", reverse("criteria:export") + f"?{set_query}&file_format=xlsx", "xlsx"),
         ("values-template-csv", reverse("criteria:export") + f"?{set_query}&file_format=csv", "csv"),
     ]
-    return pages
 
 
 EXPORT_NAMES = [name for name, _url, _fmt in _exports(type("S", (), {"code": "X"}), 1)]
