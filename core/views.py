@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
 
@@ -10,3 +11,8 @@ def home(request):
         return redirect(reverse("reports:dashboard"))
     except NoReverseMatch:
         return render(request, "home.html")
+
+
+def favicon(request):
+    """Pages that name no icon (the admin's) make browsers ask for /favicon.ico."""
+    return redirect(static("favicon.svg"), permanent=True)

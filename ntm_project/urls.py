@@ -11,6 +11,8 @@ admin.site.site_header = admin.site.site_title = _("NTM back office")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # Pages that do not name an icon (the admin's) make browsers ask for this one.
+    path("favicon.ico", core_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -87,18 +87,26 @@ def _vietnamese_catalogue(settings):
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Factory: a fresh browser context (its own cookies) per user, with a base URL on the live server."""
-    contexts = []
+    """Factory: a fresh browser context (its own cookies) per user, with a base URL on the live server.
+
+    Every console error and uncaught script error on any page fails the test when it ends: in particular each
+    Content-Security-Policy violation (an inline script or handler the policy blocked), which Chromium reports
+    on the console."""
+    contexts, errors = [], []
 
     def make(locale="vi-VN"):
         context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1400, "height": 900})
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert errors == [], "console errors (a Content-Security-Policy violation among them?)"
 
 
 def login(page, username: str, password: str = DEMO_PASSWORD):
