@@ -18,10 +18,15 @@
   var limit = parseInt(document.body.dataset.maxUploadMb || "0", 10) * 1024 * 1024;
   var message = document.body.dataset.maxUploadMessage || "";
   document.querySelectorAll("input[type=file]").forEach(function (input) {
+    var feedback = document.createElement("div");
+    feedback.className = "invalid-feedback";
+    feedback.setAttribute("role", "alert");
+    input.insertAdjacentElement("afterend", feedback);
     input.addEventListener("change", function () {
       var tooLarge = limit && Array.prototype.some.call(input.files, function (f) { return f.size > limit; });
       input.setCustomValidity(tooLarge ? message : "");
-      if (tooLarge) { input.reportValidity(); }
+      input.classList.toggle("is-invalid", tooLarge);
+      feedback.textContent = tooLarge ? message : "";
     });
   });
 })();
