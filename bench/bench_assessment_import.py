@@ -22,6 +22,7 @@ from criteria.selectors import criteria_set_structure
 from offices.choices import OfficeKind, Role
 from offices.models import Membership, Office
 
+WRITES = True  # run.py rolls back what it writes
 ROWS = 12_000
 SET_CODE = "XA-NTM-2021"
 YEAR = 2023
