@@ -38,7 +38,7 @@ def main(selected: list[str]) -> None:
     if not existing:
         if connection.vendor == "sqlite":
             # gunicorn's workers must see the same database: a file, not memory.
-            settings.DATABASES["default"]["TEST"] = {"NAME": str(ROOT / "bench-test.sqlite3")}
+            settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(ROOT / "bench-test.sqlite3")
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         os.environ["BENCH_DATABASE_URL"] = _url(connection)  # for the gunicorn the page benchmark starts
         provinces = os.environ.get("BENCH_PROVINCES", "34")
