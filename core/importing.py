@@ -370,7 +370,9 @@ def _storage(session_key: str, name: str | None = None) -> MediaStorage:
     return MediaStorage(name=name, MEDIA_FOLDER=f"imports/{session_key}")
 
 
-def import_view(request: HttpRequest, *, importer_class: type[Importer], session_key: str, page: ImportPage):
+def import_view(
+    request: HttpRequest, *, importer_class: type[Importer], session_key: str, page: ImportPage
+) -> HttpResponse:
     """Step 1: upload, check every row, show the preview (nothing written); the file is kept under a token in the
     session. Step 2: confirm, which checks the stored file again and writes it in one transaction.
 
@@ -406,7 +408,9 @@ def import_view(request: HttpRequest, *, importer_class: type[Importer], session
     return render_import_page(request, importer=importer, page=page, form=form, plan=plan)
 
 
-def _confirm(request: HttpRequest, *, importer_class: type[Importer], session_key: str, page: ImportPage):
+def _confirm(
+    request: HttpRequest, *, importer_class: type[Importer], session_key: str, page: ImportPage
+) -> HttpResponse:
     expired = _("This import preview has expired; upload the file again.")
     pending = request.session.get(session_key) or {}
     if not pending or pending.get("token") != request.POST.get("token"):
