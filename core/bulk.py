@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
-__all__ = ["copy_rows"]
+__all__ = ["copy_rows", "update_rows"]
 
 BATCH = 5_000
 
@@ -52,3 +52,42 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
             )
             count += len(batch)
     return count
+
+
+def update_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Set `columns` on the rows whose primary key is the first item of each tuple: (pk, value, value, …).
+
+    PostgreSQL: the new values are COPYed into a temporary table and applied by one UPDATE … FROM, whatever the
+    number of rows (an ORM bulk_update writes a CASE per row and field). Elsewhere: one executemany UPDATE."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    fields = _fields(model, columns)
+    pk = model._meta.pk
+    table = connection.ops.quote_name(model._meta.db_table)
+    quote = connection.ops.quote_name
+    prep = [f.get_db_prep_value for f in [pk, *fields]]
+
+    def prepared(row):
+        return [p(v, connection, prepared=False) for p, v in zip(prep, row, strict=True)]
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            temp = quote(f"_upd_{model._meta.db_table}")
+            definition = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in [pk, *fields])
+            definition = definition.replace(" bigserial", " bigint").replace(" serial", " integer")
+            cursor.execute(f"CREATE TEMP TABLE {temp} ({definition})")
+            names = ", ".join(quote(f.column) for f in [pk, *fields])
+            with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(prepared(row))
+            assignments = ", ".join(f"{quote(f.column)} = u.{quote(f.column)}" for f in fields)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM {temp} AS u WHERE t.{quote(pk.column)} = u.{quote(pk.column)}"
+            )
+            cursor.execute(f"DROP TABLE {temp}")
+        else:
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            sql = f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s"
+            cursor.executemany(sql, [[*values[1:], values[0]] for values in map(prepared, rows)])
+    return len(rows)
