@@ -1,7 +1,7 @@
 """Writing many rows at the speed of the database: COPY on PostgreSQL, batched INSERTs elsewhere.
 
 Rows are tuples in the order of `columns` (model field names; a foreign key by its `<name>_id` attname); every other
-column but the primary key gets its field's default, as `Model()` would. Values go through each field's
+column but the primary key gets its field's default, as `Model()` would (and the time now for auto_now fields). Values go through each field's
 `get_db_prep_value`, so dates, decimals and JSON are written as the ORM would write them. `rows` may be a
 generator, but it must not query the database itself (the connection is busy with the COPY). No model `save()`, no
 signals: callers that need history or evaluation do it themselves, in bulk.
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 __all__ = ["copy_rows", "update_rows"]
 
@@ -28,7 +29,10 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
     """Insert `rows` into `model`'s table; returns how many. Runs in the caller's transaction."""
     given = _fields(model, columns)
     rest = [f for f in model._meta.concrete_fields if f not in given and not f.primary_key]
-    defaults = tuple(f.get_default() for f in rest)
+    now = timezone.now()
+    defaults = tuple(
+        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default() for f in rest
+    )
     fields = given + rest
     if rest:
         rows = (tuple(row) + defaults for row in rows)
