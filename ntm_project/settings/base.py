@@ -27,13 +27,13 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "django_htmx",
     "axes",
     "csp",
     "core",
     "communes",
     "offices",
     "criteria",
+    "register",
     "programs",
     "funding",
     "verification",
@@ -53,7 +53,6 @@ MIDDLEWARE = [
     "core.middleware.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
