@@ -7,6 +7,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Front monitoring")
 
     def ready(self):
+        from core import navigation
         from verification import registry
 
         from .selectors import dossier_satisfaction_rate
@@ -20,3 +21,4 @@ class MonitoringConfig(AppConfig):
             ("monitoring/_comment_summary.html", monitoring_tags.comment_summary),
         ]:
             registry.dossier_panels.add(registry.DossierPanel(template, context))
+        navigation.add_link(_("Front monitoring"), "monitoring:index", order=60)

@@ -14,7 +14,7 @@ MODELS = ["recognition", "historicalrecognition"]
 
 def _move(apps, schema_editor, source: str, target: str) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
-    types = ContentType.objects.using(schema_editor.connection.alias)
+    types = ContentType.objects.using(schema_editor.connection.alias) if schema_editor else ContentType.objects
     for model in MODELS:
         if not types.filter(app_label=target, model=model).exists():
             types.filter(app_label=source, model=model).update(app_label=target)
