@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import spreadsheets
+from core.importing import ImportPage, import_view
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 from offices.permissions import can_change
-from programs import importing
 
 from . import resources, selectors, services
 from .forms import DisbursementForm, ReportForm
@@ -88,10 +88,10 @@ def line_list(request):
     lines, filterset = selectors.line_list(user=request.user, filters=request.GET, request=request)
     fmt = request.GET.get("export")
     if fmt:
-        if fmt not in importing.FORMATS:
+        if fmt not in spreadsheets.CONTENT_TYPES:
             raise Http404(_("Unknown format."))
         response = HttpResponse(
-            resources.export_lines(lines=lines, file_format=fmt), content_type=importing.FORMATS[fmt]
+            resources.export_lines(lines=lines, file_format=fmt), content_type=spreadsheets.CONTENT_TYPES[fmt]
         )
         response["Content-Disposition"] = f'attachment; filename="capital-plan-lines.{fmt}"'
         return response
@@ -151,28 +151,30 @@ def _require_writer(user):
 @login_required
 def lines_import(request):
     _require_writer(request.user)
-    return importing.import_view(
+    return import_view(
         request,
         importer_class=resources.PlanLineImporter,
-        apply=services.plan_lines_import_apply,
         session_key="funding_lines_import",
-        title=_("Import capital plan lines"),
-        back_url=reverse("funding:line_list"),
-        template_url=reverse("funding:line_list") + "?export=xlsx",
+        page=ImportPage(
+            title=_("Import capital plan lines"),
+            back_url=reverse("funding:line_list"),
+            template_url=reverse("funding:line_list") + "?export=xlsx",
+        ),
     )
 
 
 @login_required
 def disbursements_import(request):
     _require_writer(request.user)
-    return importing.import_view(
+    return import_view(
         request,
         importer_class=resources.DisbursementImporter,
-        apply=services.disbursements_import_apply,
         session_key="funding_disbursements_import",
-        title=_("Import disbursements"),
-        back_url=reverse("funding:line_list"),
-        template_url=reverse("funding:disbursements_export"),
+        page=ImportPage(
+            title=_("Import disbursements"),
+            back_url=reverse("funding:line_list"),
+            template_url=reverse("funding:disbursements_export"),
+        ),
     )
 
 
@@ -183,6 +185,6 @@ def disbursements_export(request):
     except ValueError as exc:
         raise Http404(_("Not a year.")) from exc
     content = resources.export_disbursements(user=request.user, year=year)
-    response = HttpResponse(content, content_type=importing.FORMATS["xlsx"])
+    response = HttpResponse(content, content_type=spreadsheets.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="disbursements{"-" + str(year) if year else ""}.xlsx"'
     return response

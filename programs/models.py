@@ -1,7 +1,7 @@
 """The programme and its phases, thematic programmes, yearly plans with targets and registrations, OCOP products.
 
 Targets are promises typed in; what was achieved is counted from the recognition register
-(verification.Recognition) by programs.selectors, never stored here.
+(register.Recognition) by programs.selectors, never stored here.
 """
 
 import datetime

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.importing import ImportPage, import_view
+from core.spreadsheets import CONTENT_TYPES
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 from offices.permissions import can_change
 
-from . import importing, resources, selectors, services
+from . import resources, selectors, services
 from .choices import OCOP_STAR_BANDS, star_band_label
 from .forms import RegistrationForm
 from .models import Registration
@@ -89,10 +91,10 @@ def ocop_list(request):
     products, filterset = selectors.ocop_list(user=request.user, filters=request.GET, request=request)
     fmt = request.GET.get("export")
     if fmt:
-        if fmt not in importing.FORMATS:
+        if fmt not in CONTENT_TYPES:
             raise Http404(_("Unknown format."))
         response = HttpResponse(
-            resources.export_ocop(products=products, file_format=fmt), content_type=importing.FORMATS[fmt]
+            resources.export_ocop(products=products, file_format=fmt), content_type=CONTENT_TYPES[fmt]
         )
         response["Content-Disposition"] = f'attachment; filename="ocop.{fmt}"'
         return response
@@ -117,12 +119,13 @@ def ocop_list(request):
 def ocop_import(request):
     if scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty:
         raise PermissionDenied(_("Your role may not import data."))
-    return importing.import_view(
+    return import_view(
         request,
         importer_class=resources.OcopImporter,
-        apply=services.ocop_import_apply,
         session_key="ocop_import",
-        title=_("Import OCOP products"),
-        back_url=reverse("programs:ocop_list"),
-        template_url=reverse("programs:ocop_list") + "?export=xlsx",
+        page=ImportPage(
+            title=_("Import OCOP products"),
+            back_url=reverse("programs:ocop_list"),
+            template_url=reverse("programs:ocop_list") + "?export=xlsx",
+        ),
     )
