@@ -17,26 +17,22 @@ def test_rows_and_content_types_move_with_the_register(world):
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE[0]).apps
     commune = old.get_model("communes", "Commune").objects.get(code=world.pb[0].code)
-    entry = old.get_model("verification", "Recognition").objects.create(
-        subject_kind="commune",
-        commune=commune,
-        level="basic",
-        year=2020,
-        decision_number="12/QĐ-UBND",
-        decision_date=datetime.date(2020, 12, 1),
-    )
+    decision = {
+        "subject_kind": "commune",
+        "commune": commune,
+        "level": "basic",
+        "year": 2020,
+        "decision_number": "12/QĐ-UBND",
+        "decision_date": datetime.date(2020, 12, 1),
+    }
+    entry = old.get_model("verification", "Recognition").objects.create(**decision)
     old.get_model("verification", "HistoricalRecognition").objects.create(
         id=entry.pk,
-        subject_kind="commune",
-        commune=commune,
-        level="basic",
-        year=2020,
-        decision_number="12/QĐ-UBND",
-        decision_date=datetime.date(2020, 12, 1),
         created_at=entry.created_at,
         updated_at=entry.updated_at,
         history_date=entry.created_at,
         history_type="+",
+        **decision,
     )
     ContentType.objects.filter(app_label="register").delete()
     ContentType.objects.get_or_create(app_label="verification", model="recognition")
