@@ -2,8 +2,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from offices import scope
-
 from . import selectors
 
 
@@ -32,6 +30,5 @@ def commune_detail(request, pk: int):
             "hamlets": hamlets,
             "successions": successions,
             "predecessions": predecessions,
-            "can_change": scope.can_change_commune(request.user, commune),
         },
     )

@@ -21,7 +21,8 @@ from offices.choices import DATA_WRITE_ROLES
 from . import evaluation
 from .choices import NUMERIC_TYPES, ValueType
 from .models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
-from .selectors import SetStructure, can_unlock, criteria_set_structure
+from .permissions import can_unlock
+from .selectors import SetStructure, criteria_set_structure
 
 __all__ = [
     "ValueEntry",
