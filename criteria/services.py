@@ -371,26 +371,10 @@ def values_import_apply(*, plan, actor) -> dict[str, int]:
         [*VALUE_FIELDS, "updated_at"],
         ((v.pk, *(getattr(v, f) for f in VALUE_FIELDS), now) for _a, v in updated),
     )
-    if created:  # COPY returns no ids: read them back for the history rows
-        ids = {
-            (a, i): pk
-            for a, i, pk in IndicatorValue.objects.filter(assessment_id__in={a for a, _v in created})
-            .values_list("assessment_id", "indicator_id", "pk")
-            .order_by()
-        }
-        for a, v in created:
-            v.pk = ids[(a, v.indicator_id)]
-    _value_history(created=created, updated=updated, actor=actor, now=now)
+    # History rows of what was just written (every such row carries updated_at = now), by the database itself.
+    touched = IndicatorValue.objects.filter(assessment_id__in=[a.pk for a in assessments], updated_at=now)
+    if created:
+        bulk.copy_history(touched.filter(created_at=now), history_type="+", user=actor, when=now)
+    if updated:
+        bulk.copy_history(touched.exclude(created_at=now), history_type="~", user=actor, when=now)
     return {"created": len(created), "updated": len(updated), "assessments": len(assessments)}
-
-
-def _value_history(*, created, updated, actor, now) -> None:
-    """The history rows django-simple-history would write for these values, written in bulk ("+" new, "~" changed)."""
-    history = IndicatorValue.history.model
-    fields = ["id", "assessment_id", "indicator_id", *VALUE_FIELDS, "evidence", "created_at", "updated_at"]
-    rows = (
-        (v.pk, a, v.indicator_id, *(getattr(v, f) for f in VALUE_FIELDS), "", now, now, now, kind, actor.pk)
-        for kind, changes in (("+", created), ("~", updated))
-        for a, v in changes
-    )
-    bulk.copy_rows(history, [*fields, "history_date", "history_type", "history_user_id"], rows)
