@@ -304,9 +304,10 @@ def _risk_q() -> Q:
     ), unmet100
 
 
-def revocation_risk_list(*, user, year: int, level: str | None = None) -> QuerySet[Assessment]:
-    """Assessments of the year in the user's scope that meet the 18/2022 revocation rule, with `is_recognised`
-    (the commune holds a recognition in force at the set's level, from the verification register)."""
+def revocation_risk_list(*, user, year: int, level: str | None = None, district=None) -> QuerySet[Assessment]:
+    """Assessments of the year in the user's scope (and `district`) that meet the 18/2022 revocation rule, with
+    `is_recognised` (the commune holds a recognition in force at the set's level, from the verification register).
+    The one source of the revocation-risk list and report."""
     from verification.models import Recognition
 
     condition, unmet100 = _risk_q()
@@ -323,6 +324,8 @@ def revocation_risk_list(*, user, year: int, level: str | None = None) -> QueryS
     )
     if level:
         qs = qs.filter(criteria_set__level=level)
+    if district is not None:
+        qs = qs.filter(commune__district=district)
     return qs
 
 
