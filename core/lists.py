@@ -36,6 +36,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.translation import gettext as _
@@ -44,7 +45,7 @@ from django.views import View
 
 from . import formatting, spreadsheets
 
-__all__ = ["NUM", "ListTable", "ListView", "NumberColumn"]
+__all__ = ["NUM", "DateColumn", "ListTable", "ListView", "MoneyColumn", "NumberColumn"]
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 """Column attrs of a figure: right-aligned, tabular digits, never wrapped."""
@@ -58,6 +59,31 @@ class NumberColumn(tables.Column):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", NUM)
         super().__init__(*args, **kwargs)
+
+
+class MoneyColumn(NumberColumn):
+    """An amount in đồng: shown in triệu / tỷ ("1.234,5 tỷ"; `unit` "auto", "million" or "billion"), exported in
+    đồng as a number."""
+
+    def __init__(self, *args, unit: str = "auto", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def render(self, value):
+        return formatting.money(value, self.unit)
+
+    def value(self, value):
+        return value
+
+
+class DateColumn(tables.Column):
+    """A date shown as offices write it (31/12/2024), exported as a date."""
+
+    def render(self, value):
+        return date_format(timezone.localtime(value) if isinstance(value, datetime) else value, "d/m/Y")
+
+    def value(self, value):
+        return value
 
 
 class ListTable(tables.Table):
@@ -125,7 +151,7 @@ class ListView(View):
     `export_name` (the file's name without extension)."""
 
     template_name = "generic/list.html"
-    table_class: type[ListTable]
+    table_class: type[ListTable] | None = None  # None: the template shows the records its own way (cards)
     selector = None
     title = ""
     paginate_by: int | None = PER_PAGE
@@ -167,30 +193,32 @@ class ListView(View):
 
     def get(self, request, *args, **kwargs):
         rows, filterset = self.get_rows()
-        table = self.get_table(rows)
+        table = self.get_table(rows) if self.table_class is not None else None
         file_format = request.GET.get(self.export_param)
-        if file_format and self.export_name:
+        if file_format and self.export_name and table is not None:
             if file_format not in spreadsheets.CONTENT_TYPES:
                 raise Http404(_("Unknown format."))
             return self.export(table, file_format)
-        page = self.paginate(table)
-        context = self.get_context_data(table=table, filterset=filterset, page=page)
+        records, page = self.paginate(table.data.data if table is not None else rows)
+        if table is not None:
+            table.records = records
+        context = self.get_context_data(table=table, filterset=filterset, page=page, records=records)
         return render(request, self.get_template_names(), context)
 
     def get_template_names(self) -> list[str]:
         return [self.template_name]
 
-    def paginate(self, table):
-        """Cut the page the user asked for (`?page=`; a page past the end shows the last). None: no pagination."""
+    def paginate(self, rows) -> tuple[list, object | None]:
+        """The records of the page the user asked for (`?page=`; past the end, the last page) and the page; every
+        record and no page when the list is not paginated."""
         if not self.paginate_by:
-            table.records = list(table.data)
-            return None
-        page = Paginator(table.data.data, self.paginate_by).get_page(self.request.GET.get("page"))
-        page.object_list = table.records = list(page.object_list)
-        return page
+            return list(rows), None
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        return page.object_list, page
 
-    def get_context_data(self, *, table, filterset, page) -> dict:
-        count = page.paginator.count if page is not None else len(table.records)
+    def get_context_data(self, *, table, filterset, page, records) -> dict:
+        count = page.paginator.count if page is not None else len(records)
         context = {
             "title": self.title,
             "table": table,
@@ -205,7 +233,7 @@ class ListView(View):
             "base_template": "base.html",
         }
         if self.context_object_name:
-            context[self.context_object_name] = table.records
+            context[self.context_object_name] = records
         return context
 
     def count_label(self, n: int) -> str:

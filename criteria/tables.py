@@ -82,7 +82,7 @@ class RevocationRiskTable(ListTable):
     )
 
     class Meta(ListTable.Meta):
-        attrs = {"class": "table table-sm bg-white mb-2", "id": "risk-table"}
+        attrs = {**ListTable.Meta.attrs, "id": "risk-table"}
         empty_text = _("No commune in your area meets the revocation rule for this year.")
 
     def render_commune(self, record):

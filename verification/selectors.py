@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -121,12 +121,24 @@ def dossier_queue(*, user, role: str, filters=None, request=None) -> tuple[Query
 # --- register ------------------------------------------------------------------------------------------------------
 
 
-def recognition_list(*, user, filters=None, request=None) -> tuple[QuerySet[Recognition], RecognitionFilterSet]:
+def recognition_list(
+    *, user, filters=None, request=None, as_of: date | None = None
+) -> tuple[QuerySet[Recognition], RecognitionFilterSet]:
+    """The register in the user's area, filtered: THE source of the register page and report. With `as_of`, the
+    register as it stood that day: decisions taken by then, each `revoked_by_then` or in force; without, every
+    decision as it stands now."""
+    qs = Recognition.objects.filter(recognition_scope_q(user))
+    if as_of is None:
+        revoked = Q(revoked_on__isnull=False)
+    else:
+        qs, revoked = qs.filter(decision_date__lte=as_of), Q(revoked_on__lte=as_of)
     qs = (
-        Recognition.objects.filter(recognition_scope_q(user))
-        .select_related("commune", "commune__district", "hamlet", "hamlet__commune", "district")
+        qs.select_related(
+            "commune", "commune__district", "hamlet", "hamlet__commune", "hamlet__commune__district", "district"
+        )
         .annotate(
-            unit_province_id=Coalesce("district__province_id", "commune__province_id", "hamlet__commune__province_id")
+            unit_province_id=Coalesce("district__province_id", "commune__province_id", "hamlet__commune__province_id"),
+            revoked_by_then=Case(When(revoked, then=Value(True)), default=Value(False), output_field=BooleanField()),
         )
         .order_by("-decision_date", "level", "id")
     )
