@@ -45,7 +45,7 @@ from django.views import View
 
 from . import formatting, spreadsheets
 
-__all__ = ["NUM", "DateColumn", "ListTable", "ListView", "MoneyColumn", "NumberColumn"]
+__all__ = ["NUM", "DateColumn", "ListTable", "ListView", "MoneyColumn", "NumberColumn", "short_date"]
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 """Column attrs of a figure: right-aligned, tabular digits, never wrapped."""
@@ -76,11 +76,18 @@ class MoneyColumn(NumberColumn):
         return value
 
 
+def short_date(value) -> str:
+    """A date (or a moment, in local time) as offices write it: 31/12/2024."""
+    if value is None:
+        return ""
+    return date_format(timezone.localtime(value) if isinstance(value, datetime) else value, "d/m/Y")
+
+
 class DateColumn(tables.Column):
     """A date shown as offices write it (31/12/2024), exported as a date."""
 
     def render(self, value):
-        return date_format(timezone.localtime(value) if isinstance(value, datetime) else value, "d/m/Y")
+        return short_date(value)
 
     def value(self, value):
         return value

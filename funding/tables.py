@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import DateColumn, ListTable, MoneyColumn
+from core.lists import DateColumn, ListTable, MoneyColumn, short_date
 
 
 class LineTable(ListTable):
@@ -62,6 +62,6 @@ class DebtTable(ListTable):
 
     def render_settled(self, record):
         if record.settled:
-            on = DateColumn().render(record.settled_on) if record.settled_on else ""
+            on = short_date(record.settled_on)
             return format_html('<span class="badge text-bg-success">{} {}</span>', _("settled"), on)
         return format_html('<span class="badge text-bg-danger">{}</span>', _("outstanding"))

@@ -1,10 +1,11 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import SearchFilter
 from offices import scope
 
-from .choices import FindingStatus, ReportSubject, Severity, SurveyStatus
+from .choices import FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
 from .models import Finding, SatisfactionSurvey, SupervisionReport
 
 
@@ -51,3 +52,20 @@ class FindingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Finding
         fields = ["status", "severity", "district"]
+
+
+class ModerationFilterForm(forms.Form):
+    """The comment queue's one filter: the moderation outcome, the waiting comments unless another is chosen."""
+
+    outcome = forms.ChoiceField(label=_("Moderation"), required=False, choices=[("all", _("All")), *Moderation.choices])
+
+    def __init__(self, data, **kwargs):
+        data = data.copy()
+        if data.get("outcome") not in Moderation.values:
+            data["outcome"] = "all" if "outcome" in data else Moderation.PENDING
+        super().__init__(data, **kwargs)
+
+    def chosen_outcome(self) -> str:
+        """The outcome to list, "" for every one."""
+        value = self.data["outcome"]
+        return "" if value == "all" else value

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import DateColumn, ListTable, NumberColumn
+from core.lists import DateColumn, ListTable, NumberColumn, short_date
 
 
 def _status(record):
@@ -177,7 +177,7 @@ class RecognitionTable(ListTable):
 
     def render_status(self, record):
         if record.revoked_by_then:
-            on = DateColumn().render(record.revoked_on)
+            on = short_date(record.revoked_on)
             return format_html(
                 '<span class="badge text-bg-dark" title="{}">{} {}</span>', record.revocation_decision, _("Revoked"), on
             )
