@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from communes.models import Commune, District, Province, Region
+from core.spreadsheets import read_dataset
 from criteria import resources, services
 from criteria.choices import NUMERIC_TYPES, ValueType
 from criteria.loader import load_criteria
@@ -22,6 +23,7 @@ from criteria.selectors import criteria_set_structure
 from offices.choices import OfficeKind, Role
 from offices.models import Membership, Office
 
+WRITES = True  # run.py rolls back what it writes
 ROWS = 12_000
 SET_CODE = "XA-NTM-2021"
 YEAR = 2023
@@ -89,10 +91,10 @@ def run() -> None:
     )
 
     t0 = time.perf_counter()
-    dataset = resources.read_dataset(content, "bench.xlsx")
+    dataset = read_dataset(content, "bench.xlsx")
     t1 = time.perf_counter()
-    plan = resources.build_import_plan(dataset=dataset, user=user)
-    assert plan.is_valid and len(plan.rows) == len(plain), plan.errors[:3]
+    plan = resources.ValuesImporter(user=user).build(dataset)
+    assert plan.is_valid and len(plan.changes) == len(plain), plan.errors[:3]
     t2 = time.perf_counter()
     result = services.values_import_apply(plan=plan, actor=user)
     t3 = time.perf_counter()

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.importing import CODE_WIDTH, official_code
 from core.text import fold
 
 from .choices import CommuneType, DistrictType, ProvinceType, UnitLevel
@@ -31,7 +32,6 @@ TWO_TIER_FROM = datetime.date(2025, 7, 1)
 ERA_BEFORE_TWO_TIER = "before_2025_07_01"
 ERA_TWO_TIER = "from_2025_07_01"
 
-CODE_WIDTH = {UnitLevel.PROVINCE: 2, UnitLevel.DISTRICT: 3, UnitLevel.COMMUNE: 5}
 UNIT_TYPES = {
     UnitLevel.PROVINCE: set(ProvinceType.values),
     UnitLevel.DISTRICT: set(DistrictType.values),
@@ -128,6 +128,7 @@ def name_key(name: str) -> str:
 
 
 def _clean_code(value, *, level: str, path: str, errors: list[str]) -> str | None:
+    """A data file's code: present, digits only, not wider than its level's, then padded like every code."""
     if value is None or (isinstance(value, str) and not value.strip()):
         errors.append(_("{path}: code missing").format(path=path))
         return None
@@ -142,7 +143,7 @@ def _clean_code(value, *, level: str, path: str, errors: list[str]) -> str | Non
     if len(text) > width:
         errors.append(_("{path}: code '{code}' has more than {width} digits").format(path=path, code=text, width=width))
         return None
-    return text.zfill(width)
+    return official_code(text, level=level)
 
 
 def _clean_name(value, *, path: str, errors: list[str]) -> str | None:
@@ -715,7 +716,7 @@ def _successions_record(
 
 def _province_code_clean(code: str, snapshot: Snapshot) -> str:
     text = str(code).strip()
-    normalised = text.zfill(CODE_WIDTH[UnitLevel.PROVINCE]) if re.fullmatch(r"[0-9]{1,2}", text) else None
+    normalised = official_code(text, level=UnitLevel.PROVINCE) if re.fullmatch(r"[0-9]{1,2}", text) else None
     if normalised is None or normalised not in {p.code for p in snapshot.provinces}:
         raise AdminUnitDataError(
             [

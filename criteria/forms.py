@@ -134,10 +134,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.TextInput)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Filled-in template (.xlsx or .csv)"))
-
-
 class ExportForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     criteria_set = forms.ModelChoiceField(label=_("Criteria set"), queryset=None, to_field_name="code")

@@ -1,10 +1,9 @@
 """Excel / CSV round trip of indicator values, keyed by official codes (commune code, set code, indicator code).
 
 Export: `ValueTemplateResource` (django-import-export) writes one row per commune × indicator for a year.
-Import: django-import-export's default path runs queries per row (minutes for a province's 12,000 rows), so the
-file is read with its format classes and then checked here with every code resolved once per file (a handful of
-queries in all). Any bad row refuses the whole file with row, column and reason; `build_import_plan` never
-writes. `criteria.services.values_import_apply` writes a clean plan in bulk.
+Import: `ValuesImporter` (core.importing) checks a filled-in template with every code resolved once per file (a
+handful of queries in all); any bad row refuses the whole file with row, column and reason.
+`criteria.services.values_import_apply` writes a clean plan in bulk.
 """
 
 from __future__ import annotations
@@ -13,16 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
 
-import tablib
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from communes.choices import CommuneType
 from communes.models import Commune
-from core import spreadsheets
+from core import importing, spreadsheets
+from core.importing import Change, ImportPlan, RowError
 from core.numbers import NumberFormatError, parse_integer, parse_number
-from core.spreadsheets import ImportFileError, read_dataset  # noqa: F401 (the views read files through here)
 from core.text import fold
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
@@ -31,6 +29,7 @@ from . import evaluation
 from .choices import NUMERIC_TYPES, SubjectKind, ValueType
 from .models import Assessment, CriteriaSet, Indicator, IndicatorValue
 from .selectors import criteria_set_structure
+from .services import values_import_apply
 
 # Column headers are fixed keys (the same in every language), so a filled-in file always imports.
 COL_YEAR, COL_SET, COL_COMMUNE, COL_INDICATOR, COL_VALUE, COL_NOTE = (
@@ -42,12 +41,9 @@ COL_YEAR, COL_SET, COL_COMMUNE, COL_INDICATOR, COL_VALUE, COL_NOTE = (
     "note",
 )
 REQUIRED_COLUMNS = [COL_YEAR, COL_SET, COL_COMMUNE, COL_INDICATOR, COL_VALUE]
-MAX_PREVIEW_ROWS = 200
 
 TRUE_WORDS = {"dat", "co", "yes", "true", "1", "x", "met", "đat"}
 FALSE_WORDS = {"khong dat", "khong", "chua dat", "no", "false", "0", "not met"}
-
-FORMATS = spreadsheets.CONTENT_TYPES
 
 
 # --- export -----------------------------------------------------------------------------------------------------
@@ -160,54 +156,6 @@ def export_template(*, user, criteria_set: CriteriaSet, year: int, file_format: 
 # --- import -----------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-
-@dataclass
-class PlanRow:
-    row: int
-    assessment_key: tuple[int, int, int]  # commune id, year, set id
-    indicator_id: int
-    value_number: Decimal | None
-    value_bool: bool | None
-    value_text: str
-    note: str | None  # None: keep the stored note
-
-    def stored(self, old_note: str) -> tuple:
-        return (self.value_number, self.value_bool, self.value_text, old_note if self.note is None else self.note)
-
-
-@dataclass
-class PreviewRow:
-    row: int
-    commune: str
-    indicator: str
-    before: str
-    after: str
-    is_new: bool
-
-
-@dataclass
-class ValueImportPlan:
-    rows: list[PlanRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    assessment_keys: list[tuple[int, int, int]] = field(default_factory=list)
-    sets_by_id: dict[int, CriteriaSet] = field(default_factory=dict)
-    preview: list[PreviewRow] = field(default_factory=list)
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    blank: int = 0
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-
 def _parse_bool(raw):
     if isinstance(raw, bool):
         return raw
@@ -238,181 +186,154 @@ def parse_cell(raw, value_type: str):
     return Decimal(number)
 
 
-def _blank(raw) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+@dataclass
+class ValueImportPlan(ImportPlan):
+    """Also names every assessment the file touches (changed or not): the write step creates the missing ones and
+    re-evaluates them all."""
+
+    assessment_keys: list[tuple[int, int, int]] = field(default_factory=list)  # commune id, year, set id
 
 
-def build_import_plan(*, dataset: tablib.Dataset, user) -> ValueImportPlan:
-    """Check every row of a filled-in template without writing. Queries: a fixed handful for the whole file."""
-    plan = ValueImportPlan()
-    headers = [str(h).strip() if h is not None else "" for h in (dataset.headers or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
-    if missing:
-        plan.errors.append(
-            RowError(
-                1, ", ".join(missing), _("Required columns are missing: {columns}").format(columns=", ".join(missing))
-            )
-        )
-        return plan
-    idx = {name: headers.index(name) for name in headers if name}
-    has_note = COL_NOTE in idx
-    raw_rows = list(dataset)
+class ValuesImporter(importing.Importer):
+    """A filled-in template (`export_template`): one value per commune, set, year and indicator.
 
-    # Resolve every code once for the whole file.
-    set_codes = {str(r[idx[COL_SET]]).strip() for r in raw_rows if not _blank(r[idx[COL_SET]])}
-    sets = {s.code: s for s in CriteriaSet.objects.filter(code__in=set_codes)}
-    plan.sets_by_id = {s.pk: s for s in sets.values()}
-    indicators = {
-        (i.criterion.criteria_set_id, i.code): i
-        for i in Indicator.objects.filter(criterion__criteria_set__in=sets.values()).select_related("criterion")
-    }
-    commune_codes = {_code(r[idx[COL_COMMUNE]]) for r in raw_rows}
-    communes = {c.code: c for c in Commune.objects.current().filter(code__in=commune_codes)}
-    writable = set(
-        scope.communes(user, DATA_WRITE_ROLES)
-        .filter(pk__in=[c.pk for c in communes.values()])
-        .values_list("pk", flat=True)
+    A change's key is (commune id, year, set id, indicator id); its values are the IndicatorValue fields."""
+
+    columns = [*REQUIRED_COLUMNS, COL_NOTE]
+    required = REQUIRED_COLUMNS
+    help_text = gettext_lazy(
+        "Columns year, set, commune_code, indicator_code and value are required; note is optional. Leave value "
+        "empty to keep what is stored. Yes/no indicators take Đạt or Không đạt; numbers may be written 93,7 or "
+        "1.500.000. A file with any bad row is refused whole and nothing is written."
     )
-    visible = set(scope.communes(user).filter(pk__in=[c.pk for c in communes.values()]).values_list("pk", flat=True))
+    preview_columns = (gettext_lazy("Commune"), gettext_lazy("Indicator"))
+    duplicate_column = COL_INDICATOR
+    duplicate_message = gettext_lazy("Same commune, set, year and indicator as row {row}")
+    success_message = gettext_lazy(
+        "Imported: {created} new values, {updated} changed, {assessments} assessments re-evaluated."
+    )
+    plan_class = ValueImportPlan
 
-    parsed = []
-    seen: dict[tuple, int] = {}
-    for n, raw in enumerate(raw_rows, start=2):  # row 1 is the header
-        if all(_blank(v) for v in raw):
-            continue
-        errors_before = len(plan.errors)
+    def prepare(self, rows):
+        set_codes = {importing.text(r.get(COL_SET)) for r in rows} - {""}
+        self.sets = {s.code: s for s in CriteriaSet.objects.filter(code__in=set_codes)}
+        self.indicators = {
+            (i.criterion.criteria_set_id, i.code): i
+            for i in Indicator.objects.filter(criterion__criteria_set__in=self.sets.values()).select_related(
+                "criterion"
+            )
+        }
+        self.indicators_by_pk = {i.pk: i for i in self.indicators.values()}
+        commune_codes = {importing.official_code(r.get(COL_COMMUNE), level="commune") for r in rows}
+        self.communes = {c.code: c for c in Commune.objects.current().filter(code__in=commune_codes)}
+        self.communes_by_pk = {c.pk: c for c in self.communes.values()}
+        ids = list(self.communes_by_pk)
+        self.writable = set(scope.communes(self.user, DATA_WRITE_ROLES).filter(pk__in=ids).values_list("pk", flat=True))
+        self.visible = set(scope.communes(self.user).filter(pk__in=ids).values_list("pk", flat=True))
 
-        def err(column, reason, n=n):
-            plan.errors.append(RowError(n, column, reason))
-
+    def check(self, n, row, err):
         year = None
         try:
-            year = parse_integer(raw[idx[COL_YEAR]])
+            year = parse_integer(row.get(COL_YEAR))
         except NumberFormatError:
-            err(COL_YEAR, _("'{value}' is not a year").format(value=raw[idx[COL_YEAR]] or ""))
-        set_code = "" if _blank(raw[idx[COL_SET]]) else str(raw[idx[COL_SET]]).strip()
-        criteria_set = sets.get(set_code)
+            err(COL_YEAR, _("'{value}' is not a year").format(value=row.get(COL_YEAR) or ""))
+        set_code = importing.text(row.get(COL_SET))
+        criteria_set = self.sets.get(set_code)
         if criteria_set is None:
             err(COL_SET, _("Unknown criteria set '{code}'").format(code=set_code))
         elif criteria_set.subject != SubjectKind.COMMUNE:
             err(COL_SET, _("Set '{code}' is not a commune set").format(code=set_code))
         elif year is not None and not criteria_set.covers_year(year):
             err(COL_YEAR, _("Set '{code}' does not cover {year}").format(code=set_code, year=year))
-        commune_code = _code(raw[idx[COL_COMMUNE]])
-        commune = communes.get(commune_code)
+        commune_code = importing.official_code(row.get(COL_COMMUNE), level="commune")
+        commune = self.communes.get(commune_code)
         if commune is None:
             err(COL_COMMUNE, _("Unknown commune code '{code}'").format(code=commune_code))
-        elif commune.pk not in visible:
+        elif commune.pk not in self.visible:
             err(COL_COMMUNE, _("Commune '{code}' is outside your area").format(code=commune_code))
-        elif commune.pk not in writable:
+        elif commune.pk not in self.writable:
             err(COL_COMMUNE, _("Your role may not change the data of commune '{code}'").format(code=commune_code))
-        indicator_code = "" if _blank(raw[idx[COL_INDICATOR]]) else str(raw[idx[COL_INDICATOR]]).strip()
-        indicator = indicators.get((criteria_set.pk, indicator_code)) if criteria_set else None
+        indicator_code = importing.text(row.get(COL_INDICATOR))
+        indicator = self.indicators.get((criteria_set.pk, indicator_code)) if criteria_set else None
         if criteria_set is not None and indicator is None:
             err(
                 COL_INDICATOR,
                 _("Unknown indicator '{code}' in set '{set}'").format(code=indicator_code, set=set_code),
             )
-        raw_value = raw[idx[COL_VALUE]]
+        raw_value = row.get(COL_VALUE)
         value = None
-        if not _blank(raw_value) and indicator is not None:
+        if not importing.blank(raw_value) and indicator is not None:
             try:
                 value = parse_cell(raw_value, indicator.value_type)
             except ValueError as exc:
                 err(COL_VALUE, str(exc))
-        if len(plan.errors) > errors_before:
-            continue
-        key = (commune.pk, year, criteria_set.pk, indicator.pk)
-        if key in seen:
-            err(COL_INDICATOR, _("Same commune, set, year and indicator as row {row}").format(row=seen[key]))
-            continue
-        seen[key] = n
-        if _blank(raw_value):
-            plan.blank += 1
-            continue
-        note = None
-        if has_note:
-            note = "" if _blank(raw[idx[COL_NOTE]]) else str(raw[idx[COL_NOTE]]).strip()
-        parsed.append((n, commune, year, criteria_set, indicator, value, note))
-
-    if plan.errors:
-        return plan
-
-    keys = list(dict.fromkeys((c.pk, y, s.pk) for _n, c, y, s, _i, _v, _note in parsed))
-    plan.assessment_keys = keys
-    existing = {
-        (a.commune_id, a.year, a.criteria_set_id): a
-        for a in Assessment.objects.filter(
-            commune_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}, criteria_set_id__in={k[2] for k in keys}
-        )
-    }
-    current = {
-        (v.assessment_id, v.indicator_id): v
-        for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in existing.values()]).only(
-            "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "note"
-        )
-    }
-    for n, commune, year, criteria_set, indicator, value, note in parsed:
-        assessment = existing.get((commune.pk, year, criteria_set.pk))
-        if assessment is not None and assessment.is_locked:
-            plan.errors.append(
-                RowError(
-                    n,
-                    COL_COMMUNE,
-                    _("The {year} assessment of '{code}' is locked ({reason})").format(
-                        year=year, code=commune.code, reason=assessment.lock_reason
-                    ),
-                )
-            )
-            continue
-        row = PlanRow(
+        if None in (year, criteria_set, commune, indicator):
+            return None
+        values = {
+            "value_number": value if indicator.value_type in NUMERIC_TYPES else None,
+            "value_bool": value if indicator.value_type == ValueType.BOOL else None,
+            "value_text": value if indicator.value_type == ValueType.TEXT else "",
+            # None: the file has no note column, so the stored note is kept (decided in finish()).
+            "note": importing.text(row.get(COL_NOTE)) if COL_NOTE in row else None,
+        }
+        return Change(
             row=n,
-            assessment_key=(commune.pk, year, criteria_set.pk),
-            indicator_id=indicator.pk,
-            value_number=value if indicator.value_type in NUMERIC_TYPES else None,
-            value_bool=value if indicator.value_type == ValueType.BOOL else None,
-            value_text=value if indicator.value_type == ValueType.TEXT else "",
-            note=note,
+            key=(commune.pk, year, criteria_set.pk, indicator.pk),
+            values=values,
+            label=(f"{commune.code} {commune.name}", indicator.code),
+            blank=importing.blank(raw_value),
         )
-        old = current.get((assessment.pk, indicator.pk)) if assessment else None
-        if old is not None and (old.value_number, old.value_bool, old.value_text, old.note) == row.stored(old.note):
-            plan.unchanged += 1
-            continue
-        plan.rows.append(row)
-        if old is None:
-            plan.new += 1
-        else:
-            plan.changed += 1
-        if len(plan.preview) < MAX_PREVIEW_ROWS:
-            plan.preview.append(
-                PreviewRow(
-                    row=n,
-                    commune=f"{commune.code} {commune.name}",
-                    indicator=indicator.code,
-                    before=cell_value(old, indicator.value_type),
-                    after=cell_value(_as_value(row), indicator.value_type),
-                    is_new=old is None,
-                )
+
+    def finish(self, plan):
+        keys = list(dict.fromkeys(c.key[:3] for c in plan.changes))
+        plan.assessment_keys = keys
+        existing = {
+            (a.commune_id, a.year, a.criteria_set_id): a
+            for a in Assessment.objects.filter(
+                commune_id__in={k[0] for k in keys},
+                year__in={k[1] for k in keys},
+                criteria_set_id__in={k[2] for k in keys},
             )
-    return plan
+        }
+        current = {
+            (v.assessment_id, v.indicator_id): v
+            for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in existing.values()]).only(
+                "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "note"
+            )
+        }
+        for change in plan.changes:
+            commune_id, year, _set_id, indicator_id = change.key
+            assessment = existing.get(change.key[:3])
+            if assessment is not None and assessment.is_locked:
+                plan.errors.append(
+                    RowError(
+                        change.row,
+                        COL_COMMUNE,
+                        _("The {year} assessment of '{code}' is locked ({reason})").format(
+                            year=year, code=self.communes_by_pk[commune_id].code, reason=assessment.lock_reason
+                        ),
+                    )
+                )
+                continue
+            old = current.get((assessment.pk, indicator_id)) if assessment else None
+            if change.values["note"] is None:
+                change.values["note"] = old.note if old else ""
+            value_type = self.indicators_by_pk[indicator_id].value_type
+            change.existing = old
+            change.before = cell_value(old, value_type)
+            change.after = cell_value(IndicatorValue(**change.values), value_type)
 
+    def write(self, plan):
+        return values_import_apply(plan=plan, actor=self.user)
 
-def _as_value(row: PlanRow) -> IndicatorValue:
-    return IndicatorValue(value_number=row.value_number, value_bool=row.value_bool, value_text=row.value_text)
-
-
-def _code(raw) -> str:
-    """Commune codes are 5 digits; Excel drops leading zeros from numeric cells, so pad them back."""
-    if _blank(raw):
-        return ""
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return f"{int(raw):05d}"
-    text = str(raw).strip()
-    return text.zfill(5) if text.isdigit() else text
-
-
-IMPORT_HELP = gettext_lazy(
-    "Columns year, set, commune_code, indicator_code and value are required; note is optional. Leave value "
-    "empty to keep what is stored. Yes/no indicators take Đạt or Không đạt; numbers may be written 93,7 or "
-    "1.500.000. A file with any bad row is refused whole and nothing is written."
-)
+    def summary(self, plan):
+        return _(
+            "%(new)s new values, %(changed)s changed, %(unchanged)s unchanged, %(blank)s left blank, in %(n)s "
+            "assessments. Nothing has been written yet."
+        ) % importing.counts(
+            new=plan.new,
+            changed=plan.changed,
+            unchanged=plan.unchanged,
+            blank=plan.blank,
+            n=len(plan.assessment_keys),
+        )

@@ -254,10 +254,11 @@ def assessment_unlock(*, assessment: Assessment, actor, reason: str) -> Assessme
 
 @transaction.atomic
 def values_import_apply(*, plan, actor) -> dict[str, int]:
-    """Write a validated import plan (criteria.resources.ValueImportPlan) in bulk, then re-evaluate.
+    """Write a checked import plan (criteria.resources.ValuesImporter) in bulk, then re-evaluate.
 
     The plan was checked row by row without writing; here we re-check scope and locks inside the transaction,
     create missing assessments, bulk-create new values, bulk-update changed ones (with history) and evaluate.
+    A change's key is (commune id, year, set id, indicator id); its values are the IndicatorValue fields.
     """
     if plan.errors:
         raise ValidationError(_("The file has errors; nothing was imported."))
@@ -299,18 +300,19 @@ def values_import_apply(*, plan, actor) -> dict[str, int]:
     in_memory: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
     for (assessment_id, indicator_id), v in current.items():
         in_memory[assessment_id][indicator_id] = v
-    for row in plan.rows:
-        assessment_id = by_key[row.assessment_key]
-        obj = current.get((assessment_id, row.indicator_id))
+    for change in plan.changes:
+        assessment_id, indicator_id = by_key[change.key[:3]], change.key[3]
+        obj = current.get((assessment_id, indicator_id))
         if obj is None:
-            obj = IndicatorValue(assessment_id=assessment_id, indicator_id=row.indicator_id)
+            obj = IndicatorValue(assessment_id=assessment_id, indicator_id=indicator_id)
             to_create.append(obj)
-            in_memory[assessment_id][row.indicator_id] = obj
-        elif (obj.value_number, obj.value_bool, obj.value_text, obj.note) == row.stored(obj.note):
+            in_memory[assessment_id][indicator_id] = obj
+        elif all(getattr(obj, name) == value for name, value in change.values.items()):
             continue
         else:
             to_update.append(obj)
-        obj.value_number, obj.value_bool, obj.value_text, obj.note = row.stored(obj.note)
+        for name, value in change.values.items():
+            setattr(obj, name, value)
     # Evaluate before writing so new rows are inserted with their result (no second pass over 12,000 rows).
     assessments_evaluate(assessments=assessments, values_by_assessment=in_memory)
     if to_create:

@@ -1,5 +1,3 @@
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,22 +7,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
-from import_export.tmp_storages import MediaStorage
 
 from communes.selectors import access_commune_by_code
 from core.files import serve_stored_file
 from core.formatting import number
+from core.importing import ImportPage, import_view, render_import_page
 from core.lists import ListView
+from core.spreadsheets import CONTENT_TYPES
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
 from . import resources, selectors, services
 from .choices import StandardLevel
 from .filters import RiskFilterForm
-from .forms import AssessmentValuesForm, ExportForm, GapForm, ImportForm, ReasonForm
+from .forms import AssessmentValuesForm, ExportForm, GapForm, ReasonForm
 from .tables import AssessmentTable, RevocationRiskTable
-
-IMPORT_SESSION_KEY = "criteria_import"
 
 
 def _year(request, default=None):
@@ -269,6 +266,23 @@ class RevocationRiskList(ListView):
 revocation_risk = RevocationRiskList.as_view()
 
 
+def _import_page(*, export_form: ExportForm | None = None) -> ImportPage:
+    """The values import page: the template is chosen (set, year, format) in a form beside the upload."""
+    return ImportPage(
+        title=_("Excel export / import"),
+        back_url=reverse("criteria:assessment_list"),
+        back_label=_("Scorecards"),
+        template_url=reverse("criteria:export"),
+        template_form=export_form if export_form is not None else ExportForm(sets=selectors.commune_sets()),
+        template_help=_(
+            "One row per commune of your area and indicator, with the values already entered and the target that "
+            "applies."
+        ),
+        form_label=_("Filled-in template (.xlsx or .csv)"),
+        import_url=reverse("criteria:import"),
+    )
+
+
 @login_required
 def export_template(request):
     years = selectors.assessment_years(user=request.user)
@@ -284,14 +298,12 @@ def export_template(request):
             content = resources.export_template(
                 user=request.user, criteria_set=criteria_set, year=year, file_format=fmt
             )
-            response = HttpResponse(content, content_type=resources.FORMATS[fmt])
+            response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
             response["Content-Disposition"] = f'attachment; filename="{criteria_set.code}-{year}.{fmt}"'
             return response
-    return render(request, "criteria/import_export.html", {"export_form": form, "import_form": ImportForm()})
-
-
-def _storage(name=None):
-    return MediaStorage(name=name, MEDIA_FOLDER="criteria/imports")
+    return render_import_page(
+        request, importer=resources.ValuesImporter(user=request.user), page=_import_page(export_form=form)
+    )
 
 
 @login_required
@@ -299,69 +311,6 @@ def import_values(request):
     """Step 1: upload and preview (dry run, nothing written). Step 2: confirm, which writes in bulk."""
     if scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty:
         raise PermissionDenied(_("Your role may not import data."))
-    if request.method == "POST" and "confirm" in request.POST:
-        return _import_confirm(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    plan = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        try:
-            dataset = resources.read_dataset(content, upload.name)
-        except resources.ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            plan = resources.build_import_plan(dataset=dataset, user=request.user)
-            if plan.is_valid and plan.rows:
-                storage = _storage()
-                storage.save(content)
-                token = uuid.uuid4().hex
-                request.session[IMPORT_SESSION_KEY] = {"token": token, "name": storage.name, "filename": upload.name}
-                return render(
-                    request, "criteria/import_preview.html", {"plan": plan, "token": token, "filename": upload.name}
-                )
-    return render(
-        request,
-        "criteria/import_export.html",
-        {
-            "import_form": form,
-            "plan": plan,
-            "export_form": ExportForm(sets=selectors.commune_sets()),
-            "help": resources.IMPORT_HELP,
-        },
+    return import_view(
+        request, importer_class=resources.ValuesImporter, session_key="criteria_import", page=_import_page()
     )
-
-
-def _import_confirm(request):
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    if not pending or pending.get("token") != request.POST.get("token"):
-        messages.error(request, _("This import preview has expired; upload the file again."))
-        return redirect("criteria:import")
-    storage = _storage(pending["name"])
-    try:
-        content = storage.read()
-    except OSError:
-        messages.error(request, _("This import preview has expired; upload the file again."))
-        return redirect("criteria:import")
-    dataset = resources.read_dataset(content, pending["filename"])
-    plan = resources.build_import_plan(dataset=dataset, user=request.user)
-    if not plan.is_valid:
-        return render(
-            request,
-            "criteria/import_export.html",
-            {"import_form": ImportForm(), "plan": plan, "export_form": ExportForm(sets=selectors.commune_sets())},
-        )
-    try:
-        result = services.values_import_apply(plan=plan, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("criteria:import")
-    storage.remove()
-    request.session.pop(IMPORT_SESSION_KEY, None)
-    messages.success(
-        request,
-        _("Imported: {created} new values, {updated} changed, {assessments} assessments re-evaluated.").format(
-            **result
-        ),
-    )
-    return redirect(reverse("criteria:assessment_list"))

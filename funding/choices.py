@@ -34,7 +34,3 @@ class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")
     COMMUNE = "commune", _("Commune")
-
-
-# Official codes are zero-padded: province 2 digits, district 3, commune 5 (Excel drops leading zeros).
-UNIT_CODE_WIDTH = {UnitLevel.PROVINCE: 2, UnitLevel.DISTRICT: 3, UnitLevel.COMMUNE: 5}

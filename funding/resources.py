@@ -1,23 +1,22 @@
 """Excel round trip for capital plan lines and disbursements, keyed by official codes (unit level and code,
 source code, component code, project code, payment reference). Export with django-import-export resources;
-import through programs.importing (dry-run preview, whole file refused on any bad row)."""
+import through core.importing (dry-run preview, whole file refused on any bad row)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export import fields, resources
 
 from communes.models import Commune, District, Province
-from core import spreadsheets
+from core import importing, spreadsheets
 from core.formatting import money
+from core.importing import Change, RowError
 from core.text import fold
 from offices.choices import DATA_WRITE_ROLES
-from programs import importing
-from programs.importing import Change
 from programs.units import covers_unit
 
-from .choices import UNIT_CODE_WIDTH, Component, UnitLevel
+from .choices import Component, UnitLevel
 from .models import CapitalPlanLine, CapitalSource, Disbursement, Project
-from .services import over_plan_message
+from .services import LINE_FIELDS, disbursements_import_apply, over_plan_message, plan_lines_import_apply
 
 KEY_COLUMNS = ["year", "unit_level", "unit_code", "source", "component", "project_code"]
 
@@ -25,7 +24,17 @@ KEY_COLUMNS = ["year", "unit_level", "unit_code", "source", "component", "projec
 # --- export -------------------------------------------------------------------------------------------------------
 
 
-class _LineKeyMixin:
+class _LineKeyResource(resources.Resource):
+    """The columns that name a plan line, for the line itself or for a payment on it."""
+
+    year = fields.Field(column_name="year")
+    unit_level = fields.Field(column_name="unit_level")
+    unit_code = fields.Field(column_name="unit_code")
+    unit_name = fields.Field(column_name="unit_name")
+    source = fields.Field(column_name="source")
+    component = fields.Field(column_name="component")
+    project_code = fields.Field(column_name="project_code")
+
     def _line(self, obj):
         return obj if isinstance(obj, CapitalPlanLine) else obj.line
 
@@ -52,14 +61,7 @@ class _LineKeyMixin:
         return project.code if project else ""
 
 
-class PlanLineResource(_LineKeyMixin, resources.ModelResource):
-    year = fields.Field(column_name="year")
-    unit_level = fields.Field(column_name="unit_level")
-    unit_code = fields.Field(column_name="unit_code")
-    unit_name = fields.Field(column_name="unit_name")
-    source = fields.Field(column_name="source")
-    component = fields.Field(column_name="component")
-    project_code = fields.Field(column_name="project_code")
+class PlanLineResource(_LineKeyResource, resources.ModelResource):
     planned = fields.Field(attribute="planned_amount", column_name="planned")
     mobilised = fields.Field(attribute="mobilised_amount", column_name="mobilised")
     disbursed = fields.Field(attribute="disbursed", column_name="disbursed")
@@ -80,14 +82,7 @@ class PlanLineResource(_LineKeyMixin, resources.ModelResource):
         export_order = fields
 
 
-class DisbursementResource(_LineKeyMixin, resources.ModelResource):
-    year = fields.Field(column_name="year")
-    unit_level = fields.Field(column_name="unit_level")
-    unit_code = fields.Field(column_name="unit_code")
-    unit_name = fields.Field(column_name="unit_name")
-    source = fields.Field(column_name="source")
-    component = fields.Field(column_name="component")
-    project_code = fields.Field(column_name="project_code")
+class DisbursementResource(_LineKeyResource, resources.ModelResource):
     reference = fields.Field(attribute="reference", column_name="reference")
     paid_on = fields.Field(column_name="paid_on")
     amount = fields.Field(attribute="amount", column_name="amount")
@@ -141,8 +136,8 @@ class _LineKeyImporter(importing.Importer):
         levels = {UnitLevel.PROVINCE: set(), UnitLevel.DISTRICT: set(), UnitLevel.COMMUNE: set()}
         for row in rows:
             level = importing.text(row.get("unit_level")).lower()
-            if level in UNIT_CODE_WIDTH:
-                levels[level].add(importing.code(row.get("unit_code"), UNIT_CODE_WIDTH[level]))
+            if level in levels:
+                levels[level].add(importing.official_code(row.get("unit_code"), level=level))
         self.units = {
             UnitLevel.PROVINCE: {u.code: u for u in Province.objects.current().filter(code__in=levels["province"])},
             UnitLevel.DISTRICT: {u.code: u for u in District.objects.current().filter(code__in=levels["district"])},
@@ -170,10 +165,10 @@ class _LineKeyImporter(importing.Importer):
             err("year", exc)
         level = importing.text(row.get("unit_level")).lower()
         unit = None
-        if level not in UNIT_CODE_WIDTH:
+        if level not in UnitLevel.values:
             err("unit_level", _("'{value}' is not a unit level (province, district or commune)").format(value=level))
         else:
-            unit_code = importing.code(row.get("unit_code"), UNIT_CODE_WIDTH[level])
+            unit_code = importing.official_code(row.get("unit_code"), level=level)
             unit = self.units[level].get(unit_code)
             if unit is None:
                 err(
@@ -281,7 +276,6 @@ class PlanLineImporter(_LineKeyImporter):
 
     def finish(self, plan):
         existing = self.existing_lines([c.key for c in plan.changes])
-        still = []
         for change in plan.changes:
             line = existing.get(change.key)
             v = change.values
@@ -289,20 +283,18 @@ class PlanLineImporter(_LineKeyImporter):
                 v["mobilised_amount"] = line.mobilised_amount if line else 0
             if v["note"] is None:
                 v["note"] = line.note if line else ""
-            change.existing = line
             change.after = _("plan {planned}, mobilised {mobilised}").format(
                 planned=money(v["planned_amount"]), mobilised=money(v["mobilised_amount"])
             )
             if line is not None:
+                change.existing = line
                 change.before = _("plan {planned}, mobilised {mobilised}").format(
                     planned=money(line.planned_amount), mobilised=money(line.mobilised_amount)
                 )
-                if not any(getattr(line, k) != v[k] for k in ("planned_amount", "mobilised_amount", "note")):
-                    plan.unchanged += 1
-                    continue
-                change.values = {k: v[k] for k in ("planned_amount", "mobilised_amount", "note")}
-            still.append(change)
-        plan.changes = still
+                change.values = {k: v[k] for k in LINE_FIELDS}
+
+    def write(self, plan):
+        return plan_lines_import_apply(plan=plan, actor=self.user)
 
 
 class DisbursementImporter(_LineKeyImporter):
@@ -335,10 +327,9 @@ class DisbursementImporter(_LineKeyImporter):
         if key is None or not reference or paid_on is None or not amount:
             return None
         year, ids, unit, source, component, project = key
-        line_key = self.line_key(year, ids, source, component, project)
-        change = Change(
+        return Change(
             row=n,
-            key=(line_key, reference),
+            key=(self.line_key(year, ids, source, component, project), reference),
             values={
                 "reference": reference,
                 "paid_on": paid_on,
@@ -348,20 +339,15 @@ class DisbursementImporter(_LineKeyImporter):
             label=self.label(unit, source, component, year),
             unit=ids,
         )
-        change.line_key = line_key
-        return change
-
-    def differs(self, change):
-        return True  # decided in finish(), once the lines are known
 
     def finish(self, plan):
-        lines = self.existing_lines([c.line_key for c in plan.changes])
+        lines = self.existing_lines([c.key[0] for c in plan.changes])  # a payment's key: (its line's key, reference)
         by_row = {}
         for change in plan.changes:
-            line = lines.get(change.line_key)
+            line = lines.get(change.key[0])
             if line is None:
                 plan.errors.append(
-                    importing.RowError(change.row, "unit_code", _("No plan line for {line}").format(line=change.label))
+                    RowError(change.row, "unit_code", _("No plan line for {line}").format(line=change.label))
                 )
             by_row[change.row] = line
         if plan.errors:
@@ -375,17 +361,15 @@ class DisbursementImporter(_LineKeyImporter):
             if (line_id, ref) not in keys_in_file:
                 untouched[line_id] = untouched.get(line_id, 0) + d.amount
         running = dict(untouched)
-        kept = []
         for change in plan.changes:
             line = by_row[change.row]
             v = change.values
-            existing = stored.get((line.pk, v["reference"]))
             already = running.get(line.pk, 0)
             running[line.pk] = already + v["amount"]
             over = already + v["amount"] > line.planned_amount
             if over and not v["note"]:
                 plan.errors.append(
-                    importing.RowError(
+                    RowError(
                         change.row,
                         "note",
                         over_plan_message(planned=line.planned_amount, already=already, amount=v["amount"]),
@@ -393,19 +377,25 @@ class DisbursementImporter(_LineKeyImporter):
                 )
                 continue
             v["exceeds_plan"] = over
-            change.existing = existing
+            v["line_id"] = line.pk
             if over:
                 change.warning = _("{over} above the planned {planned}").format(
                     over=money(already + v["amount"] - line.planned_amount), planned=money(line.planned_amount)
                 )
             change.after = f"{importing.date_text(v['paid_on'])} {money(v['amount'])}"
-            if existing is None:
-                v["line_id"] = line.pk
-            else:
-                change.before = f"{importing.date_text(existing.paid_on)} {money(existing.amount)}"
-                if all(getattr(existing, k) == v[k] for k in ("paid_on", "amount", "note", "exceeds_plan")):
-                    plan.unchanged += 1
-                    continue
-                v["line_id"] = line.pk
-            kept.append(change)
-        plan.changes = kept
+            change.existing = stored.get((line.pk, v["reference"]))
+            if change.existing is not None:
+                change.before = f"{importing.date_text(change.existing.paid_on)} {money(change.existing.amount)}"
+
+    def warnings_summary(self, plan):
+        n = len(plan.warnings)
+        if not n:
+            return ""
+        return ngettext(
+            "%(n)s row goes above the planned amount (with a note).",
+            "%(n)s rows go above the planned amount (with a note).",
+            n,
+        ) % importing.counts(n=n)
+
+    def write(self, plan):
+        return disbursements_import_apply(plan=plan, actor=self.user)

@@ -14,11 +14,11 @@ from django.views import View
 
 from communes.models import District
 from core import spreadsheets
+from core.importing import ImportPage, import_view
 from core.lists import ListView
 from core.spreadsheets import Column
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
-from programs import importing
 from programs.units import can_change_unit
 
 from . import resources, selectors, services
@@ -267,28 +267,30 @@ def _require_writer(user):
 @login_required
 def lines_import(request):
     _require_writer(request.user)
-    return importing.import_view(
+    return import_view(
         request,
         importer_class=resources.PlanLineImporter,
-        apply=services.plan_lines_import_apply,
         session_key="funding_lines_import",
-        title=_("Import capital plan lines"),
-        back_url=reverse("funding:line_list"),
-        template_url=reverse("funding:line_list") + "?export=xlsx",
+        page=ImportPage(
+            title=_("Import capital plan lines"),
+            back_url=reverse("funding:line_list"),
+            template_url=reverse("funding:line_list") + "?export=xlsx",
+        ),
     )
 
 
 @login_required
 def disbursements_import(request):
     _require_writer(request.user)
-    return importing.import_view(
+    return import_view(
         request,
         importer_class=resources.DisbursementImporter,
-        apply=services.disbursements_import_apply,
         session_key="funding_disbursements_import",
-        title=_("Import disbursements"),
-        back_url=reverse("funding:line_list"),
-        template_url=reverse("funding:disbursements_export"),
+        page=ImportPage(
+            title=_("Import disbursements"),
+            back_url=reverse("funding:line_list"),
+            template_url=reverse("funding:disbursements_export"),
+        ),
     )
 
 
@@ -299,6 +301,6 @@ def disbursements_export(request):
     except ValueError as exc:
         raise Http404(_("Not a year.")) from exc
     content = resources.export_disbursements(user=request.user, year=year)
-    response = HttpResponse(content, content_type=importing.FORMATS["xlsx"])
+    response = HttpResponse(content, content_type=spreadsheets.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="disbursements{"-" + str(year) if year else ""}.xlsx"'
     return response

@@ -14,6 +14,7 @@ urlpatterns = [
     # Pages that do not name an icon (the admin's) make browsers ask for this one.
     path("favicon.ico", core_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("jobs/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -3,14 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communes.models import Commune, District, Hamlet
+from core.importing import official_code
 from criteria.choices import SubjectKind
 
 from .choices import target_subject
-from .importing import code as pad_code
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Filled-in file (.xlsx or .csv)"))
 
 
 class RegistrationForm(forms.Form):
@@ -38,13 +34,13 @@ class RegistrationForm(forms.Form):
         subject = target_subject(target.kind)
         data["commune"] = data["hamlet"] = data["district"] = None
         if subject == SubjectKind.COMMUNE:
-            data["commune"] = Commune.objects.current().filter(code=pad_code(raw, 5)).first()
+            data["commune"] = Commune.objects.current().filter(code=official_code(raw, level="commune")).first()
             found = data["commune"]
         elif subject == SubjectKind.HAMLET:
             data["hamlet"] = Hamlet.objects.select_related("commune").filter(code=raw).first()
             found = data["hamlet"]
         else:
-            data["district"] = District.objects.current().filter(code=pad_code(raw, 3)).first()
+            data["district"] = District.objects.current().filter(code=official_code(raw, level="district")).first()
             found = data["district"]
         if found is None:
             self.add_error("unit_code", _("No unit of the right kind has this code."))

@@ -5,15 +5,14 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from communes.models import Commune
-from core import spreadsheets
+from core import importing, spreadsheets
+from core.importing import Change
 from core.text import fold
 from offices.choices import DATA_WRITE_ROLES
 
-from . import importing
 from .choices import OCOP_MAX_SCORE, OcopGroup, stars_for_score
-from .importing import Change
 from .models import OcopProduct
-from .services import ocop_default_expiry
+from .services import ocop_default_expiry, ocop_import_apply
 from .units import covers_unit
 
 OCOP_COLUMNS = [
@@ -83,7 +82,7 @@ class OcopImporter(importing.Importer):
     )
 
     def prepare(self, rows):
-        codes = {importing.code(r.get("commune_code"), 5) for r in rows}
+        codes = {importing.official_code(r.get("commune_code"), level="commune") for r in rows}
         self.communes = {c.code: c for c in Commune.objects.current().filter(code__in=codes)}
         product_codes = {importing.text(r.get("code")) for r in rows} - {""}
         self.products = {
@@ -96,7 +95,7 @@ class OcopImporter(importing.Importer):
         code = importing.text(row.get("code"))
         if not code:
             err("code", _("The product code is empty"))
-        commune_code = importing.code(row.get("commune_code"), 5)
+        commune_code = importing.official_code(row.get("commune_code"), level="commune")
         commune = self.communes.get(commune_code)
         ids = None
         if commune is None:
@@ -180,3 +179,6 @@ class OcopImporter(importing.Importer):
         if existing is not None:
             change.before = f"{existing.score} {'★' * (stars_for_score(existing.score) or 0)}"
         return change
+
+    def write(self, plan):
+        return ocop_import_apply(plan=plan, actor=self.user)

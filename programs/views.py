@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.formatting import number
+from core.importing import ImportPage, import_view
 from core.lists import ListView
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
-from . import importing, resources, selectors, services
+from . import resources, selectors, services
 from .choices import OCOP_STAR_BANDS, star_band_label
 from .forms import RegistrationForm
 from .models import Registration
@@ -129,12 +130,13 @@ ocop_list = OcopList.as_view()
 def ocop_import(request):
     if scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty:
         raise PermissionDenied(_("Your role may not import data."))
-    return importing.import_view(
+    return import_view(
         request,
         importer_class=resources.OcopImporter,
-        apply=services.ocop_import_apply,
         session_key="ocop_import",
-        title=_("Import OCOP products"),
-        back_url=reverse("programs:ocop_list"),
-        template_url=reverse("programs:ocop_list") + "?export=xlsx",
+        page=ImportPage(
+            title=_("Import OCOP products"),
+            back_url=reverse("programs:ocop_list"),
+            template_url=reverse("programs:ocop_list") + "?export=xlsx",
+        ),
     )

@@ -482,6 +482,8 @@ ROWS = [
 ]
 # Public, without login: its rule is the dossier's status, not a user's scope (test_public_detail_* below).
 PUBLIC = {"monitoring:public_detail"}
+# A background job is its owner's alone, whatever the roles (tests/core/test_jobs.py: everyone else gets 404).
+OWNER_ONLY = {"core:job_detail", "core:job_status", "core:job_file"}
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
@@ -546,7 +548,7 @@ def matrix(world, make_dossier, pb_front, elsewhere, settings, tmp_path):
 
 
 def test_every_url_with_arguments_is_in_the_matrix():
-    assert {row.url for row in ROWS} | PUBLIC == _urls_with_arguments()
+    assert {row.url for row in ROWS} | PUBLIC | OWNER_ONLY == _urls_with_arguments()
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.key)

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "communes",
     "offices",
@@ -168,6 +170,15 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Background work (core.jobs): Django's tasks API (django-tasks). The database is the queue by default, so a plain
+# `make run` needs no extra server; `manage.py db_worker` runs the tasks (make run starts one beside the web
+# server). A deployment with many workers can set NTM_TASKS_BACKEND=django_tasks_rq.RQBackend (Redis, RQ_QUEUES).
+TASKS = {
+    "default": {"BACKEND": env("NTM_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}
+}
+# A running job whose worker has not reported for this long is shown as failed (its work was not saved).
+NTM_JOB_STALE_SECONDS = env.int("NTM_JOB_STALE_SECONDS", default=300)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

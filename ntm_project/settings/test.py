@@ -18,3 +18,6 @@ LANGUAGE_CODE = "vi"
 # catalogue is left out here and checked on its own in tests/core/test_i18n.py (complete, compiled, used by pages).
 PROJECT_LOCALE_PATHS = LOCALE_PATHS  # noqa: F405
 LOCALE_PATHS = []
+
+# Background jobs run in the test process when their transaction commits (django_capture_on_commit_callbacks).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

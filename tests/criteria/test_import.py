@@ -68,7 +68,7 @@ def snapshot():
 
 
 def test_clean_file_imports_with_vietnamese_numbers(world, typed_set):
-    plan = resources.build_import_plan(dataset=dataset(good_rows(world)), user=world.users.district)
+    plan = resources.ValuesImporter(user=world.users.district).build(dataset(good_rows(world)))
     assert plan.is_valid, plan.errors
     assert (plan.new, plan.changed, plan.unchanged) == (6, 0, 0)
     assert not Assessment.objects.exists()  # the dry run writes nothing
@@ -85,11 +85,11 @@ def test_clean_file_imports_with_vietnamese_numbers(world, typed_set):
     assert b.criteria_met == 0
 
     # Re-importing the same file changes nothing; a changed value is an update.
-    plan = resources.build_import_plan(dataset=dataset(good_rows(world)), user=world.users.district)
+    plan = resources.ValuesImporter(user=world.users.district).build(dataset(good_rows(world)))
     assert (plan.new, plan.changed, plan.unchanged) == (0, 0, 6)
     rows = good_rows(world)
     rows[4][4] = "85"
-    plan = resources.build_import_plan(dataset=dataset(rows), user=world.users.district)
+    plan = resources.ValuesImporter(user=world.users.district).build(dataset(rows))
     assert (plan.new, plan.changed, plan.unchanged) == (0, 1, 5)
     assert plan.preview[0].before == "72" and plan.preview[0].after == "85"
     services.values_import_apply(plan=plan, actor=world.users.district)
@@ -120,7 +120,7 @@ def test_any_bad_row_refuses_the_whole_file(world, typed_set, case, spoil, colum
     from django.utils import translation
 
     with translation.override("en"):
-        plan = resources.build_import_plan(dataset=dataset(rows), user=world.users.district)
+        plan = resources.ValuesImporter(user=world.users.district).build(dataset(rows))
     assert not plan.is_valid
     assert len(plan.errors) == 1
     error = plan.errors[0]
@@ -132,8 +132,8 @@ def test_any_bad_row_refuses_the_whole_file(world, typed_set, case, spoil, colum
 
 
 def test_missing_columns_are_reported(world, typed_set):
-    plan = resources.build_import_plan(
-        dataset=dataset([[2023, "IMP", "05797"]], headers=["year", "set", "commune_code"]), user=world.users.district
+    plan = resources.ValuesImporter(user=world.users.district).build(
+        dataset([[2023, "IMP", "05797"]], headers=["year", "set", "commune_code"])
     )
     assert plan.errors[0].row == 1 and "indicator_code" in plan.errors[0].column
 
@@ -142,14 +142,14 @@ def test_locked_assessment_refuses_the_file(world, typed_set):
     a = assess(world.pb[0], typed_set, {"1.1": Decimal(50)})
     services.assessment_lock(assessment=a, actor=world.users.district, reason="Hồ sơ 2023")
     before = snapshot()
-    plan = resources.build_import_plan(dataset=dataset(good_rows(world)), user=world.users.district)
+    plan = resources.ValuesImporter(user=world.users.district).build(dataset(good_rows(world)))
     assert not plan.is_valid and all("locked" in e.reason for e in plan.errors)
     assert [e.row for e in plan.errors] == [2, 3, 4, 5]
     assert snapshot() == before
 
 
 def test_read_only_role_cannot_import_even_its_own_area(world, typed_set):
-    plan = resources.build_import_plan(dataset=dataset(good_rows(world)), user=world.users.viewer)
+    plan = resources.ValuesImporter(user=world.users.viewer).build(dataset(good_rows(world)))
     assert not plan.is_valid
     assert {e.column for e in plan.errors} == {"commune_code"}
 
@@ -157,7 +157,7 @@ def test_read_only_role_cannot_import_even_its_own_area(world, typed_set):
 def test_plan_uses_a_fixed_number_of_queries(world, typed_set):
     def count(rows):
         with CaptureQueriesContext(connection) as ctx:
-            plan = resources.build_import_plan(dataset=dataset(rows), user=world.users.province)
+            plan = resources.ValuesImporter(user=world.users.province).build(dataset(rows))
         assert plan.is_valid, plan.errors
         return len(ctx.captured_queries)
 

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.spreadsheets import read_dataset
 from funding import resources, services
 from funding.models import CapitalPlanLine, Disbursement
 from offices import scope
-from programs import importing
 
 from .factories import DisbursementFactory, LineFactory, ProjectFactory, source
 
@@ -162,11 +162,11 @@ def test_round_trip_export_then_import_changes_nothing(world):
         DisbursementFactory(line=line, amount=1_000_000 + i)
     user = world.users.province
     content = resources.export_lines(lines=CapitalPlanLine.objects.all())
-    plan = resources.PlanLineImporter(user=user).build(importing.read_dataset(content, "lines.xlsx"))
+    plan = resources.PlanLineImporter(user=user).build(read_dataset(content, "lines.xlsx"))
     assert plan.is_valid, plan.errors
     assert (plan.new, plan.changed, plan.unchanged) == (0, 0, 5)
     content = resources.export_disbursements(user=user)
-    plan = resources.DisbursementImporter(user=user).build(importing.read_dataset(content, "pay.xlsx"))
+    plan = resources.DisbursementImporter(user=user).build(read_dataset(content, "pay.xlsx"))
     assert plan.is_valid, plan.errors
     assert (plan.new, plan.changed, plan.unchanged) == (0, 0, 5)
 

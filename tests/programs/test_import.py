@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.spreadsheets import read_dataset
 from offices import scope
-from programs import importing, resources, services
+from programs import resources, services
 from programs.models import OcopProduct
 
 from .factories import OcopProductFactory
@@ -90,7 +91,7 @@ def test_round_trip_and_fixed_queries(world):
     for i in range(5):
         OcopProductFactory(commune=world.communes[i], score=40 + i * 10)
     content = resources.export_ocop(products=OcopProduct.objects.with_stars().select_related("commune"))
-    plan = resources.OcopImporter(user=world.users.province).build(importing.read_dataset(content, "ocop.xlsx"))
+    plan = resources.OcopImporter(user=world.users.province).build(read_dataset(content, "ocop.xlsx"))
     assert plan.is_valid, plan.errors
     assert (plan.new, plan.changed, plan.unchanged) == (0, 0, 5)
 
