@@ -1,9 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from core.formatting import number
 from core.lists import ListView
 from offices import scope
 
@@ -17,10 +16,7 @@ class CommuneList(ListView):
     title = _("Communes")
     context_object_name = "communes"
     export_name = "communes"
-
-    @staticmethod
-    def count_text(n):
-        return ngettext("%(n)s unit", "%(n)s units", n) % {"n": number(n)}
+    count_text = ngettext_lazy("%(n)s unit", "%(n)s units", "n")
 
 
 commune_list = CommuneList.as_view()

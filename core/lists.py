@@ -40,7 +40,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from django.views import View
 
 from . import formatting, spreadsheets
@@ -150,6 +150,13 @@ def _plain(value):
     return str(value)
 
 
+class _Count(int):
+    """A count that picks the plural as a number and is written with the language's grouping (1.234 / 1,234)."""
+
+    def __str__(self):
+        return formatting.number(int(self))
+
+
 class ListView(View):
     """A paginated, sortable, filterable, exportable list of what a selector returns for the user.
 
@@ -166,7 +173,7 @@ class ListView(View):
     login_required = True
     export_name: str | None = None
     export_param = "export"
-    count_text = None  # a function n -> "n units"; the default counts rows
+    count_text = ngettext_lazy("%(n)s row", "%(n)s rows", "n")  # what the count says, e.g. "%(n)s units"
 
     # --- the rows ---------------------------------------------------------------------------------------------------
 
@@ -244,9 +251,7 @@ class ListView(View):
         return context
 
     def count_label(self, n: int) -> str:
-        if self.count_text is not None:
-            return self.count_text(n)
-        return ngettext("%(n)s row", "%(n)s rows", n) % {"n": formatting.number(n)}
+        return self.count_text % {"n": _Count(n)}
 
     # --- export -----------------------------------------------------------------------------------------------------
 

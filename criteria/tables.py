@@ -9,11 +9,36 @@ from core import spreadsheets
 from core.lists import ListTable, NumberColumn
 
 
-def _commune_cell(url: str, commune):
-    return format_html('<a href="{}">{}</a> <small class="text-muted">{}</small>', url, commune.name, commune.code)
+class _AssessmentColumns(ListTable):
+    """What both lists of assessments show alike: the commune (a link, with its code) and "met/total" on the page;
+    the name and the number met in the export. Each table says where the commune links to (`commune_url`)."""
+
+    def commune_url(self, record) -> str:
+        raise NotImplementedError
+
+    def render_commune(self, record):
+        commune = record.commune
+        return format_html(
+            '<a href="{}">{}</a> <small class="text-muted">{}</small>',
+            self.commune_url(record),
+            commune.name,
+            commune.code,
+        )
+
+    def value_commune(self, record):
+        return record.commune.name
+
+    def render_criteria_met(self, record):
+        return f"{record.criteria_met}/{record.criteria_total}"
+
+    def value_criteria_met(self, record):
+        return record.criteria_met
+
+    def value_criteria_set(self, record):
+        return record.criteria_set.code
 
 
-class AssessmentTable(ListTable):
+class AssessmentTable(_AssessmentColumns):
     year = tables.Column(verbose_name=_("Year"), localize=False, orderable=True)
     commune = tables.Column(verbose_name=_("Commune"), orderable=True, order_by=("commune__search_name",))
     commune_code = tables.Column(verbose_name=_("Code"), accessor="commune__code", visible=False)
@@ -27,25 +52,12 @@ class AssessmentTable(ListTable):
     class Meta(ListTable.Meta):
         empty_text = _("No assessment matches these filters in your area.")
 
-    def render_commune(self, record):
-        url = reverse("criteria:scorecard_level", args=[record.commune.code, record.year, record.criteria_set.level])
-        return _commune_cell(url, record.commune)
-
-    def value_commune(self, record):
-        return record.commune.name
+    def commune_url(self, record) -> str:
+        return reverse("criteria:scorecard_level", args=[record.commune.code, record.year, record.criteria_set.level])
 
     def render_criteria_set(self, record):
         s = record.criteria_set
         return format_html('{} <small class="text-muted">{}</small>', s.get_level_display(), s.code)
-
-    def value_criteria_set(self, record):
-        return record.criteria_set.code
-
-    def render_criteria_met(self, record):
-        return f"{record.criteria_met}/{record.criteria_total}"
-
-    def value_criteria_met(self, record):
-        return record.criteria_met
 
     def render_result(self, record):
         if record.is_all_met:
@@ -63,7 +75,7 @@ class AssessmentTable(ListTable):
         )
 
 
-class RevocationRiskTable(ListTable):
+class RevocationRiskTable(_AssessmentColumns):
     """Communes whose assessment meets the revocation rule of Decision 18/2022 (criteria page and report alike)."""
 
     district = tables.Column(verbose_name=_("District"), accessor="commune__district", default="–")
@@ -85,25 +97,12 @@ class RevocationRiskTable(ListTable):
         attrs = {**ListTable.Meta.attrs, "id": "risk-table"}
         empty_text = _("No commune in your area meets the revocation rule for this year.")
 
-    def render_commune(self, record):
+    def commune_url(self, record) -> str:
         url = reverse("criteria:gap", args=[record.commune.code])
-        url += f"?level={record.criteria_set.level}&year={record.year}"
-        return _commune_cell(url, record.commune)
-
-    def value_commune(self, record):
-        return record.commune.name
+        return f"{url}?level={record.criteria_set.level}&year={record.year}"
 
     def render_criteria_set(self, record):
         return record.criteria_set.get_level_display()
-
-    def value_criteria_set(self, record):
-        return record.criteria_set.code
-
-    def render_criteria_met(self, record):
-        return f"{record.criteria_met}/{record.criteria_total}"
-
-    def value_criteria_met(self, record):
-        return record.criteria_met
 
     def render_is_recognised(self, value):
         if value:

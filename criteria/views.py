@@ -5,12 +5,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from communes.selectors import access_commune_by_code
 from core.files import serve_stored_file
-from core.formatting import number
 from core.importing import ImportPage, import_view, render_import_page
 from core.lists import ListView
 from core.spreadsheets import CONTENT_TYPES
@@ -57,6 +56,7 @@ class AssessmentList(ListView):
     template_name = "criteria/assessment_list.html"
     context_object_name = "assessments"
     export_name = "scorecards"
+    count_text = ngettext_lazy("%(n)s assessment", "%(n)s assessments", "n")
 
     def get_rows(self):
         filters = self.request.GET.copy()
@@ -65,10 +65,6 @@ class AssessmentList(ListView):
             if years:
                 filters["year"] = str(years[0])
         return selectors.assessment_list(user=self.request.user, filters=filters, request=self.request)
-
-    @staticmethod
-    def count_text(n):
-        return ngettext("%(n)s assessment", "%(n)s assessments", n) % {"n": number(n)}
 
 
 assessment_list = AssessmentList.as_view()
@@ -242,6 +238,7 @@ class RevocationRiskList(ListView):
     template_name = "criteria/risk_list.html"
     context_object_name = "assessments"
     export_name = "revocation-risk"
+    count_text = ngettext_lazy("%(n)s unit", "%(n)s units", "n")
 
     def get_rows(self):
         years = selectors.assessment_years(user=self.request.user)
@@ -257,10 +254,6 @@ class RevocationRiskList(ListView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "year": self.year}
-
-    @staticmethod
-    def count_text(n):
-        return ngettext("%(n)s unit", "%(n)s units", n) % {"n": number(n)}
 
 
 revocation_risk = RevocationRiskList.as_view()

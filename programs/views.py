@@ -5,10 +5,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.formatting import number
 from core.importing import ImportPage, import_view
 from core.lists import ListView
 from offices import scope
@@ -33,10 +32,7 @@ class PlanList(ListView):
     title = gettext_lazy("Yearly plans")
     context_object_name = "plans"
     export_name = "plans"
-
-    @staticmethod
-    def count_text(n):
-        return ngettext("%(n)s plan", "%(n)s plans", n) % {"n": number(n)}
+    count_text = ngettext_lazy("%(n)s plan", "%(n)s plans", "n")
 
 
 plan_list = PlanList.as_view()

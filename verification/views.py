@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.files import serve_stored_file
-from core.formatting import number
 from core.lists import ListView
 from offices.choices import Role
 from offices.scope import scope_for, user_roles
@@ -59,10 +58,7 @@ class DossierList(ListView):
     template_name = "verification/dossier_list.html"
     context_object_name = "dossiers"
     export_name = "dossiers"
-
-    @staticmethod
-    def count_text(n):
-        return ngettext("%(n)s dossier", "%(n)s dossiers", n) % {"n": number(n)}
+    count_text = ngettext_lazy("%(n)s dossier", "%(n)s dossiers", "n")
 
     def get_context_data(self, **kwargs):
         can_create = not scope_for(self.request.user, {Role.EDITOR}).is_empty
@@ -259,6 +255,7 @@ class Queue(ListView):
     title = gettext_lazy("My queue")
     template_name = "verification/queue.html"
     export_name = "queue"
+    count_text = ngettext_lazy("%(n)s dossier waiting", "%(n)s dossiers waiting", "n")
 
     def get_rows(self):
         self.role = _queue_role(self.request)
@@ -268,10 +265,6 @@ class Queue(ListView):
 
     def get_export_filename(self):
         return f"queue-{self.role}"
-
-    @staticmethod
-    def count_text(n):
-        return ngettext("%(n)s dossier waiting", "%(n)s dossiers waiting", n) % {"n": number(n)}
 
     def get_context_data(self, *, table, records, **kwargs):
         role = self.role
@@ -346,6 +339,7 @@ class Register(ListView):
     template_name = "verification/register.html"
     context_object_name = "recognitions"
     export_name = "recognition-register"
+    count_text = ngettext_lazy("%(n)s decision", "%(n)s decisions", "n")
 
     def get_rows(self):
         return selectors.recognition_list(user=self.request.user, filters=self.request.GET, request=self.request)
@@ -354,10 +348,6 @@ class Register(ListView):
         if "revocation_provinces" not in kwargs:
             kwargs["revocation_provinces"] = selectors.revocation_province_ids(self.request.user)
         return super().get_table(rows, **kwargs)
-
-    @staticmethod
-    def count_text(n):
-        return ngettext("%(n)s decision", "%(n)s decisions", n) % {"n": number(n)}
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
