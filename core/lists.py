@@ -107,9 +107,7 @@ class ListTable(tables.Table):
         orderable = False
         default = ""
 
-    def __init__(self, *args, records=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.records = records  # the page's records; None: every row
+    records = None  # the records of the page the view cut; None: every row
 
     @property
     def paginated_rows(self):
@@ -136,18 +134,14 @@ class ListTable(tables.Table):
 
 
 def _plain(value):
-    """A cell's value without markup: rendered HTML loses its tags and entities; the text itself is kept as typed
-    (leading tabs and the like included, which core.spreadsheets then keeps from running as a formula). A moment
-    is written in local time: spreadsheets know no time zones."""
+    """A cell's value for a spreadsheet: rendered HTML loses its tags and entities, text is kept as typed (leading
+    tabs and the like included: core.spreadsheets keeps them from running as a formula), a moment is written in
+    local time (spreadsheets know no time zones); numbers, dates and the rest go to core.spreadsheets as they are."""
     if isinstance(value, SafeData):
         return unescape(strip_tags(str(value)))
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
-    if value is None or isinstance(value, str | int | float | bool) or hasattr(value, "isoformat"):
-        return value
-    if hasattr(value, "as_tuple"):  # Decimal
-        return value
-    return str(value)
+    return value
 
 
 class _Count(int):
