@@ -1,7 +1,7 @@
 """Writing many rows at the speed of the database: COPY on PostgreSQL, batched INSERTs elsewhere.
 
 Rows are tuples in the order of `columns` (model field names; a foreign key by its `<name>_id` attname); every other
-column but the primary key gets its field's default, as `Model()` would. Values go through each field's
+column but the primary key gets its field's default, as `Model()` would (and the time now for auto_now fields). Values go through each field's
 `get_db_prep_value`, so dates, decimals and JSON are written as the ORM would write them. `rows` may be a
 generator, but it must not query the database itself (the connection is busy with the COPY). No model `save()`, no
 signals: callers that need history or evaluation do it themselves, in bulk.
@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-__all__ = ["copy_rows"]
+__all__ = ["copy_rows", "update_rows"]
 
 BATCH = 5_000
 
@@ -28,7 +29,10 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
     """Insert `rows` into `model`'s table; returns how many. Runs in the caller's transaction."""
     given = _fields(model, columns)
     rest = [f for f in model._meta.concrete_fields if f not in given and not f.primary_key]
-    defaults = tuple(f.get_default() for f in rest)
+    now = timezone.now()
+    defaults = tuple(
+        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default() for f in rest
+    )
     fields = given + rest
     if rest:
         rows = (tuple(row) + defaults for row in rows)
@@ -52,3 +56,42 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
             )
             count += len(batch)
     return count
+
+
+def update_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Set `columns` on the rows whose primary key is the first item of each tuple: (pk, value, value, …).
+
+    PostgreSQL: the new values are COPYed into a temporary table and applied by one UPDATE … FROM, whatever the
+    number of rows (an ORM bulk_update writes a CASE per row and field). Elsewhere: one executemany UPDATE."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    fields = _fields(model, columns)
+    pk = model._meta.pk
+    table = connection.ops.quote_name(model._meta.db_table)
+    quote = connection.ops.quote_name
+    prep = [f.get_db_prep_value for f in [pk, *fields]]
+
+    def prepared(row):
+        return [p(v, connection, prepared=False) for p, v in zip(prep, row, strict=True)]
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            temp = quote(f"_upd_{model._meta.db_table}")
+            definition = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in [pk, *fields])
+            definition = definition.replace(" bigserial", " bigint").replace(" serial", " integer")
+            cursor.execute(f"CREATE TEMP TABLE {temp} ({definition})")
+            names = ", ".join(quote(f.column) for f in [pk, *fields])
+            with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(prepared(row))
+            assignments = ", ".join(f"{quote(f.column)} = u.{quote(f.column)}" for f in fields)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM {temp} AS u WHERE t.{quote(pk.column)} = u.{quote(pk.column)}"
+            )
+            cursor.execute(f"DROP TABLE {temp}")
+        else:
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            sql = f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s"
+            cursor.executemany(sql, [[*values[1:], values[0]] for values in map(prepared, rows)])
+    return len(rows)

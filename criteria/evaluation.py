@@ -175,8 +175,12 @@ def evaluate(
     year: int,
     region_id: int | None,
     commune_group: int | None,
+    target_cache: dict | None = None,
 ) -> AssessmentOutcome:
-    """Evaluate every criterion of a set for one unit and year. A criterion is met when all its indicators are."""
+    """Evaluate every criterion of a set for one unit and year. A criterion is met when all its indicators are.
+
+    `target_cache`, a dict the caller keeps across calls, remembers the target found per indicator, year, region
+    and commune group (a year of the whole country has a few hundred such combinations, not millions)."""
     outcomes = []
     for criterion in criteria:
         indicators = indicators_by_criterion.get(criterion.pk, [])
@@ -185,9 +189,18 @@ def evaluate(
             c_out.is_met = False
             c_out.details.append({"code": criterion.code, "kind": NO_INDICATORS})
         for indicator in indicators:
-            target = target_for(
-                targets_by_indicator.get(indicator.pk, []), year=year, region_id=region_id, commune_group=commune_group
-            )
+            key = (indicator.pk, year, region_id, commune_group)
+            if target_cache is not None and key in target_cache:
+                target = target_cache[key]
+            else:
+                target = target_for(
+                    targets_by_indicator.get(indicator.pk, []),
+                    year=year,
+                    region_id=region_id,
+                    commune_group=commune_group,
+                )
+                if target_cache is not None:
+                    target_cache[key] = target
             i_out = evaluate_indicator(indicator, target, values_by_indicator.get(indicator.pk), year=year)
             c_out.indicators.append(i_out)
             if not i_out.is_met:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.models import Commune
+from core import bulk
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
@@ -62,88 +63,132 @@ def assessment_get_or_create(*, commune: Commune, year: int, criteria_set: Crite
     return assessment
 
 
-def _apply_outcome(assessment: Assessment, outcome: evaluation.AssessmentOutcome, now) -> None:
-    assessment.criteria_met = outcome.criteria_met
-    assessment.criteria_total = outcome.criteria_total
-    assessment.key_criteria_unmet = outcome.key_criteria_unmet
-    assessment.is_all_met = outcome.is_all_met
-    assessment.level_reached = assessment.criteria_set.level if outcome.is_all_met else ""
-    assessment.evaluated_at = now
+ASSESSMENT_COUNTS = [
+    "criteria_met",
+    "criteria_total",
+    "key_criteria_unmet",
+    "is_all_met",
+    "level_reached",
+    "evaluated_at",
+]
 
 
-def _results_for(assessment: Assessment, outcome: evaluation.AssessmentOutcome) -> list[CriterionResult]:
-    return [
-        CriterionResult(
-            assessment=assessment,
-            criterion_id=c.criterion_id,
-            is_met=c.is_met,
-            details=c.details,
-            reasons="\n".join(evaluation.format_reason(d) for d in c.details),
+class _StoredValue:
+    """An indicator value as evaluation reads it, without a model instance (a year holds hundreds of thousands)."""
+
+    __slots__ = ("pk", "indicator_id", "value_number", "value_bool", "value_text", "is_met")
+
+    def __init__(self, pk, indicator_id, value_number, value_bool, value_text, is_met):
+        self.pk, self.indicator_id, self.is_met = pk, indicator_id, is_met
+        self.value_number, self.value_bool, self.value_text = value_number, value_bool, value_text
+
+
+def _stored_values(assessment_ids: list[int]) -> dict[int, dict[int, _StoredValue]]:
+    values: dict[int, dict[int, _StoredValue]] = defaultdict(dict)
+    for start in range(0, len(assessment_ids), 5000):
+        rows = IndicatorValue.objects.filter(assessment_id__in=assessment_ids[start : start + 5000]).values_list(
+            "assessment_id", "id", "indicator_id", "value_number", "value_bool", "value_text", "is_met"
         )
-        for c in outcome.criteria
-    ]
+        for assessment_id, *fields in rows.order_by().iterator(chunk_size=20000):
+            values[assessment_id][fields[1]] = _StoredValue(*fields)
+    return values
+
+
+def _stored_results(assessment_ids: list[int]) -> dict[tuple[int, int], tuple]:
+    """(assessment id, criterion id) → (result id, is_met, reasons, details) of the stored results."""
+    stored = {}
+    for start in range(0, len(assessment_ids), 5000):
+        rows = CriterionResult.objects.filter(assessment_id__in=assessment_ids[start : start + 5000]).values_list(
+            "assessment_id", "criterion_id", "id", "is_met", "reasons", "details"
+        )
+        for assessment_id, criterion_id, *rest in rows.order_by().iterator(chunk_size=20000):
+            stored[(assessment_id, criterion_id)] = tuple(rest)
+    return stored
 
 
 @transaction.atomic
 def assessments_evaluate(
     *, assessments: list[Assessment], values_by_assessment: dict[int, dict[int, IndicatorValue]] | None = None
 ) -> None:
-    """Evaluate many assessments and store the results in bulk: a fixed number of queries per criteria set.
+    """Evaluate many assessments and store the results in bulk: a fixed number of queries whatever their number.
 
-    Writes IndicatorValue.is_met, one CriterionResult per criterion and the counts on each Assessment.
-    `values_by_assessment` (assessment id → indicator id → value) skips reading the values when the caller has
-    them in memory; values not saved yet only get `is_met` set, for the caller to insert.
+    Writes IndicatorValue.is_met, one CriterionResult per criterion and the counts on each Assessment, and only
+    what changed (re-evaluating an unchanged year writes nothing): changed rows through core.bulk (one UPDATE … FROM
+    on PostgreSQL), new results by COPY. `values_by_assessment` (assessment id → indicator id → value) skips reading
+    the values when the caller has them in memory; values not saved yet only get `is_met` set, for the caller to
+    insert. Targets are looked up once per indicator, year, region and commune group.
     """
     if not assessments:
         return
+    ids = [a.pk for a in assessments]
     if values_by_assessment is None:
-        values_by_assessment = defaultdict(dict)
-        for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in assessments]).only(
-            "id", "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "is_met"
-        ):
-            values_by_assessment[v.assessment_id][v.indicator_id] = v
+        values_by_assessment = _stored_values(ids)
+    stored_results = _stored_results(ids)
     now = timezone.now()
-    by_set: dict[int, list[Assessment]] = defaultdict(list)
+    # Commune id → (target region: its own, else its province's; commune group).
+    communes = {
+        pk: (region or province_region, group)
+        for pk, region, province_region, group in Commune.objects.filter(pk__in={a.commune_id for a in assessments})
+        .values_list("pk", "region_id", "province__region_id", "commune_group")
+        .order_by()
+    }
+    sets = CriteriaSet.objects.in_bulk({a.criteria_set_id for a in assessments})
+    structures: dict[int, SetStructure] = {pk: criteria_set_structure(criteria_set=s) for pk, s in sets.items()}
+    targets: dict[tuple, object] = {}
+    became_met, became_unmet = [], []
+    results_new, results_changed, assessments_changed = [], [], []
+    seen_results = set()
     for a in assessments:
-        by_set[a.criteria_set_id].append(a)
-    communes = Commune.objects.select_related("province").in_bulk({a.commune_id for a in assessments})
-    became_met, became_unmet, results = [], [], []
-    sets = CriteriaSet.objects.in_bulk(list(by_set))
-    for set_id, group in by_set.items():
-        structure: SetStructure = criteria_set_structure(criteria_set=sets[set_id])
-        for a in group:
-            a.criteria_set = sets[set_id]
-            commune = communes[a.commune_id]
-            values = values_by_assessment.get(a.pk, {})
-            outcome = evaluation.evaluate(
-                criteria=structure.criteria,
-                indicators_by_criterion=structure.indicators_by_criterion,
-                targets_by_indicator=structure.targets_by_indicator,
-                values_by_indicator=values,
-                year=a.year,
-                region_id=commune.target_region_id,
-                commune_group=commune.commune_group,
-            )
-            for c in outcome.criteria:
-                for i in c.indicators:
-                    v = values.get(i.indicator_id)
-                    if v is not None and v.is_met != i.is_met:
-                        v.is_met = i.is_met
-                        if v.pk:
-                            (became_met if i.is_met else became_unmet).append(v.pk)
-            _apply_outcome(a, outcome, now)
-            results.extend(_results_for(a, outcome))
+        a.criteria_set = sets[a.criteria_set_id]
+        structure = structures[a.criteria_set_id]
+        region_id, group = communes[a.commune_id]
+        values = values_by_assessment.get(a.pk, {})
+        outcome = evaluation.evaluate(
+            criteria=structure.criteria,
+            indicators_by_criterion=structure.indicators_by_criterion,
+            targets_by_indicator=structure.targets_by_indicator,
+            values_by_indicator=values,
+            year=a.year,
+            region_id=region_id,
+            commune_group=group,
+            target_cache=targets,
+        )
+        for c in outcome.criteria:
+            for i in c.indicators:
+                v = values.get(i.indicator_id)
+                if v is not None and v.is_met != i.is_met:
+                    v.is_met = i.is_met
+                    if v.pk:
+                        (became_met if i.is_met else became_unmet).append(v.pk)
+            reasons = "\n".join(evaluation.format_reason(d) for d in c.details)
+            key = (a.pk, c.criterion_id)
+            seen_results.add(key)
+            old = stored_results.get(key)
+            if old is None:
+                results_new.append((a.pk, c.criterion_id, c.is_met, reasons, c.details))
+            elif (old[1], old[2], old[3]) != (c.is_met, reasons, c.details):
+                results_changed.append((old[0], c.is_met, reasons, c.details))
+        counts = (
+            outcome.criteria_met,
+            outcome.criteria_total,
+            outcome.key_criteria_unmet,
+            outcome.is_all_met,
+            a.criteria_set.level if outcome.is_all_met else "",
+        )
+        if a.evaluated_at is None or counts != tuple(getattr(a, f) for f in ASSESSMENT_COUNTS[:5]):
+            for name, value in zip(ASSESSMENT_COUNTS, (*counts, now), strict=True):
+                setattr(a, name, value)
+            assessments_changed.append((a.pk, *counts, now))
     # Two plain UPDATEs instead of a CASE per row: is_met only ever takes two values.
-    for ids, flag in ((became_met, True), (became_unmet, False)):
-        for start in range(0, len(ids), 900):
-            IndicatorValue.objects.filter(pk__in=ids[start : start + 900]).update(is_met=flag)
-    CriterionResult.objects.filter(assessment__in=[a.pk for a in assessments]).delete()
-    CriterionResult.objects.bulk_create(results, batch_size=2000)
-    Assessment.objects.bulk_update(
-        assessments,
-        ["criteria_met", "criteria_total", "key_criteria_unmet", "is_all_met", "level_reached", "evaluated_at"],
-        batch_size=1000,
-    )
+    for pks, flag in ((became_met, True), (became_unmet, False)):
+        for start in range(0, len(pks), 900):
+            IndicatorValue.objects.filter(pk__in=pks[start : start + 900]).update(is_met=flag)
+    gone = [old[0] for key, old in stored_results.items() if key not in seen_results]  # criteria removed from a set
+    for start in range(0, len(gone), 900):
+        CriterionResult.objects.filter(pk__in=gone[start : start + 900]).delete()
+    bulk.update_rows(CriterionResult, ["is_met", "reasons", "details"], results_changed)
+    bulk.copy_rows(CriterionResult, ["assessment_id", "criterion_id", "is_met", "reasons", "details"], results_new)
+    bulk.update_rows(Assessment, ASSESSMENT_COUNTS, assessments_changed)
 
 
 def assessment_evaluate(*, assessment: Assessment) -> Assessment:
