@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.lists import ListView
-from offices import scope
 
 from . import selectors
 from .tables import CommuneTable
@@ -36,6 +35,5 @@ def commune_detail(request, pk: int):
             "hamlets": hamlets,
             "successions": successions,
             "predecessions": predecessions,
-            "can_change": scope.can_change_commune(request.user, commune),
         },
     )
