@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import YesNoFilter
-from core.text import fold
+from core.filters import SearchFilter, YesNoFilter
 
 from .choices import CommuneType
 from .models import Commune, District, Province
@@ -19,7 +18,7 @@ def _districts(request):
 
 
 class CommuneFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(folded=("search_name",), lookups=("code",))
     province = django_filters.ModelChoiceFilter(label=_("Province"), queryset=_provinces)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
     unit_type = django_filters.ChoiceFilter(label=_("Type"), choices=CommuneType.choices)
@@ -28,13 +27,6 @@ class CommuneFilterSet(django_filters.FilterSet):
     class Meta:
         model = Commune
         fields = ["q", "province", "district", "unit_type"]
-
-    def search(self, queryset, name, value):
-        """Name or code; diacritics ignored, so "phu binh" finds "Phú Bình"."""
-        key = fold(value)
-        if not key:
-            return queryset
-        return queryset.filter(search_name__contains=key) | queryset.filter(code=value.strip())
 
     def filter_current(self, queryset, name, value):
         if value is None:

@@ -1,19 +1,24 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from core.lists import ListView
 
 from . import selectors
+from .tables import CommuneTable
 
 
-@login_required
-def commune_list(request):
-    communes, filterset = selectors.commune_list(user=request.user, filters=request.GET, request=request)
-    page = Paginator(communes, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "communes/commune_list.html",
-        {"filter": filterset, "page_obj": page, "communes": page.object_list},
-    )
+class CommuneList(ListView):
+    selector = staticmethod(selectors.commune_list)
+    table_class = CommuneTable
+    title = _("Communes")
+    context_object_name = "communes"
+    export_name = "communes"
+    count_text = ngettext_lazy("%(n)s unit", "%(n)s units", "n")
+
+
+commune_list = CommuneList.as_view()
 
 
 @login_required

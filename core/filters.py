@@ -2,9 +2,37 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["YesNoFilter", "YesNoSelect"]
+from .text import fold
+
+__all__ = ["SearchFilter", "YesNoFilter", "YesNoSelect"]
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The search box of a list: one text matched against several fields, any of them.
+
+    `folded` are the `search_name` fields that models keep lower-case without diacritics (core.text.fold), matched
+    with the folded text, so "phu binh" finds "Phú Bình"; `lookups` are other fields with their lookup (an official
+    code exactly, a title `__icontains`), matched with the text as typed, trimmed. Blank text filters nothing."""
+
+    def __init__(self, *, folded: tuple[str, ...] = (), lookups: tuple[str, ...] = (), **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(**kwargs)
+        self.folded, self.lookups = tuple(folded), tuple(lookups)
+
+    def filter(self, qs, value):
+        key = fold(value)
+        if not key:
+            return qs
+        typed = value.strip()
+        match = Q()
+        for field in self.folded:
+            match |= Q(**{f"{field}__contains": key})
+        for lookup in self.lookups:
+            match |= Q(**{lookup: typed})
+        return qs.filter(match)
 
 
 class YesNoSelect(forms.NullBooleanSelect):

@@ -1,9 +1,8 @@
 import django_filters
-from django.db.models import Q
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import YesNoFilter
-from core.text import fold
+from core.filters import SearchFilter, YesNoFilter
 from offices import scope
 
 from .choices import MetBucket, StandardLevel
@@ -15,7 +14,7 @@ def _districts(request):
 
 
 class AssessmentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Commune"), method="search")
+    q = SearchFilter(label=_("Commune"), folded=("commune__search_name",), lookups=("commune__code",))
     year = django_filters.NumberFilter(label=_("Year"))
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=_districts, field_name="commune__district"
@@ -33,13 +32,6 @@ class AssessmentFilterSet(django_filters.FilterSet):
         model = Assessment
         fields = ["q", "year", "district", "level", "met", "min_met"]
 
-    def search(self, queryset, name, value):
-        """Commune name or code; diacritics ignored."""
-        key = fold(value)
-        if not key:
-            return queryset
-        return queryset.filter(Q(commune__search_name__contains=key) | Q(commune__code=value.strip()))
-
     def filter_met(self, queryset, name, value):
         if value == MetBucket.ALL:
             return queryset.filter(is_all_met=True)
@@ -50,3 +42,14 @@ class AssessmentFilterSet(django_filters.FilterSet):
         if value == MetBucket.LOW:
             return queryset.filter(is_all_met=False, criteria_met__lt=10)
         return queryset
+
+
+class RiskFilterForm(forms.Form):
+    """Year and level of the revocation-risk list, whose selector takes them as arguments."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", "–"), *StandardLevel.choices])
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(str(y), str(y)) for y in years]

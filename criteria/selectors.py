@@ -298,9 +298,10 @@ def _risk_q() -> Q:
 recognised_at_set_level: Slot = Slot("the register's recognised-at-level subquery (register)")
 
 
-def revocation_risk_list(*, user, year: int, level: str | None = None) -> QuerySet[Assessment]:
-    """Assessments of the year in the user's scope that meet the 18/2022 revocation rule, with `is_recognised`
-    (the commune holds a recognition in force at the set's level, from the register)."""
+def revocation_risk_list(*, user, year: int, level: str | None = None, district=None) -> QuerySet[Assessment]:
+    """Assessments of the year in the user's scope (and `district`) that meet the 18/2022 revocation rule, with
+    `is_recognised` (the commune holds a recognition in force at the set's level, from the register). The one
+    source of the revocation-risk list and report."""
     condition, unmet100 = _risk_q()
     recognised = recognised_at_set_level.get()(commune_ref="commune", level_ref="criteria_set__level")
     qs = (
@@ -313,6 +314,8 @@ def revocation_risk_list(*, user, year: int, level: str | None = None) -> QueryS
     )
     if level:
         qs = qs.filter(criteria_set__level=level)
+    if district is not None:
+        qs = qs.filter(commune__district=district)
     return qs
 
 

@@ -1,23 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from communes.selectors import access_commune_by_code
 from core.files import serve_stored_file
 from core.importing import ImportPage, import_view, render_import_page
+from core.lists import ListView
 from core.spreadsheets import CONTENT_TYPES
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
 from . import permissions, resources, selectors, services
 from .choices import StandardLevel
+from .filters import RiskFilterForm
 from .forms import AssessmentValuesForm, ExportForm, GapForm, ReasonForm
+from .tables import AssessmentTable, RevocationRiskTable
 
 
 def _year(request, default=None):
@@ -45,20 +48,26 @@ def _messages_from(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-@login_required
-def assessment_list(request):
-    filters = request.GET.copy()
-    if "year" not in filters:
-        years = selectors.assessment_years(user=request.user)
-        if years:
-            filters["year"] = str(years[0])
-    assessments, filterset = selectors.assessment_list(user=request.user, filters=filters, request=request)
-    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "criteria/assessment_list.html",
-        {"filter": filterset, "page_obj": page, "assessments": page.object_list},
-    )
+class AssessmentList(ListView):
+    """Scorecards in the user's area; opens on the latest year that has any (the filter shows which)."""
+
+    table_class = AssessmentTable
+    title = gettext_lazy("Scorecards")
+    template_name = "criteria/assessment_list.html"
+    context_object_name = "assessments"
+    export_name = "scorecards"
+    count_text = ngettext_lazy("%(n)s assessment", "%(n)s assessments", "n")
+
+    def get_rows(self):
+        filters = self.request.GET.copy()
+        if "year" not in filters:
+            years = selectors.assessment_years(user=self.request.user)
+            if years:
+                filters["year"] = str(years[0])
+        return selectors.assessment_list(user=self.request.user, filters=filters, request=self.request)
+
+
+assessment_list = AssessmentList.as_view()
 
 
 @login_required
@@ -220,27 +229,34 @@ def gap(request, code: str):
     )
 
 
-@login_required
-def revocation_risk(request):
-    years = selectors.assessment_years(user=request.user)
-    year = _year(request, years[0] if years else None)
-    level = request.GET.get("level") or None
-    if level:
-        _level(level)
-    assessments = selectors.revocation_risk_list(user=request.user, year=year, level=level)
-    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "criteria/risk_list.html",
-        {
-            "year": year,
-            "years": years,
-            "level": level,
-            "levels": StandardLevel.choices,
-            "page_obj": page,
-            "assessments": page.object_list,
-        },
-    )
+class RevocationRiskList(ListView):
+    """Communes of a year whose scorecard meets the revocation rule of Decision 18/2022, those recognised at the
+    set's level first. The reports section shows the same list as a report (reports.views.RevocationRiskReport)."""
+
+    table_class = RevocationRiskTable
+    title = gettext_lazy("Revocation risk")
+    template_name = "criteria/risk_list.html"
+    context_object_name = "assessments"
+    export_name = "revocation-risk"
+    count_text = ngettext_lazy("%(n)s unit", "%(n)s units", "n")
+
+    def get_rows(self):
+        years = selectors.assessment_years(user=self.request.user)
+        self.year = _year(self.request, years[0] if years else None)
+        level = self.request.GET.get("level") or None
+        if level:
+            _level(level)
+        self.form = RiskFilterForm({"year": self.year, "level": level or ""}, years=years)
+        return selectors.revocation_risk_list(user=self.request.user, year=self.year, level=level), None
+
+    def get_filter_form(self, filterset):
+        return self.form
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "year": self.year}
+
+
+revocation_risk = RevocationRiskList.as_view()
 
 
 def _import_page(*, export_form: ExportForm | None = None) -> ImportPage:

@@ -1,9 +1,7 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import YesNoFilter
-from core.text import fold
+from core.filters import SearchFilter, YesNoFilter
 from offices import scope
 
 from .choices import Component
@@ -15,7 +13,10 @@ def _districts(request):
 
 
 class LineFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(
+        folded=("commune__search_name", "district__search_name"),
+        lookups=("project__code__iexact", "project__name__icontains", "note__icontains"),
+    )
     year = django_filters.NumberFilter(label=_("Year"))
     source = django_filters.ModelChoiceFilter(
         label=_("Source"), queryset=CapitalSource.objects.all(), to_field_name="code"
@@ -28,18 +29,6 @@ class LineFilterSet(django_filters.FilterSet):
     class Meta:
         model = CapitalPlanLine
         fields = ["q", "year", "source", "component", "district", "commune"]
-
-    def search(self, queryset, name, value):
-        key = fold(value)
-        if not key:
-            return queryset
-        return queryset.filter(
-            Q(commune__search_name__contains=key)
-            | Q(district__search_name__contains=key)
-            | Q(project__code__iexact=value.strip())
-            | Q(project__name__icontains=value.strip())
-            | Q(note__icontains=value.strip())
-        )
 
     def filter_over_plan(self, queryset, name, value):
         if value is None:

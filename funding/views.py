@@ -1,21 +1,29 @@
+from decimal import Decimal
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 
+from communes.models import District
 from core import spreadsheets
 from core.importing import ImportPage, import_view
+from core.lists import ListView
+from core.spreadsheets import Column
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 from offices.permissions import can_change
 
 from . import resources, selectors, services
 from .forms import DisbursementForm, ReportForm
+from .tables import DebtTable, LineTable
 
 
 def _year_default(user) -> int:
@@ -29,78 +37,176 @@ def _writer(user) -> bool:
     return not scope.scope_for(user, DATA_WRITE_ROLES).is_empty
 
 
-@login_required
-def report(request):
-    """Plan vs mobilised vs disbursed by source for a year and area; ?export=xlsx downloads it."""
-    if scope.scope_for(request.user).is_empty:
-        raise Http404(_("Not found or outside your area."))
-    provinces, districts = selectors.report_areas(user=request.user)
-    provinces, districts = list(provinces), list(districts)
-    data = request.GET.copy()
-    data.setdefault("year", str(_year_default(request.user)))
-    form = ReportForm(data, provinces=provinces, districts=districts)
-    report = None
-    if form.is_valid():
-        province, district = form.selected_area()
-        report = selectors.capital_by_source(
-            user=request.user, year=form.cleaned_data["year"], province=province, district=district
+class CapitalReport(View):
+    """Planned, mobilised and disbursed capital by source for a year and area, with the credit share and the split
+    one level down: the one capital report (selector `capital_by_source`, template `funding/_capital.html`, workbook
+    `capital_tables`). Here in the funding section: an area picker, every payment made so far, `?export=xlsx` one
+    sheet of amounts per table. The reports section shows the same view in its frame (figures as they stood at the
+    end of the year, print layout, titled workbook): reports.views.CapitalMobilisationReport."""
+
+    template_name = "funding/report.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        if scope.scope_for(request.user).is_empty:
+            raise Http404(_("Not found or outside your area."))
+        area = self.area()
+        report = None
+        if area is not None:
+            report = selectors.capital_by_source(user=request.user, **area)
+            if self.wants_export():
+                return self.export(report)
+        return render(request, self.template_name, self.get_context_data(report=report))
+
+    def area(self) -> dict | None:
+        """The report's year, area and payment cut-off (keyword arguments of the selector); None when the form
+        asking for them is not valid."""
+        provinces, districts = selectors.report_areas(user=self.request.user)
+        data = self.request.GET.copy()
+        data.setdefault("year", str(_year_default(self.request.user)))
+        self.form = ReportForm(data, provinces=list(provinces), districts=list(districts))
+        if not self.form.is_valid():
+            return None
+        province, district = self.form.selected_area()
+        return {"year": self.form.cleaned_data["year"], "province": province, "district": district}
+
+    def wants_export(self) -> bool:
+        return self.request.GET.get("export") == "xlsx"
+
+    def export(self, report) -> HttpResponse:
+        sheets = []
+        for table in capital_tables(report, ratios=False):
+            sheet = tablib.Dataset(headers=[c.header for c in table.columns], title=table.heading[:31])
+            for row in table.rows:
+                sheet.append(row)
+            sheets.append(sheet)
+        return spreadsheets.spreadsheet_response(
+            spreadsheets.dataset_xlsx(*sheets), filename=f"capital-{report.year}", file_format="xlsx"
         )
-        if request.GET.get("export") == "xlsx":
-            return _report_xlsx(report)
-    return render(
-        request,
-        "funding/report.html",
-        {"form": form, "report": report, "years": selectors.report_years(user=request.user)},
-    )
+
+    def get_context_data(self, *, report) -> dict:
+        by, by_heading = unit_headers(report.area if report else None)
+        return {
+            "form": self.form,
+            "report": report,
+            "years": selectors.report_years(user=self.request.user),
+            "unit_header": by,
+            "unit_heading": by_heading,
+        }
 
 
-def _report_xlsx(report) -> HttpResponse:
-    headers = [_("Source"), _("Group"), _("Planned (đồng)"), _("Mobilised (đồng)"), _("Disbursed (đồng)")]
-    by_source = tablib.Dataset(headers=headers, title=_("By source")[:31])
-    for row in report.rows:
-        by_source.append([row.source.name, row.source.get_group_display(), row.planned, row.mobilised, row.disbursed])
-    by_source.append([_("Total"), "", report.total.planned, report.total.mobilised, report.total.disbursed])
-    by_source.append(
-        [_("of which credit"), "", report.credit.planned, report.credit.mobilised, report.credit.disbursed]
-    )
-    by_source.append(
-        [
-            _("Credit share (%)"),
-            "",
-            float(round(report.credit_share_planned, 2)) if report.credit_share_planned is not None else None,
-            float(round(report.credit_share_mobilised, 2)) if report.credit_share_mobilised is not None else None,
-            None,
+report = CapitalReport.as_view()
+
+
+def unit_headers(area) -> tuple[str, str]:
+    """Column header and heading of the split one level down: by commune for a district, else by district."""
+    if isinstance(area, District):
+        return _("Commune"), _("By commune")
+    return _("District"), _("By district")
+
+
+def _share(part, whole) -> Decimal | None:
+    """A share for Excel's percent format (0.25 → 25%), or None when there is nothing to divide by."""
+    return Decimal(part) / Decimal(whole) if whole else None
+
+
+def capital_tables(report, *, ratios: bool = True) -> list[spreadsheets.Table]:
+    """The capital report as three tables (by source with group totals and the total; credit against budgets; the
+    split one level down) for a workbook. `ratios=False` leaves out the percentage columns: sheets of amounts."""
+    amount, percent = spreadsheets.INTEGER_FORMAT, spreadsheets.PERCENT_FORMAT
+    planned = Column(_("Planned (đồng)"), 20, amount)
+    mobilised = Column(_("Mobilised (đồng)"), 20, amount)
+    disbursed = Column(_("Disbursed (đồng)"), 20, amount)
+    # xgettext:no-python-format
+    mobilised_pct = Column(_("Mobilised % of plan"), 12, percent)
+
+    def table(heading, columns, rows):
+        keep = [i for i, c in enumerate(columns) if ratios or c.number_format != percent]
+        return spreadsheets.Table(
+            heading=heading, columns=[columns[i] for i in keep], rows=[[row[i] for i in keep] for row in rows]
+        )
+
+    def line(label, group, a):
+        return [
+            label,
+            group,
+            a.planned,
+            a.mobilised,
+            _share(a.mobilised, a.planned),
+            a.disbursed,
+            _share(a.disbursed, a.mobilised),
         ]
-    )
-    by_group = tablib.Dataset(headers=[headers[1], *headers[2:]], title=_("By group")[:31])
-    for g in report.groups:
-        by_group.append([g.label, g.planned, g.mobilised, g.disbursed])
-    by_unit = tablib.Dataset(headers=[_("Unit"), *headers[2:]], title=_("By unit")[:31])
-    for u in report.units:
-        by_unit.append([u.label or _("Own level"), u.planned, u.mobilised, u.disbursed])
-    return spreadsheets.spreadsheet_response(
-        spreadsheets.dataset_xlsx(by_source, by_group, by_unit), filename=f"capital-{report.year}", file_format="xlsx"
-    )
 
-
-@login_required
-def line_list(request):
-    lines, filterset = selectors.line_list(user=request.user, filters=request.GET, request=request)
-    fmt = request.GET.get("export")
-    if fmt:
-        if fmt not in spreadsheets.CONTENT_TYPES:
-            raise Http404(_("Unknown format."))
-        response = HttpResponse(
-            resources.export_lines(lines=lines, file_format=fmt), content_type=spreadsheets.CONTENT_TYPES[fmt]
+    rows = [line(r.source.name, r.source.get_group_display(), r) for r in report.rows if r.planned or r.mobilised]
+    rows += [line(g.label, _("Group total"), g) for g in report.groups]
+    rows.append(line(_("Total"), "", report.total))
+    by_source_columns = [
+        Column(_("Source"), 34),
+        Column(_("Group"), 22),
+        planned,
+        mobilised,
+        mobilised_pct,
+        disbursed,
+        # xgettext:no-python-format
+        Column(_("Disbursed % of mobilised"), 12, percent),
+    ]
+    shares = [
+        [
+            label,
+            a.planned,
+            _share(a.planned, report.total.planned),
+            a.mobilised,
+            _share(a.mobilised, report.total.mobilised),
+            a.disbursed,
+        ]
+        for label, a in (
+            (_("Credit"), report.credit),
+            (_("Budgets, integrated and mobilised capital"), report.non_credit),
         )
-        response["Content-Disposition"] = f'attachment; filename="capital-plan-lines.{fmt}"'
-        return response
-    page = Paginator(lines, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "funding/line_list.html",
-        {"filter": filterset, "page_obj": page, "lines": page.object_list, "can_import": _writer(request.user)},
-    )
+    ]
+    shares_columns = [
+        Column(_("Capital"), 34),
+        planned,
+        Column(_("Share of the plan"), 12, percent),
+        mobilised,
+        Column(_("Share of what was mobilised"), 12, percent),
+        disbursed,
+    ]
+    by, by_heading = unit_headers(report.area)
+    units = [
+        [u.label or _("Own level"), u.planned, u.mobilised, _share(u.mobilised, u.planned), u.disbursed]
+        for u in report.units
+    ]
+    return [
+        table(_("By source"), by_source_columns, rows),
+        table(_("Credit and budgets"), shares_columns, shares),
+        table(by_heading, [Column(by, 34), planned, mobilised, mobilised_pct, disbursed], units),
+    ]
+
+
+class LineList(ListView):
+    """Capital plan lines in the user's area. Their download is the import template (funding.resources), so that an
+    office can change it and import it again."""
+
+    selector = staticmethod(selectors.line_list)
+    table_class = LineTable
+    title = gettext_lazy("Capital plan lines")
+    template_name = "funding/line_list.html"
+    context_object_name = "lines"
+    export_name = "capital-plan-lines"
+
+    def export_content(self, table, file_format):
+        return resources.export_lines(lines=table.data.data, file_format=file_format)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_import": _writer(self.request.user)}
+
+
+line_list = LineList.as_view()
 
 
 @login_required
@@ -136,11 +242,19 @@ def line_detail(request, pk: int):
     )
 
 
-@login_required
-def debt_list(request):
-    debts = selectors.debt_list(user=request.user)
-    page = Paginator(debts, 50).get_page(request.GET.get("page"))
-    return render(request, "funding/debt_list.html", {"page_obj": page, "debts": page.object_list})
+class DebtList(ListView):
+    selector = staticmethod(selectors.debt_list)
+    table_class = DebtTable
+    title = gettext_lazy("Construction debt")
+    template_name = "funding/debt_list.html"
+    context_object_name = "debts"
+    export_name = "construction-debt"
+
+    def get_rows(self):
+        return selectors.debt_list(user=self.request.user), None
+
+
+debt_list = DebtList.as_view()
 
 
 def _require_writer(user):

@@ -1,11 +1,11 @@
 import django_filters
-from django.db.models import Q
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.text import fold
+from core.filters import SearchFilter
 from offices import scope
 
-from .choices import FindingStatus, ReportSubject, Severity, SurveyStatus
+from .choices import FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
 from .models import Finding, SatisfactionSurvey, SupervisionReport
 
 
@@ -13,19 +13,16 @@ def _districts(request):
     return scope.districts(request.user if request else None).filter(valid_to__isnull=True)
 
 
-def _unit_q(value: str, prefix: str) -> Q:
+def _unit_search(prefix: str = "", *, lookups: tuple[str, ...] = ()) -> SearchFilter:
     """Commune or district name (diacritics ignored) or official code, reached through `prefix`."""
-    key = fold(value)
-    code = value.strip()
-    return (
-        Q(**{f"{prefix}commune__search_name__contains": key})
-        | Q(**{f"{prefix}district__search_name__contains": key})
-        | Q(**{f"{prefix}commune__code": code})
+    return SearchFilter(
+        folded=(f"{prefix}commune__search_name", f"{prefix}district__search_name"),
+        lookups=(f"{prefix}commune__code", *lookups),
     )
 
 
 class SurveyFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = _unit_search("dossier__")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SurveyStatus.choices)
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=_districts, field_name="dossier__district"
@@ -36,23 +33,15 @@ class SurveyFilterSet(django_filters.FilterSet):
         model = SatisfactionSurvey
         fields = ["q", "status", "district", "year"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(_unit_q(value, "dossier__")) if fold(value) else queryset
-
 
 class ReportFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = _unit_search(lookups=("title__icontains",))
     subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=ReportSubject.choices)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
 
     class Meta:
         model = SupervisionReport
         fields = ["q", "subject_kind", "district"]
-
-    def search(self, queryset, name, value):
-        if not fold(value):
-            return queryset
-        return queryset.filter(_unit_q(value, "") | Q(title__icontains=value.strip()))
 
 
 class FindingFilterSet(django_filters.FilterSet):
@@ -63,3 +52,20 @@ class FindingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Finding
         fields = ["status", "severity", "district"]
+
+
+class ModerationFilterForm(forms.Form):
+    """The comment queue's one filter: the moderation outcome, the waiting comments unless another is chosen."""
+
+    outcome = forms.ChoiceField(label=_("Moderation"), required=False, choices=[("all", _("All")), *Moderation.choices])
+
+    def __init__(self, data, **kwargs):
+        data = data.copy()
+        if data.get("outcome") not in Moderation.values:
+            data["outcome"] = "all" if "outcome" in data else Moderation.PENDING
+        super().__init__(data, **kwargs)
+
+    def chosen_outcome(self) -> str:
+        """The outcome to list, "" for every one."""
+        value = self.data["outcome"]
+        return "" if value == "all" else value

@@ -6,21 +6,22 @@ The public pages (no login) read dossiers in public consultation only.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from criteria.choices import StandardLevel
+from core.lists import ListView
 from offices.choices import Role
 from offices.scope import scope_for
 from verification.choices import DossierStatus
 from verification.selectors import access_dossier_by_id
 
 from . import permissions, selectors, services
-from .choices import FINDING_TRANSITIONS, Moderation, ReportSubject
+from .choices import FINDING_TRANSITIONS, ReportSubject
+from .filters import ModerationFilterForm
 from .forms import (
     CritiqueForm,
     FindingForm,
@@ -31,6 +32,7 @@ from .forms import (
     ResponseForm,
     SurveyForm,
 )
+from .tables import CommuneProgressTable, FindingTable, PublicDossierTable, SupervisionReportTable, SurveyTable
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -55,44 +57,46 @@ def _is_monitor(user) -> bool:
 # --- overview ------------------------------------------------------------------------------------------------------
 
 
-@login_required
-def index(request):
+class Overview(ListView):
     """Read-only progress of every commune and dossier in the user's area, and what is overdue."""
-    overview = selectors.monitor_overview(user=request.user)
-    page = Paginator(overview.communes, 50).get_page(request.GET.get("page"))
-    for c in page.object_list:
-        c.active_label = (
-            "{} – {}".format(StandardLevel(c.active_level).label, DossierStatus(c.active_status).label)
-            if c.active_dossier_id
-            else ""
-        )
-    today = timezone.localdate()
-    dossiers = [
-        {
-            "dossier": d,
-            "rate": selectors.rate_of(d.survey_satisfied or 0, d.survey_returned),
-            "ends_on": selectors.consultation_ends_on(d.consultation_started_on),
-            "overdue": bool(d.due_on and d.due_on < today),
-        }
-        for d in overview.dossiers
-    ]
-    for row in dossiers:
-        row["consultation_overrun"] = bool(
-            row["dossier"].status == DossierStatus.PUBLIC_CONSULTATION and row["ends_on"] and row["ends_on"] <= today
-        )
-    return render(
-        request,
-        "monitoring/index.html",
-        {
-            "page_obj": page,
-            "communes": page.object_list,
+
+    table_class = CommuneProgressTable
+    title = gettext_lazy("Front monitoring")
+    template_name = "monitoring/index.html"
+    context_object_name = "communes"
+    export_name = "communes-progress"
+
+    def get_rows(self):
+        self.overview = selectors.monitor_overview(user=self.request.user)
+        return self.overview.communes, None
+
+    def get_context_data(self, **kwargs):
+        overview, today = self.overview, timezone.localdate()
+        dossiers = []
+        for d in overview.dossiers:
+            ends_on = selectors.consultation_ends_on(d.consultation_started_on)
+            dossiers.append(
+                {
+                    "dossier": d,
+                    "rate": selectors.rate_of(d.survey_satisfied or 0, d.survey_returned),
+                    "ends_on": ends_on,
+                    "overdue": bool(d.due_on and d.due_on < today),
+                    "consultation_overrun": bool(
+                        d.status == DossierStatus.PUBLIC_CONSULTATION and ends_on and ends_on <= today
+                    ),
+                }
+            )
+        return {
+            **super().get_context_data(**kwargs),
             "dossiers": dossiers,
             "overdue_findings": overview.overdue_findings,
             "counts": overview.counts,
-            "is_monitor": _is_monitor(request.user),
+            "is_monitor": _is_monitor(self.request.user),
             "today": today,
-        },
-    )
+        }
+
+
+index = Overview.as_view()
 
 
 # --- per dossier ---------------------------------------------------------------------------------------------------
@@ -148,13 +152,15 @@ def critique_add(request, pk: int):
 # --- surveys -------------------------------------------------------------------------------------------------------
 
 
-@login_required
-def survey_list(request):
-    surveys, filterset = selectors.survey_list(user=request.user, filters=request.GET, request=request)
-    page = Paginator(surveys, 50).get_page(request.GET.get("page"))
-    for s in page.object_list:
-        s.rate = selectors.survey_rate(s)
-    return render(request, "monitoring/survey_list.html", {"filter": filterset, "page_obj": page})
+class SurveyList(ListView):
+    selector = staticmethod(selectors.survey_list)
+    table_class = SurveyTable
+    title = gettext_lazy("Satisfaction surveys")
+    template_name = "monitoring/survey_list.html"
+    export_name = "surveys"
+
+
+survey_list = SurveyList.as_view()
 
 
 @login_required
@@ -236,15 +242,18 @@ def survey_edit(request, pk: int):
 # --- supervision ---------------------------------------------------------------------------------------------------
 
 
-@login_required
-def report_list(request):
-    reports, filterset = selectors.report_list(user=request.user, filters=request.GET, request=request)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "monitoring/report_list.html",
-        {"filter": filterset, "page_obj": page, "is_monitor": _is_monitor(request.user)},
-    )
+class ReportList(ListView):
+    selector = staticmethod(selectors.report_list)
+    table_class = SupervisionReportTable
+    title = gettext_lazy("Supervision reports")
+    template_name = "monitoring/report_list.html"
+    export_name = "supervision-reports"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "is_monitor": _is_monitor(self.request.user)}
+
+
+report_list = ReportList.as_view()
 
 
 @login_required
@@ -359,38 +368,41 @@ def finding_action(request, pk: int, action: str):
     return redirect("monitoring:report_detail", pk=finding.report_id)
 
 
-@login_required
-def finding_list(request):
-    findings, filterset = selectors.finding_list(user=request.user, filters=request.GET, request=request)
-    page = Paginator(findings, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "monitoring/finding_list.html", {"filter": filterset, "page_obj": page, "today": timezone.localdate()}
-    )
+class FindingList(ListView):
+    selector = staticmethod(selectors.finding_list)
+    table_class = FindingTable
+    title = gettext_lazy("Findings")
+    template_name = "monitoring/_list.html"
+    export_name = "findings"
+
+
+finding_list = FindingList.as_view()
 
 
 # --- moderation ----------------------------------------------------------------------------------------------------
 
 
-@login_required
-def comment_queue(request):
-    """Residents' comments on the dossiers of the units the user's data-entry office covers."""
-    if scope_for(request.user, {Role.EDITOR}).is_empty:
-        raise PermissionDenied(_("Comments are moderated by the unit's data-entry office."))
-    outcome = request.GET.get("outcome", Moderation.PENDING)
-    if outcome not in Moderation.values:
-        outcome = ""
-    comments = selectors.moderation_queue(user=request.user, outcome=outcome)
-    page = Paginator(comments, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "monitoring/comment_queue.html",
-        {
-            "outcomes": Moderation.choices,
-            "page_obj": page,
-            "form": ModerationForm(),
-            "outcome": outcome,
-        },
-    )
+class CommentQueue(ListView):
+    """Residents' comments on the dossiers of the units the user's data-entry office covers, waiting ones first
+    shown (`?outcome=`, "all" for every one)."""
+
+    title = gettext_lazy("Residents' comments")
+    template_name = "monitoring/comment_queue.html"
+
+    def get_rows(self):
+        if scope_for(self.request.user, {Role.EDITOR}).is_empty:
+            raise PermissionDenied(_("Comments are moderated by the unit's data-entry office."))
+        self.form = ModerationFilterForm(self.request.GET)
+        return selectors.moderation_queue(user=self.request.user, outcome=self.form.chosen_outcome()), None
+
+    def get_filter_form(self, filterset):
+        return self.form
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "form": ModerationForm()}
+
+
+comment_queue = CommentQueue.as_view()
 
 
 @require_POST
@@ -415,21 +427,30 @@ def comment_moderate(request, pk: int):
 # --- public pages (no login) ---------------------------------------------------------------------------------------
 
 
-def _public_rows(dossiers):
-    return [
-        {
-            "dossier": d,
-            "ends_on": selectors.consultation_ends_on(d.consultation_started_on),
-            "closed": selectors.consultation_closed(d.consultation_started_on),
-        }
-        for d in dossiers
-    ]
+class PublicList(ListView):
+    """Dossiers in public consultation, for residents (no login)."""
+
+    table_class = PublicDossierTable
+    title = gettext_lazy("Public consultation")
+    template_name = "monitoring/public_list.html"
+    login_required = False
+
+    def get_rows(self):
+        return selectors.public_dossier_list(), None
+
+    def get_context_data(self, *, records, **kwargs):
+        rows = [
+            {
+                "dossier": d,
+                "ends_on": selectors.consultation_ends_on(d.consultation_started_on),
+                "closed": selectors.consultation_closed(d.consultation_started_on),
+            }
+            for d in records
+        ]
+        return {**super().get_context_data(records=records, **kwargs), "rows": rows}
 
 
-def public_list(request):
-    dossiers = selectors.public_dossier_list()
-    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
-    return render(request, "monitoring/public_list.html", {"page_obj": page, "rows": _public_rows(page.object_list)})
+public_list = PublicList.as_view()
 
 
 def client_ip(request) -> str:

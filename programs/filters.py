@@ -1,10 +1,8 @@
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import YesNoFilter
-from core.text import fold
+from core.filters import SearchFilter, YesNoFilter
 from offices import scope
 
 from .choices import STAR_CHOICES, OcopGroup
@@ -42,7 +40,10 @@ class PlanFilterSet(django_filters.FilterSet):
 
 
 class OcopFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(
+        folded=("commune__search_name",),
+        lookups=("name__icontains", "owner__icontains", "code__iexact", "decision_number__icontains"),
+    )
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=_districts, field_name="commune__district"
     )
@@ -56,18 +57,6 @@ class OcopFilterSet(django_filters.FilterSet):
     class Meta:
         model = OcopProduct
         fields = ["q", "district", "commune", "group"]
-
-    def search(self, queryset, name, value):
-        key, raw = fold(value), value.strip()
-        if not key:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=raw)
-            | Q(owner__icontains=raw)
-            | Q(code__iexact=raw)
-            | Q(decision_number__icontains=raw)
-            | Q(commune__search_name__contains=key)
-        )
 
     def filter_stars(self, queryset, name, value):
         return queryset.filter(stars=int(value)) if value else queryset

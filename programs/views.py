@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.importing import ImportPage, import_view
-from core.spreadsheets import CONTENT_TYPES
+from core.lists import ListView
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 from offices.permissions import can_change
@@ -19,6 +18,7 @@ from . import resources, selectors, services
 from .choices import OCOP_STAR_BANDS, star_band_label
 from .forms import RegistrationForm
 from .models import Registration
+from .tables import OcopTable, PlanTable
 
 
 def _messages_from(request, exc: ValidationError) -> None:
@@ -26,13 +26,16 @@ def _messages_from(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-@login_required
-def plan_list(request):
-    plans, filterset = selectors.plan_list(user=request.user, filters=request.GET, request=request)
-    page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "programs/plan_list.html", {"filter": filterset, "page_obj": page, "plans": page.object_list}
-    )
+class PlanList(ListView):
+    selector = staticmethod(selectors.plan_list)
+    table_class = PlanTable
+    title = gettext_lazy("Yearly plans")
+    context_object_name = "plans"
+    export_name = "plans"
+    count_text = ngettext_lazy("%(n)s plan", "%(n)s plans", "n")
+
+
+plan_list = PlanList.as_view()
 
 
 @login_required
@@ -86,33 +89,31 @@ def registration_delete(request, pk: int):
     return redirect("programs:plan_detail", pk=plan.pk)
 
 
-@login_required
-def ocop_list(request):
-    products, filterset = selectors.ocop_list(user=request.user, filters=request.GET, request=request)
-    fmt = request.GET.get("export")
-    if fmt:
-        if fmt not in CONTENT_TYPES:
-            raise Http404(_("Unknown format."))
-        response = HttpResponse(
-            resources.export_ocop(products=products, file_format=fmt), content_type=CONTENT_TYPES[fmt]
-        )
-        response["Content-Disposition"] = f'attachment; filename="ocop.{fmt}"'
-        return response
-    page = Paginator(products, 50).get_page(request.GET.get("page"))
-    summary = selectors.ocop_star_summary(products=products)
-    bands = [(stars, star_band_label(stars), summary.get(stars, 0)) for _lowest, stars in OCOP_STAR_BANDS]
-    return render(
-        request,
-        "programs/ocop_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "products": page.object_list,
+class OcopList(ListView):
+    """OCOP products in the user's area with the count per star band. Their download is the import template
+    (programs.resources), so that an office can change it and import it again."""
+
+    selector = staticmethod(selectors.ocop_list)
+    table_class = OcopTable
+    title = gettext_lazy("OCOP products")
+    template_name = "programs/ocop_list.html"
+    context_object_name = "products"
+    export_name = "ocop"
+
+    def export_content(self, table, file_format):
+        return resources.export_ocop(products=table.data.data, file_format=file_format)
+
+    def get_context_data(self, *, table, **kwargs):
+        summary = selectors.ocop_star_summary(products=table.data.data)
+        bands = [(stars, star_band_label(stars), summary.get(stars, 0)) for _lowest, stars in OCOP_STAR_BANDS]
+        return {
+            **super().get_context_data(table=table, **kwargs),
             "bands": bands,
-            "today": timezone.localdate(),
-            "can_import": not scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty,
-        },
-    )
+            "can_import": not scope.scope_for(self.request.user, DATA_WRITE_ROLES).is_empty,
+        }
+
+
+ocop_list = OcopList.as_view()
 
 
 @login_required

@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import District
-from core.filters import YesNoFilter
-from core.text import fold
+from core.filters import SearchFilter, YesNoFilter
 from criteria.choices import StandardLevel, SubjectKind
 
 from .models import Recognition
@@ -15,7 +14,10 @@ def _districts(request):
 
 
 class RecognitionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(
+        folded=("commune__search_name", "district__search_name"),
+        lookups=("hamlet__name__icontains", "decision_number__icontains", "commune__code"),
+    )
     level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
     subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=SubjectKind.choices)
     year = django_filters.NumberFilter(label=_("Year recognised for"))
@@ -26,18 +28,6 @@ class RecognitionFilterSet(django_filters.FilterSet):
     class Meta:
         model = Recognition
         fields = ["q", "level", "subject_kind", "year", "decision_year", "district"]
-
-    def search(self, queryset, name, value):
-        key = fold(value)
-        if not key:
-            return queryset
-        return queryset.filter(
-            Q(commune__search_name__contains=key)
-            | Q(district__search_name__contains=key)
-            | Q(hamlet__name__icontains=value.strip())
-            | Q(decision_number__icontains=value.strip())
-            | Q(commune__code=value.strip())
-        )
 
     def filter_district(self, queryset, name, value):
         if not value:

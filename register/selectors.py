@@ -3,7 +3,7 @@ Recognition's declared unit path (core.scope)."""
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from core.scope import get_visible_or_404
@@ -13,12 +13,24 @@ from .filters import RecognitionFilterSet
 from .models import Recognition
 
 
-def recognition_list(*, user, filters=None, request=None) -> tuple[QuerySet[Recognition], RecognitionFilterSet]:
+def recognition_list(
+    *, user, filters=None, request=None, as_of: date | None = None
+) -> tuple[QuerySet[Recognition], RecognitionFilterSet]:
+    """The register in the user's area, filtered: THE source of the register page and report. With `as_of`, the
+    register as it stood that day: decisions taken by then, each `revoked_by_then` or in force; without, every
+    decision as it stands now."""
+    qs = Recognition.objects.visible_to(user)
+    if as_of is None:
+        revoked = Q(revoked_on__isnull=False)
+    else:
+        qs, revoked = qs.filter(decision_date__lte=as_of), Q(revoked_on__lte=as_of)
     qs = (
-        Recognition.objects.visible_to(user)
-        .select_related("commune", "commune__district", "hamlet", "hamlet__commune", "district")
+        qs.select_related(
+            "commune", "commune__district", "hamlet", "hamlet__commune", "hamlet__commune__district", "district"
+        )
         .annotate(
-            unit_province_id=Coalesce("district__province_id", "commune__province_id", "hamlet__commune__province_id")
+            unit_province_id=Coalesce("district__province_id", "commune__province_id", "hamlet__commune__province_id"),
+            revoked_by_then=Case(When(revoked, then=Value(True)), default=Value(False), output_field=BooleanField()),
         )
         .order_by("-decision_date", "level", "id")
     )

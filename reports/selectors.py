@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -553,31 +552,18 @@ def criteria_matrix(*, user, year: int, level: str = StandardLevel.BASIC, distri
 
 
 def recognition_register(*, user, as_of: date, filters=None, request=None):
-    """Decisions taken on or before `as_of` in scope (the register's list and filters), each marked in force or
-    revoked as of that day."""
+    """Decisions taken on or before `as_of` in scope, each marked in force or revoked as of that day
+    (register.selectors.recognition_list)."""
     from register.selectors import recognition_list
 
-    qs, filterset = recognition_list(user=user, filters=filters, request=request)
-    qs = (
-        qs.filter(decision_date__lte=as_of)
-        .select_related("hamlet__commune__district")
-        .annotate(
-            revoked_by_then=Case(
-                When(revoked_on__lte=as_of, then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        )
-    )
-    return qs, filterset
+    return recognition_list(user=user, filters=filters, request=request, as_of=as_of)
 
 
 def revocation_risk(*, user, year: int, level: str | None = None, district=None):
     """Communes at risk of revocation under Decision 18/2022 (criteria.selectors.revocation_risk_list)."""
     from criteria.selectors import revocation_risk_list
 
-    qs = revocation_risk_list(user=user, year=year, level=level)
-    if district is not None:
-        qs = qs.filter(commune__district=district)
-    return qs
+    return revocation_risk_list(user=user, year=year, level=level, district=district)
 
 
 def area_label(*, user, district=None) -> str:

@@ -9,16 +9,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from core import spreadsheets
+from core.lists import ListView
 from core.spreadsheets import Column
+from criteria import views as criteria_views
 from criteria.choices import StandardLevel
+from funding import views as funding_views
 from offices import scope
+from verification import views as verification_views
 
 from . import selectors
 
@@ -301,117 +305,98 @@ def criteria_matrix(request):
     return render(request, "reports/matrix.html", _context(request, p, matrix=matrix, title=title))
 
 
-@login_required
-def recognition_register(request):
-    p = _params(request, require_area=True)
-    filters = request.GET.copy()
-    for key in ("year", "format", "print", "page", "sort"):  # ours, not the register's ("year" there is another field)
-        filters.pop(key, None)
-    if p.district is not None:
-        filters["district"] = str(p.district.pk)
-    recognitions, filterset = selectors.recognition_register(
-        user=request.user, as_of=p.as_of, filters=filters, request=request
-    )
-    title = _("Recognition register at the end of {year}").format(year=p.year)
-    if p.xlsx:
-        columns = [
-            Column(_("Subject"), 12),
-            Column(_("Unit"), 28),
-            Column(_("Commune"), 22),
-            Column(_("District"), 22),
-            Column(_("Level"), 16),
-            Column(_("Year recognised for"), 8),
-            Column(_("Decision number"), 16),
-            Column(_("Decision date"), 12),
-            Column(_("Issued by"), 22),
-            Column(_("Signed by"), 18),
-            Column(_("Status at the end of the year"), 16),
-            Column(_("Revoked on"), 12),
-            Column(_("Revocation decision"), 16),
-        ]
-        rows = (
-            [
-                r.get_subject_kind_display(),
-                str(r.subject),
-                str(r.hamlet.commune) if r.hamlet_id else (str(r.commune) if r.commune_id else ""),
-                _register_district(r),
-                r.get_level_display(),
-                r.year,
-                r.decision_number,
-                r.decision_date.strftime("%d/%m/%Y"),
-                r.issuing_body,
-                r.signer,
-                _("Revoked") if r.revoked_by_then else _("In force"),
-                r.revoked_on.strftime("%d/%m/%Y") if r.revoked_by_then else "",
-                r.revocation_decision if r.revoked_by_then else "",
-            ]
-            for r in recognitions.iterator(chunk_size=2000)
-        )
-        return spreadsheets.xlsx_response(
-            filename=f"recognition-register-{p.year}", title=title, meta=_meta(request, p), columns=columns, rows=rows
-        )
-    if p.print_mode:
-        page_rows, page = recognitions, None
-    else:
-        page = Paginator(recognitions, 100).get_page(request.GET.get("page"))
-        page_rows = page.object_list
-    return render(
-        request,
-        "reports/register.html",
-        _context(request, p, recognitions=page_rows, page_obj=page, filter=filterset, title=title),
-    )
+# --- reports shown by the views of the apps that own their records ----------------------------------------------
 
 
-def _register_district(r) -> str:
-    if r.district_id:
-        return str(r.district)
-    if r.hamlet_id:
-        return str(r.hamlet.commune.district or "")
-    return str(r.commune.district or "") if r.commune_id else ""
+class ReportFrame:
+    """The reports section's frame around a view of a lower app (the register, revocation risk, capital): the
+    year whose end the figures stand at (`?year=`), a district (`?district=`), the print layout (`?print=1`, the
+    whole list on one page), a titled workbook (`?format=xlsx`); 404 for a user without an area."""
+
+    export_param = "format"
+    report_title = ""  # with {year}
+
+    @cached_property
+    def p(self) -> Params:
+        return _params(self.request, require_area=True)
+
+    def title_text(self) -> str:
+        return str(self.report_title).format(year=self.p.year)
+
+    def frame_context(self) -> dict:
+        return _context(self.request, self.p, title=self.title_text())
+
+    def export_title(self) -> str:
+        return self.title_text()
+
+    def export_meta(self):
+        return _meta(self.request, self.p)
 
 
-@login_required
-def revocation_risk(request):
-    p = _params(request, require_area=True)
-    level = request.GET.get("level") or None
-    assessments = selectors.revocation_risk(user=request.user, year=p.year, level=level, district=p.district)
-    title = _("Communes at risk of revocation, {year}").format(year=p.year)
-    if p.xlsx:
-        columns = [
-            Column(_("District"), 22),
-            Column(_("Code"), 8),
-            Column(_("Commune"), 24),
-            Column(_("Criteria set"), 16),
-            Column(_("Level"), 16),
-            Column(_("Criteria met"), 8, spreadsheets.INTEGER_FORMAT),
-            Column(_("Criteria in the set"), 8, spreadsheets.INTEGER_FORMAT),
-            Column(_("Criteria not met"), 8, spreadsheets.INTEGER_FORMAT),
-            Column(_("Key criteria not met"), 8, spreadsheets.INTEGER_FORMAT),
-            Column(_("Recognised at this level"), 12),
-        ]
-        rows = (
-            [
-                a.commune.district.name if a.commune.district else "",
-                a.commune.code,
-                a.commune.name,
-                a.criteria_set.code,
-                a.criteria_set.get_level_display(),
-                a.criteria_met,
-                a.criteria_total,
-                a.criteria_total - a.criteria_met,
-                a.key_criteria_unmet,
-                _("Yes") if a.is_recognised else _("No"),
-            ]
-            for a in assessments
+REPORT_PARAMS = ("year", "format", "print", "page", "sort")
+
+
+class ListReport(ReportFrame):
+    """A list view of a lower app in the reports' frame: the frame's toolbar instead of the list's filter bar and
+    extras, 100 rows a page, every row when printed."""
+
+    paginate_by = 100
+
+    def paginate(self, rows):
+        if self.p.print_mode:
+            return list(rows), None
+        return super().paginate(rows)
+
+    def get_filter_form(self, filterset):
+        return None
+
+    def get_export_filename(self) -> str:
+        return f"{self.export_name}-{self.p.year}"
+
+    def get_context_data(self, **kwargs):
+        return ListView.get_context_data(self, **kwargs) | self.frame_context()
+
+
+class RecognitionRegisterReport(ListReport, verification_views.Register):
+    """The register as it stood at the end of the year."""
+
+    template_name = "reports/register.html"
+    report_title = gettext_lazy("Recognition register at the end of {year}")
+
+    def get_rows(self):
+        filters = self.request.GET.copy()
+        for key in REPORT_PARAMS:  # the frame's, not the register's ("year" there is another field)
+            filters.pop(key, None)
+        if self.p.district is not None:
+            filters["district"] = str(self.p.district.pk)
+        return selectors.recognition_register(
+            user=self.request.user, as_of=self.p.as_of, filters=filters, request=self.request
         )
-        return spreadsheets.xlsx_response(
-            filename=f"revocation-risk-{p.year}", title=title, meta=_meta(request, p), columns=columns, rows=rows
+
+    def get_table(self, rows, **kwargs):
+        status = _("Status at the end of the year")
+        return super().get_table(rows, revocation_provinces=False, status_header=status, **kwargs)
+
+
+recognition_register = RecognitionRegisterReport.as_view()
+
+
+class RevocationRiskReport(ListReport, criteria_views.RevocationRiskList):
+    template_name = "reports/risk.html"
+    report_title = gettext_lazy("Communes at risk of revocation, {year}")
+
+    def get_rows(self):
+        self.level = self.request.GET.get("level") or None
+        rows = selectors.revocation_risk(
+            user=self.request.user, year=self.p.year, level=self.level, district=self.p.district
         )
-    return render(
-        request,
-        "reports/risk.html",
-        _context(request, p, assessments=assessments, title=title, risk_level=level or ""),
-    )
+        return rows, None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"risk_level": self.level or ""}
+
+
+revocation_risk = RevocationRiskReport.as_view()
 
 
 def _fraction(numerator, denominator):
@@ -511,95 +496,39 @@ def _plan_xlsx(request, p: Params, report, title: str):
     )
 
 
-@login_required
-def capital_mobilisation(request):
-    p = _params(request, require_area=True)
-    area = selectors.capital_area(user=request.user, district=p.district)
-    report = selectors.capital_report(user=request.user, year=p.year, as_of=p.as_of, district=area)
-    title = _("Capital mobilisation by source, {year}").format(year=p.year)
-    by, by_heading = (_("Commune"), _("By commune")) if area is not None else (_("District"), _("By district"))
-    if p.xlsx:
-        return _capital_xlsx(request, p, report, title, by, by_heading)
-    return render(
-        request,
-        "reports/capital.html",
-        _context(request, p, report=report, title=title, unit_header=by, unit_heading=by_heading),
-    )
+class CapitalMobilisationReport(ReportFrame, funding_views.CapitalReport):
+    """The capital report as it stood at the end of the year: payments made by then."""
+
+    template_name = "reports/capital.html"
+    report_title = gettext_lazy("Capital mobilisation by source, {year}")
+
+    def area(self) -> dict:
+        district = selectors.capital_area(user=self.request.user, district=self.p.district)
+        return {"year": self.p.year, "district": district, "paid_by": self.p.as_of}
+
+    def wants_export(self) -> bool:
+        return self.p.xlsx
+
+    def export(self, report):
+        first, *more = funding_views.capital_tables(report)
+        return spreadsheets.xlsx_response(
+            filename=f"capital-mobilisation-{self.p.year}",
+            title=self.title_text(),
+            meta=_meta(self.request, self.p),
+            columns=first.columns,
+            rows=first.rows,
+            tables=more,
+        )
+
+    def get_context_data(self, *, report):
+        by, by_heading = funding_views.unit_headers(report.area)
+        return {
+            **self.frame_context(),
+            "report": report,
+            "paid_by": self.p.as_of,
+            "unit_header": by,
+            "unit_heading": by_heading,
+        }
 
 
-def _capital_xlsx(request, p: Params, report, title: str, by: str, by_heading: str):
-    amount = spreadsheets.INTEGER_FORMAT
-    columns = [
-        Column(_("Source"), 34),
-        Column(_("Group"), 22),
-        Column(_("Planned (đồng)"), 20, amount),
-        Column(_("Mobilised (đồng)"), 20, amount),
-        # xgettext:no-python-format
-        Column(_("Mobilised % of plan"), 12, spreadsheets.PERCENT_FORMAT),
-        Column(_("Disbursed (đồng)"), 20, amount),
-        # xgettext:no-python-format
-        Column(_("Disbursed % of mobilised"), 12, spreadsheets.PERCENT_FORMAT),
-    ]
-
-    def line(label, group, a):
-        return [
-            label,
-            group,
-            a.planned,
-            a.mobilised,
-            _fraction(a.mobilised, a.planned),
-            a.disbursed,
-            _fraction(a.disbursed, a.mobilised),
-        ]
-
-    rows = [line(r.source.name, r.source.get_group_display(), r) for r in report.rows if r.planned or r.mobilised]
-    rows += [line(g.label, _("Group total"), g) for g in report.groups]
-    rows.append(line(_("Total"), "", report.total))
-    shares = spreadsheets.Table(
-        heading=_("Credit and budgets"),
-        columns=[
-            Column(_("Capital"), 34),
-            Column(_("Planned (đồng)"), 20, amount),
-            Column(_("Share of the plan"), 12, spreadsheets.PERCENT_FORMAT),
-            Column(_("Mobilised (đồng)"), 20, amount),
-            Column(_("Share of what was mobilised"), 12, spreadsheets.PERCENT_FORMAT),
-            Column(_("Disbursed (đồng)"), 20, amount),
-        ],
-        rows=[
-            [
-                label,
-                a.planned,
-                _fraction(a.planned, report.total.planned),
-                a.mobilised,
-                _fraction(a.mobilised, report.total.mobilised),
-                a.disbursed,
-            ]
-            for label, a in (
-                (_("Credit"), report.credit),
-                (_("Budgets, integrated and mobilised capital"), report.non_credit),
-            )
-        ],
-    )
-    units = spreadsheets.Table(
-        heading=by_heading,
-        columns=[
-            Column(by, 34),
-            Column(_("Planned (đồng)"), 20, amount),
-            Column(_("Mobilised (đồng)"), 20, amount),
-            # xgettext:no-python-format
-            Column(_("Mobilised % of plan"), 12, spreadsheets.PERCENT_FORMAT),
-            Column(_("Disbursed (đồng)"), 20, amount),
-        ],
-        rows=[
-            [u.label or _("Own level"), u.planned, u.mobilised, _fraction(u.mobilised, u.planned), u.disbursed]
-            for u in report.units
-        ],
-    )
-    return spreadsheets.xlsx_response(
-        filename=f"capital-mobilisation-{p.year}",
-        title=title,
-        meta=_meta(request, p),
-        columns=columns,
-        rows=rows,
-        tables=[shares, units],
-    )
+capital_mobilisation = CapitalMobilisationReport.as_view()

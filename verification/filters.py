@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import YesNoFilter
-from core.text import fold
+from core.filters import SearchFilter, YesNoFilter
 from criteria.choices import StandardLevel, SubjectKind
 from offices import scope
 
@@ -16,23 +15,17 @@ def _districts(request):
     return scope.districts(request.user if request else None).filter(valid_to__isnull=True)
 
 
-def _search(queryset, value):
+def _unit_search(**kwargs):
     """Unit name (diacritics ignored) or official code."""
-    key = fold(value)
-    if not key:
-        return queryset
-    code = value.strip()
-    return queryset.filter(
-        Q(commune__search_name__contains=key)
-        | Q(district__search_name__contains=key)
-        | Q(hamlet__name__icontains=value.strip())
-        | Q(commune__code=code)
-        | Q(district__code=code)
+    return SearchFilter(
+        folded=("commune__search_name", "district__search_name"),
+        lookups=("hamlet__name__icontains", "commune__code", "district__code"),
+        **kwargs,
     )
 
 
 class DossierFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = _unit_search()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DossierStatus.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
     subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=SubjectKind.choices)
@@ -43,12 +36,9 @@ class DossierFilterSet(django_filters.FilterSet):
         model = Dossier
         fields = ["q", "status", "level", "subject_kind", "year", "district"]
 
-    def search(self, queryset, name, value):
-        return _search(queryset, value)
-
 
 class QueueFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = _unit_search()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DossierStatus.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
     subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=SubjectKind.choices)
@@ -58,9 +48,6 @@ class QueueFilterSet(django_filters.FilterSet):
     class Meta:
         model = Dossier
         fields = ["q", "status", "level", "subject_kind", "district"]
-
-    def search(self, queryset, name, value):
-        return _search(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

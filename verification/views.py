@@ -5,15 +5,16 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.files import serve_stored_file
+from core.lists import ListView
 from core.scope import scope_for, user_roles
 from offices.choices import Role
 
@@ -40,6 +41,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Dossier
+from .tables import DossierTable, QueueTable, RecognitionTable
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -48,16 +50,21 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-@login_required
-def dossier_list(request):
-    dossiers, filterset = selectors.dossier_list(user=request.user, filters=request.GET, request=request)
-    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
-    can_create = not scope_for(request.user, {Role.EDITOR}).is_empty
-    return render(
-        request,
-        "verification/dossier_list.html",
-        {"filter": filterset, "page_obj": page, "dossiers": page.object_list, "can_create": can_create},
-    )
+class DossierList(ListView):
+    selector = staticmethod(selectors.dossier_list)
+    table_class = DossierTable
+    title = gettext_lazy("Recognition dossiers")
+    template_name = "verification/dossier_list.html"
+    context_object_name = "dossiers"
+    export_name = "dossiers"
+    count_text = ngettext_lazy("%(n)s dossier", "%(n)s dossiers", "n")
+
+    def get_context_data(self, **kwargs):
+        can_create = not scope_for(self.request.user, {Role.EDITOR}).is_empty
+        return {**super().get_context_data(**kwargs), "can_create": can_create}
+
+
+dossier_list = DossierList.as_view()
 
 
 @login_required
@@ -242,35 +249,38 @@ def _queue_role(request) -> str:
     return wanted if wanted in roles else roles[0]
 
 
-@login_required
-def queue(request):
-    role = _queue_role(request)
-    dossiers, filterset = selectors.dossier_queue(user=request.user, role=role, filters=request.GET, request=request)
-    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
-    now = timezone.now()
-    today = timezone.localdate()
-    rows = [
-        {
-            "dossier": d,
-            "age": (now - d.stage_entered_at).days if d.stage_entered_at else None,
-            "overdue": bool(d.due_on and d.due_on < today),
-        }
-        for d in page.object_list
-    ]
-    return render(
-        request,
-        "verification/queue.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "rows": rows,
+class Queue(ListView):
+    """The dossiers waiting for one of the user's queue roles (`?role=`), oldest first, with the bulk approval."""
+
+    table_class = QueueTable
+    title = gettext_lazy("My queue")
+    template_name = "verification/queue.html"
+    export_name = "queue"
+    count_text = ngettext_lazy("%(n)s dossier waiting", "%(n)s dossiers waiting", "n")
+
+    def get_rows(self):
+        self.role = _queue_role(self.request)
+        return selectors.dossier_queue(
+            user=self.request.user, role=self.role, filters=self.request.GET, request=self.request
+        )
+
+    def get_export_filename(self):
+        return f"queue-{self.role}"
+
+    def get_context_data(self, *, table, records, **kwargs):
+        role = self.role
+        return {
+            **super().get_context_data(table=table, records=records, **kwargs),
+            "rows": [{"dossier": d, "age": table.days_in_stage(d), "overdue": table.is_overdue(d)} for d in records],
             "role": role,
-            "roles": [(r, Role(r).label) for r in selectors.queue_roles(request.user)],
+            "roles": [(r, Role(r).label) for r in selectors.queue_roles(self.request.user)],
             "role_label": Role(role).label,
             "bulk_form": BulkApproveForm(),
             "needs_decision": APPROVE_ACTIONS[role] == "recognise",
-        },
-    )
+        }
+
+
+queue = Queue.as_view()
 
 
 @require_POST
@@ -304,32 +314,41 @@ def queue_approve(request):
 # --- register and notifications ---------------------------------------------------------------------------------
 
 
-@login_required
-def register(request):
-    recognitions, filterset = selectors.recognition_list(user=request.user, filters=request.GET, request=request)
-    try:
-        as_of_year = int(request.GET.get("as_of") or timezone.localdate().year)
-    except ValueError:
-        as_of_year = timezone.localdate().year
-    as_of = min(timezone.localdate(), date(max(as_of_year, 1), 12, 31))
-    counts = {
-        kind: selectors.recognised_counts(user=request.user, as_of=as_of, subject_kind=kind)
-        for kind in ("commune", "hamlet", "district")
-    }
-    page = Paginator(recognitions, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "verification/register.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "recognitions": page.object_list,
-            "counts": counts,
-            "as_of": as_of,
-            "as_of_year": as_of_year,
-            "revocation_provinces": permissions.revocation_province_ids(request.user),
-        },
-    )
+class Register(ListView):
+    """The register of recognitions in the user's area as it stands, with the units in force at the end of a year
+    (`?as_of=`). The reports section shows the same list as it stood at the end of a year
+    (reports.views.RecognitionRegisterReport)."""
+
+    table_class = RecognitionTable
+    title = gettext_lazy("Recognition register")
+    template_name = "verification/register.html"
+    context_object_name = "recognitions"
+    export_name = "recognition-register"
+    count_text = ngettext_lazy("%(n)s decision", "%(n)s decisions", "n")
+
+    def get_rows(self):
+        return selectors.recognition_list(user=self.request.user, filters=self.request.GET, request=self.request)
+
+    def get_table(self, rows, **kwargs):
+        if "revocation_provinces" not in kwargs:
+            kwargs["revocation_provinces"] = permissions.revocation_province_ids(self.request.user)
+        return super().get_table(rows, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, timezone.localdate()
+        try:
+            as_of_year = int(self.request.GET.get("as_of") or today.year)
+        except ValueError:
+            as_of_year = today.year
+        as_of = min(today, date(max(as_of_year, 1), 12, 31))
+        counts = {
+            kind: selectors.recognised_counts(user=user, as_of=as_of, subject_kind=kind)
+            for kind in ("commune", "hamlet", "district")
+        }
+        return {**super().get_context_data(**kwargs), "counts": counts, "as_of": as_of, "as_of_year": as_of_year}
+
+
+register = Register.as_view()
 
 
 @login_required
@@ -352,11 +371,16 @@ def recognition_revocation(request, pk: int):
     return render(request, "verification/recognition_revocation.html", {"recognition": recognition, "form": form})
 
 
-@login_required
-def notification_list(request):
-    notes = selectors.notification_list(user=request.user)
-    page = Paginator(notes, 50).get_page(request.GET.get("page"))
-    return render(request, "verification/notifications.html", {"page_obj": page, "notifications": page.object_list})
+class NotificationList(ListView):
+    title = gettext_lazy("Notifications")
+    template_name = "verification/notifications.html"
+    context_object_name = "notifications"
+
+    def get_rows(self):
+        return selectors.notification_list(user=self.request.user), None
+
+
+notification_list = NotificationList.as_view()
 
 
 @require_POST
