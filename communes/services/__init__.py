@@ -8,7 +8,7 @@ The only package that writes units. Other code imports from here (`from communes
 * `successions`: the mappings from the resolutions (shipped or imported) and the successions recorded from them.
 """
 
-from .loading import LevelCounts, LoadReport, admin_units_load
+from .loading import LevelCounts, LoadReport, admin_units_history_load, admin_units_load
 from .reorganisation import unit_reorganisation_apply
 from .snapshots import (
     DATA_DIR,
@@ -47,6 +47,7 @@ __all__ = [
     "Predecessor",
     "Snapshot",
     "UnitRecord",
+    "admin_units_history_load",
     "admin_units_load",
     "mapping_for",
     "mapping_read",

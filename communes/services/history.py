@@ -128,7 +128,7 @@ class Timeline:
         self.versions: dict[str, dict[tuple, Version]] = {level: {} for level in MODELS}
         for level in MODELS:
             for rec in pre.records(level):
-                if rec.province_code not in self.old_codes:
+                if (rec.code if level == UnitLevel.PROVINCE else rec.province_code) not in self.old_codes:
                     continue
                 if (level == UnitLevel.PROVINCE and rec.key in current_provinces) or rec.key in continuing:
                     continue  # the same row goes on
@@ -170,15 +170,17 @@ class Timeline:
 
     # --- steps 3 and 4: the versions missing from the database, and the successions -----------------------------
 
-    def complete(self, report, *, with_history: bool) -> None:
-        """Create the missing versions of the provinces that hold history (all with `with_history`) and record the
-        successions of every step for them."""
+    def complete(self, report, *, with_history: bool, only: set[str] | None = None) -> None:
+        """Create the missing versions of the provinces that hold history (all with `with_history`, or the former
+        provinces `only`) and record the successions of every step for them."""
         with_rows = set(
             Commune.objects.filter(valid_to__isnull=False, province__code__in=self.old_codes | self.new_codes)
             .values_list("province__code", flat=True)
             .distinct()
         )
         codes = set(self.old_codes) if with_history else {c for c in self.old_codes if c in with_rows}
+        if only is not None:
+            codes = (codes | set(only)) & self.old_codes
         if not codes:
             return
         self._backfill(codes, report)

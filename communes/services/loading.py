@@ -398,3 +398,20 @@ def admin_units_load(
     if dry_run:
         transaction.set_rollback(True)
     return report
+
+
+@transaction.atomic
+def admin_units_history_load(*, province_code: str, dry_run: bool = False) -> LoadReport:
+    """Create the former units of one province as the shipped history knows them (e.g. Thái Nguyên of 2023 and of
+    30/06/2025), valid until the dates the resolutions give, with their successions, leaving its current units
+    as they are. Idempotent. Other former provinces merged into the same current one are left out."""
+    from . import history
+
+    report = LoadReport(source=str(history.PRE_REFORM_FILE.name), dry_run=dry_run)
+    formed = [p["code"] for p in history.national_data()["provinces"] if province_code in p["formed_from"]]
+    timeline = history.Timeline(formed or [province_code])
+    timeline.retire_known(report)
+    timeline.complete(report, with_history=False, only={province_code})
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
