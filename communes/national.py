@@ -502,3 +502,16 @@ def package_corrections(new: list[dict], package_units: list[dict]) -> list[dict
                 }
             )
     return sorted(corrections, key=lambda c: (c["province_code"], c["package_code"]))
+
+
+def build_for_project(source: Source) -> tuple[dict, dict]:
+    """`build` with this project's 34 provinces (communes/data/province_regions.json) and the installed
+    vietnam-provinces list."""
+    from .services import snapshots
+
+    provinces = json.loads(snapshots.PROVINCE_REGIONS_FILE.read_text(encoding="utf-8"))["from_2025_07_01"]
+    package = [
+        {"province_code": c.province_code, "code": c.code, "name": c.name}
+        for c in snapshots.snapshot_from_package().communes
+    ]
+    return build(source, current_provinces=provinces, package_units=package)
