@@ -240,7 +240,7 @@ def coverage_errors(new_units: list[UnitRecord], entries: list[MappingEntry], *,
     return [
         _(
             "{count} new unit(s) have no predecessors in the mapping for {day}. Import the resolution's mapping for "
-            "the province (Unit successions → Import a mapping) or check the names and codes:"
+            "the province (Import a succession mapping) or check the names and codes:"
         ).format(count=len(lacking), day=effective_date.strftime("%d/%m/%Y"))
     ] + ["{}: {}".format(rec.path, rec.describe()) for rec in lacking]
 

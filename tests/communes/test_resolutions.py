@@ -28,34 +28,30 @@ def units(clause):
 # --- the parser on real clauses ----------------------------------------------------------------------------------------
 
 
-def test_plain_clause():
-    clause = res.parse_clause(
+CLAUSES = [
+    (
         "1",
         "Sắp xếp toàn bộ diện tích tự nhiên, quy mô dân số của các xã Thịnh\nĐức, Bình Sơn và Tân Cương thành xã mới có "
         "tên gọi là **xã Tân Cương**.",
-    )
-    assert clause.kind == res.KIND_NEW and clause.target.full_name == "Xã Tân Cương"
-    assert units(clause) == [
-        ("xa", "Thịnh Đức", "", "whole"),
-        ("xa", "Bình Sơn", "", "whole"),
-        ("xa", "Tân Cương", "", "whole"),
-    ]
-    assert clause.citation == "khoản 1 Điều 1" and not clause.problems
-
-
-def test_glued_words_and_mixed_types():
-    clause = res.parse_clause(
+        "Xã Tân Cương",
+        [("xa", "Thịnh Đức"), ("xa", "Bình Sơn"), ("xa", "Tân Cương")],
+    ),
+    (  # glued words ("Chợ\nChuvà") and mixed types
         "4",
         "Sắp xếp toàn bộ diện tích tự nhiên, quy mô dân số của thị trấn Chợ\nChuvà các xã Phúc Chu, Bảo Linh, Đồng "
         "Thịnh thành xã mới có tên gọi là\n**xã Định Hóa**.",
-    )
-    assert units(clause) == [
-        ("thi_tran", "Chợ Chu", "", "whole"),
-        ("xa", "Phúc Chu", "", "whole"),
-        ("xa", "Bảo Linh", "", "whole"),
-        ("xa", "Đồng Thịnh", "", "whole"),
-    ]
-    assert clause.target.name == "Định Hóa"
+        "Xã Định Hóa",
+        [("thi_tran", "Chợ Chu"), ("xa", "Phúc Chu"), ("xa", "Bảo Linh"), ("xa", "Đồng Thịnh")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("number", "text", "target", "expected"), CLAUSES, ids=["plain", "glued words"])
+def test_whole_units(number, text, target, expected):
+    clause = res.parse_clause(number, text)
+    assert clause.kind == res.KIND_NEW and clause.target.full_name == target
+    assert units(clause) == [(t, name, "", "whole") for t, name in expected]
+    assert clause.citation == "khoản {} Điều 1".format(number) and not clause.problems
 
 
 def test_part_and_remainder_of_a_unit():
