@@ -1,133 +1,148 @@
-"""Import of a province's year of indicator values (12,000 rows) against a plain bulk_create of the same rows.
+"""Import of 100,000 indicator values through the import page's own code path, against a raw COPY of the same rows.
 
-The import is the real path a user triggers: read the .xlsx with django-import-export's format class, check every
-row (codes resolved once per file, scope, types, locks), then write in bulk with history and re-evaluate every
-touched assessment. The baseline is `IndicatorValue.objects.bulk_create` of the same 12,000 rows with ids already
-known. Both run in the same process on the same database, so the ratio is what matters.
+On the national database (generate_scale), the 2025 basic-set values of the first communes are deleted (inside the
+transaction run.py rolls back), then written twice: once by a raw COPY of the rows with every id already known (the
+baseline: the least any import must do), once by the import as a user runs it: read the uploaded file (csv and xlsx),
+check every row (codes resolved once, scope, types, locks), write with history and re-evaluate the touched
+assessments. Memory: the growth of the process's resident memory during each import (sampled every 50 ms).
+BENCH_IMPORT_ROWS changes the row count.
 """
 
+import os
+import resource
+import threading
 import time
-from decimal import Decimal
 
 import tablib
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from communes.models import Commune, District, Province, Region
-from core.spreadsheets import read_dataset
-from criteria import resources, services
+from core.bulk import copy_rows
+from core.spreadsheets import dataset_csv, dataset_xlsx, read_dataset
+from criteria import resources
 from criteria.choices import NUMERIC_TYPES, ValueType
-from criteria.loader import load_criteria
-from criteria.models import Assessment, CriterionResult, IndicatorValue
-from criteria.selectors import criteria_set_structure
-from offices.choices import OfficeKind, Role
-from offices.models import Membership, Office
+from criteria.models import Assessment, IndicatorValue
 
 WRITES = True  # run.py rolls back what it writes
-ROWS = 12_000
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 SET_CODE = "XA-NTM-2021"
-YEAR = 2023
+YEAR = 2025
 
 
-def _world():
-    load_criteria()
-    region = Region.objects.get(code="TDMNPB")
-    province = Province.objects.create(code="98", name="Tỉnh Đo Tốc Độ", region=region, has_district_tier=True)
-    district = District.objects.create(code="998", name="Huyện Đo", province=province)
-    from criteria.models import CriteriaSet
-
-    structure = criteria_set_structure(criteria_set=CriteriaSet.objects.get(code=SET_CODE))
-    indicators = structure.indicators
-    n_communes = -(-ROWS // len(indicators))
-    Commune.objects.bulk_create(
-        Commune(code=f"9{n:04d}", name=f"Xã Đo {n}", search_name=f"xa do {n}", province=province, district=district)
-        for n in range(n_communes)
-    )
-    communes = list(Commune.objects.filter(province=province).order_by("code"))
-    user = get_user_model().objects.create_user("bench", password="x")
-    office = Office.objects.create(name="VPĐP", kind=OfficeKind.COORDINATION, province=province)
-    Membership.objects.create(user=user, office=office, role=Role.EDITOR)
-    return structure, indicators, communes, user
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
 
 
-def _cell(indicator, i):
+class _RssSampler:
+    """The largest resident memory seen while running, above what it was at the start."""
+
+    def __init__(self):
+        self.start, self.peak, self.running = _rss_mb(), 0.0, True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self):
+        while self.running:
+            self.peak = max(self.peak, _rss_mb())
+            time.sleep(0.05)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        return max(self.peak, _rss_mb()) - self.start
+
+
+def _cell(indicator, i) -> str:
     if indicator.value_type == ValueType.BOOL:
         return "Đạt" if i % 7 else "Không đạt"
+    if indicator.value_type == ValueType.COUNT:
+        return str(i % 3)
     if indicator.value_type in NUMERIC_TYPES:
-        if indicator.value_type == ValueType.COUNT:
-            return str(i % 3)
         return f"{80 + i % 20},{i % 10}"  # Vietnamese decimal comma
-    return "Giáo dục"
+    return "Có"
 
 
-def _file(indicators, communes) -> tuple[bytes, list[tuple]]:
-    ds = tablib.Dataset(headers=["year", "set", "commune_code", "commune_name", "indicator_code", "value", "note"])
-    plain = []
-    i = 0
-    for commune in communes:
+def _rows():
+    """(assessment, indicator, typed value, raw cell) for ROWS values of current communes' 2025 scorecards."""
+    assessments = (
+        Assessment.objects.filter(year=YEAR, criteria_set__code=SET_CODE, commune__valid_to__isnull=True)
+        .select_related("commune", "criteria_set")
+        .order_by("commune__code")
+    )
+    from criteria.selectors import criteria_set_structure
+
+    out = []
+    for assessment in assessments.iterator():
+        indicators = criteria_set_structure(criteria_set=assessment.criteria_set).indicators
         for indicator in indicators:
-            if i == ROWS:
-                break
-            raw = _cell(indicator, i)
-            ds.append([YEAR, SET_CODE, commune.code, commune.name, indicator.code, raw, ""])
-            plain.append((commune, indicator, resources.parse_cell(raw, indicator.value_type)))
-            i += 1
-    return ds.export("xlsx"), plain
-
-
-def _wipe():
-    IndicatorValue.history.model.objects.all().delete()
-    CriterionResult.objects.all().delete()
-    IndicatorValue.objects.all().delete()
-    Assessment.history.model.objects.all().delete()
-    Assessment.objects.all().delete()
+            if len(out) == ROWS:
+                return out
+            raw = _cell(indicator, len(out))
+            out.append((assessment, indicator, resources.parse_cell(raw, indicator.value_type), raw))
+    return out
 
 
 def run() -> None:
-    structure, indicators, communes, user = _world()
-    content, plain = _file(indicators, communes)
-    print(
-        f"{len(plain)} rows: {len(communes)} communes × {len(indicators)} indicators of {SET_CODE}, {len(content) // 1024} KB xlsx"
-    )
+    rows = _rows()
+    if len(rows) < ROWS:
+        print(f"skipped: the database has only {len(rows)} {YEAR} values to import (run generate_scale)")
+        return
+    user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    assessment_ids = {a.pk for a, _i, _v, _r in rows}
+    IndicatorValue.objects.filter(assessment_id__in=assessment_ids).delete()
 
-    t0 = time.perf_counter()
-    dataset = read_dataset(content, "bench.xlsx")
-    t1 = time.perf_counter()
-    plan = resources.ValuesImporter(user=user).build(dataset)
-    assert plan.is_valid and len(plan.changes) == len(plain), plan.errors[:3]
-    t2 = time.perf_counter()
-    result = services.values_import_apply(plan=plan, actor=user)
-    t3 = time.perf_counter()
-    assert result["created"] == len(plain)
-    import_seconds = t3 - t0
+    plain = tablib.Dataset(headers=["year", "set", "commune_code", "indicator_code", "value", "note"])
+    for assessment, indicator, _value, raw in rows:
+        plain.append([YEAR, SET_CODE, assessment.commune.code, indicator.code, raw, ""])
+    files = {"csv": dataset_csv(plain), "xlsx": dataset_xlsx(plain)}
 
-    _wipe()
-    with transaction.atomic():
-        by_commune = {}
-        for commune in communes:
-            by_commune[commune.pk] = Assessment.objects.create(
-                commune=commune, year=YEAR, criteria_set=structure.criteria_set
+    def copy_baseline():
+        def typed():
+            for assessment, indicator, value, _raw in rows:
+                numeric = indicator.value_type in NUMERIC_TYPES
+                yield (
+                    assessment.pk,
+                    indicator.pk,
+                    value if numeric else None,
+                    value if indicator.value_type == ValueType.BOOL else None,
+                    value if indicator.value_type == ValueType.TEXT else "",
+                )
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            copy_rows(
+                IndicatorValue, ["assessment_id", "indicator_id", "value_number", "value_bool", "value_text"], typed()
             )
-    rows = []
-    for commune, indicator, value in plain:
-        row = IndicatorValue(assessment=by_commune[commune.pk], indicator=indicator)
-        if indicator.value_type == ValueType.BOOL:
-            row.value_bool = value
-        elif indicator.value_type in NUMERIC_TYPES:
-            row.value_number = Decimal(value)
-        else:
-            row.value_text = value
-        rows.append(row)
-    t4 = time.perf_counter()
-    with transaction.atomic():
-        IndicatorValue.objects.bulk_create(rows, batch_size=2000)
-    bulk_seconds = time.perf_counter() - t4
+            seconds = time.perf_counter() - started
+            transaction.set_rollback(True)
+        return seconds
 
-    n = len(plain)
-    print(f"  read xlsx (django-import-export XLSX format)  {t1 - t0:7.2f}s")
-    print(f"  check every row, codes resolved once          {t2 - t1:7.2f}s")
-    print(f"  bulk write + history + evaluate {result['assessments']} assessments {t3 - t2:7.2f}s")
-    print(f"import total                                    {import_seconds:7.2f}s  {n / import_seconds:9.0f} rows/s")
-    print(f"plain bulk_create of the same rows              {bulk_seconds:7.2f}s  {n / bulk_seconds:9.0f} rows/s")
-    print(f"ratio import / bulk_create: {import_seconds / bulk_seconds:.1f}×")
-    _wipe()
+    copy_seconds = copy_baseline()
+    print(
+        f"{ROWS:,} values in {len(assessment_ids):,} assessments; csv {len(files['csv']) // 1024} KB, xlsx {len(files['xlsx']) // 1024} KB"
+    )
+    print(
+        f"raw COPY of the same rows (baseline)        {copy_seconds:7.2f}s {ROWS / copy_seconds:9,.0f} rows/s  100.0%"
+    )
+    for fmt, content in files.items():
+        sampler = _RssSampler()
+        started = time.perf_counter()
+        with transaction.atomic():
+            dataset = read_dataset(content, f"values.{fmt}")
+            read = time.perf_counter() - started
+            importer = resources.ValuesImporter(user=user)
+            plan = importer.build(dataset)
+            assert plan.is_valid, plan.errors[:3]
+            checked = time.perf_counter() - started
+            result = importer.write(plan)
+            seconds = time.perf_counter() - started
+            transaction.set_rollback(True)
+        peak = sampler.stop()
+        assert result["created"] == ROWS, result
+        share = 100 * copy_seconds / seconds
+        print(
+            f"import, {fmt:4} (read {read:5.1f}s, check {checked - read:5.1f}s, write {seconds - checked:5.1f}s) "
+            f"{seconds:6.2f}s {ROWS / seconds:9,.0f} rows/s {share:6.1f}%  memory +{peak:,.0f} MB"
+        )
+    print(f"peak RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from offices.scope import ScopedAdminMixin
+from core.scope import ScopedAdminMixin
 
 from .models import Commune, District, Hamlet, Province, Region, SuccessionMapping, UnitSuccession
 
@@ -39,7 +39,6 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(District)
 class DistrictAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    scope_district_path = ""
     list_display = ["code", "name", "unit_type", "province", "valid_from", "valid_to"]
     list_filter = [CurrentFilter, "unit_type", "province"]
     list_select_related = ["province"]
@@ -55,7 +54,6 @@ class HamletInline(admin.TabularInline):
 
 @admin.register(Commune)
 class CommuneAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    scope_commune_path = ""
     list_display = ["code", "name", "unit_type", "district", "province", "commune_group", "valid_from", "valid_to"]
     list_filter = [CurrentFilter, "unit_type", "province", "commune_group", "is_extremely_disadvantaged"]
     list_select_related = ["province", "district"]
@@ -67,7 +65,6 @@ class CommuneAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Hamlet)
 class HamletAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    scope_commune_path = "commune"
     list_display = ["code", "name", "hamlet_type", "commune", "is_demo"]
     list_filter = ["hamlet_type", "is_demo"]
     list_select_related = ["commune"]

@@ -3,18 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import YesNoFilter
 from core.text import fold
-from offices import scope
 
 from .choices import CommuneType
-from .models import Commune
+from .models import Commune, District, Province
 
 
 def _provinces(request):
-    return scope.provinces(request.user) if request else scope.provinces(None)
+    return Province.objects.worked_in(request.user if request else None)
 
 
 def _districts(request):
-    return scope.districts(request.user).filter(valid_to__isnull=True) if request else scope.districts(None)
+    if request is None:
+        return District.objects.visible_to(None)
+    return District.objects.visible_to(request.user).filter(valid_to__isnull=True)
 
 
 class CommuneFilterSet(django_filters.FilterSet):

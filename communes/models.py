@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import scope
 from core.models import TimeStampedModel
 from core.text import fold
 
@@ -37,7 +38,7 @@ class Region(models.Model):
         return self.name
 
 
-class AdminUnitQuerySet(models.QuerySet):
+class AdminUnitQuerySet(scope.ScopedQuerySet):
     def current(self):
         return self.filter(valid_to__isnull=True)
 
@@ -82,6 +83,18 @@ def _current_code_unique(name):
     )
 
 
+class ProvinceQuerySet(AdminUnitQuerySet):
+    def worked_in(self, user, roles=None):
+        """Provinces the user works in: those of every unit the scope covers (wider than `visible_to`, which is
+        only the provinces whose own office the user belongs to)."""
+        s = scope.scope_for(user, roles)
+        if s.everything:
+            return self.all()
+        return self.filter(
+            Q(id__in=s.province_ids) | Q(districts__id__in=s.district_ids) | Q(communes__id__in=s.commune_ids)
+        ).distinct()
+
+
 class Province(AdminUnit):
     """Province or centrally-run city."""
 
@@ -94,6 +107,9 @@ class Province(AdminUnit):
         default=False,
         help_text=_("Three-tier provinces (before July 2025) route commune dossiers through district verification."),
     )
+
+    unit_path = scope.province()
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -109,6 +125,8 @@ class District(AdminUnit):
     province = models.ForeignKey(
         Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="districts"
     )
+
+    unit_path = scope.district()
 
     class Meta:
         ordering = ["code"]
@@ -141,6 +159,8 @@ class Commune(AdminUnit):
     )
     is_extremely_disadvantaged = models.BooleanField(_("extremely disadvantaged (ĐBKK)"), default=False)
 
+    unit_path = scope.commune()
+
     class Meta:
         ordering = ["province__code", "district__code", "code"]
         verbose_name = _("commune")
@@ -167,6 +187,9 @@ class Hamlet(TimeStampedModel):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Generated for the demo; official hamlet lists are not published.")
     )
+
+    unit_path = scope.commune("commune")
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["commune__code", "code"]

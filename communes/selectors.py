@@ -1,6 +1,6 @@
 from django.db.models import Count, QuerySet
 
-from offices import scope
+from core.scope import get_visible_or_404
 
 from .filters import CommuneFilterSet
 from .models import Commune
@@ -9,7 +9,7 @@ from .models import Commune
 def commune_list(*, user, filters: dict | None = None, request=None) -> tuple[QuerySet[Commune], CommuneFilterSet]:
     """Communes in the user's scope, filtered; one query whatever the page size."""
     qs = (
-        scope.communes(user)
+        Commune.objects.visible_to(user)
         .select_related("province", "district")
         .annotate(hamlet_count=Count("hamlets"))
         .order_by("province__code", "district__code", "code")
@@ -20,19 +20,15 @@ def commune_list(*, user, filters: dict | None = None, request=None) -> tuple[Qu
 
 def access_commune_by_code(*, user, code: str) -> Commune:
     """The current commune with this official code, or 404 if it does not exist or is outside the user's scope."""
-    return scope.get_in_scope_or_404(
+    return get_visible_or_404(
         Commune.objects.select_related("province", "district", "region", "province__region"),
         user,
-        commune_path="",
         code=code,
         valid_to__isnull=True,
     )
 
 
 def access_commune_by_id(*, user, pk: int) -> Commune:
-    return scope.get_in_scope_or_404(
-        Commune.objects.select_related("province", "district", "region", "province__region"),
-        user,
-        commune_path="",
-        pk=pk,
+    return get_visible_or_404(
+        Commune.objects.select_related("province", "district", "region", "province__region"), user, pk=pk
     )

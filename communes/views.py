@@ -8,12 +8,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import scope
 from core.importing import ImportPage, import_view
 from core.spreadsheets import export_dataset, spreadsheet_response
-from offices import scope
-from offices.choices import DATA_WRITE_ROLES
 
-from . import selectors
+from . import registry, selectors
 from .models import Province
 from .resources import SuccessionMappingImporter, mapping_dataset
 
@@ -43,14 +42,13 @@ def commune_detail(request, pk: int):
             "hamlets": hamlets,
             "successions": successions,
             "predecessions": predecessions,
-            "can_change": scope.can_change_commune(request.user, commune),
         },
     )
 
 
 def _mapping_provinces(user) -> set[str] | None:
     """Province codes whose mapping the user may import: a province office's own (None: every province)."""
-    covered = scope.scope_for(user, DATA_WRITE_ROLES)
+    covered = scope.scope_for(user, registry.data_write_roles.get())
     if covered.everything:
         return None
     return set(Province.objects.filter(pk__in=covered.province_ids).values_list("code", flat=True))

@@ -1,8 +1,8 @@
-from .navigation import menu_for, unread_notifications
+from .navigation import menu_for, notification_badge
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None:
-        return {"menu": [], "unread_notifications": 0}
-    return {"menu": menu_for(user, request.path), "unread_notifications": unread_notifications(user)}
+        return {"menu": [], "notifications": None}
+    return {"menu": menu_for(user, request.path), "notifications": notification_badge(user)}

@@ -75,7 +75,7 @@ class RowError:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)  # a large file holds one per row
 class Change:
     """One good row: the key of the record it names, the values to write, and the stored record if there is one.
 
@@ -306,7 +306,12 @@ class Importer:
             kept = [c for c in plan.changes if c.is_new or self.differs(c)]
             plan.unchanged += len(plan.changes) - len(kept)
             plan.changes = kept
+            self.describe(plan.preview)
         return plan
+
+    def describe(self, changes: list[Change]) -> None:
+        """Fill in what the preview shows of these changes (`before` / `after`), when `check` and `finish` have not:
+        a large file's rows need no description, only the ones the preview lists."""
 
     def confirm(self, dataset: tablib.Dataset) -> tuple[ImportPlan, dict[str, int] | None]:
         """Check the file again and, if every row is still good, write it: one transaction, all or nothing."""

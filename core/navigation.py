@@ -1,47 +1,63 @@
-"""The site's menu. Entries whose page does not exist yet, or whose roles the user lacks, are left out."""
+"""The site's menu and its notification badge, composed from what each app registers in its AppConfig.ready().
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+Core imports no app: an app adds its own pages (`add_link`), a dropdown it owns (`add_section`, which apps above it
+may add links to) and, for the workflow, the notification badge (`notifications`). The menu lists, in `order`, the
+dropdowns and the links outside them, each dropdown's links in their own `order`, and leaves out what the user's roles
+do not reach and dropdowns left empty. Seven top-level entries keep the bar on one line in Vietnamese, whose labels
+run longer than English.
+"""
 
-from offices.choices import Role
-from offices.scope import user_roles
+from collections.abc import Callable
+from dataclasses import dataclass
 
-ANY = None
-# (label, url name, roles that see it; ANY = every signed-in user with some membership), or (label, [entries]) for a
-# dropdown. Seven top-level entries keep the bar on one line in Vietnamese, whose labels run longer than English.
-MENU = [
-    (_("Dashboard"), "reports:dashboard", ANY),
-    (_("Communes"), "communes:commune_list", ANY),
-    (_("Scorecards"), "criteria:assessment_list", ANY),
-    (
-        _("Plans and funding"),
-        [
-            (_("Plans"), "programs:plan_list", ANY),
-            (_("Funding"), "funding:report", ANY),
-            (_("OCOP"), "programs:ocop_list", ANY),
-        ],
-    ),
-    (
-        _("Recognition"),
-        [
-            (_("My queue"), "verification:queue", {Role.VERIFIER, Role.APPRAISER, Role.APPROVER}),
-            (_("Dossiers"), "verification:dossier_list", ANY),
-            (_("Recognitions"), "verification:register", ANY),
-        ],
-    ),
-    (_("Front monitoring"), "monitoring:index", ANY),
-    (_("Reports"), "reports:index", ANY),
-]
+from django.urls import reverse
+
+from .registry import Registry, Slot
+from .scope import user_roles
 
 
-def _link(label, url_name, allowed, roles, current_path: str) -> dict | None:
-    if allowed is not ANY and not (roles & allowed):
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    order: int
+    roles: frozenset[str] | None = None  # None: every signed-in user
+    section: str | None = None  # the key of the dropdown it sits in, None at the top level
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A navbar button with a count (the workflow's unread notifications)."""
+
+    url_name: str
+    count: Callable  # (*, user) -> int
+
+
+links: Registry[Link] = Registry("the menu's links")
+sections: Registry[Section] = Registry("the menu's dropdowns")
+notifications: Slot[Badge] = Slot("the navbar's notification badge (verification)")
+
+
+def add_link(label, url_name: str, *, order: int, roles=None, section: str | None = None) -> Link:
+    return links.add(Link(label, url_name, order, frozenset(roles) if roles is not None else None, section))
+
+
+def add_section(key: str, label, *, order: int) -> Section:
+    return sections.add(Section(key, label, order))
+
+
+def _link(link: Link, roles, current_path: str) -> dict | None:
+    if link.roles is not None and not (roles & link.roles):
         return None
-    try:
-        url = reverse(url_name)
-    except NoReverseMatch:
-        return None
-    return {"label": label, "url": url, "active": current_path.startswith(url) and url != "/"}
+    url = reverse(link.url_name)
+    return {"label": link.label, "url": url, "active": current_path.startswith(url) and url != "/"}
 
 
 def _keep_longest_active(links: list[dict]) -> None:
@@ -56,35 +72,37 @@ def menu_for(user, current_path: str = "") -> list[dict]:
     if not user.is_authenticated:
         return []
     roles = user_roles(user)
-    items = []
-    for entry in MENU:
-        if isinstance(entry[1], list):
-            children = [link for child in entry[1] if (link := _link(*child, roles, current_path))]
-            if children:
-                items.append({"label": entry[0], "children": children, "active": any(c["active"] for c in children)})
-        elif link := _link(*entry, roles, current_path):
-            items.append(link)
-    links = [c for item in items for c in item.get("children", [item])]
-    _keep_longest_active(links)
+    entries: list[tuple[int, dict]] = []
+    for section in sections:
+        children = [
+            item
+            for link in sorted((x for x in links if x.section == section.key), key=lambda x: x.order)
+            if (item := _link(link, roles, current_path))
+        ]
+        if children:
+            entries.append((section.order, {"label": section.label, "children": children}))
+    for link in links:
+        if link.section is None and (item := _link(link, roles, current_path)):
+            entries.append((link.order, item))
+    items = [item for _order, item in sorted(entries, key=lambda entry: entry[0])]
+    _keep_longest_active([c for item in items for c in item.get("children", [item])])
     for item in items:
         if "children" in item:
             item["active"] = any(c["active"] for c in item["children"])
     return items
 
 
-def unread_notifications(user):
-    """The user's unread notification count for the navbar badge, as a callable the template resolves at most once
-    (one query, and none for anonymous users or pages that do not show the badge)."""
+def notification_badge(user) -> dict | None:
+    """The badge's link and its count as a callable the template resolves at most once (one query, and none for
+    anonymous users or pages that do not show the badge). None when no app provides a badge."""
+    if not notifications.provided:
+        return None
+    badge = notifications.get()
     cache: list[int] = []
 
     def count() -> int:
         if not cache:
-            if not user.is_authenticated:
-                cache.append(0)
-            else:
-                from verification.selectors import unread_count
-
-                cache.append(unread_count(user=user))
+            cache.append(badge.count(user=user) if user.is_authenticated else 0)
         return cache[0]
 
-    return count
+    return {"url": reverse(badge.url_name), "unread": count}

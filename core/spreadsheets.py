@@ -30,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 
 __all__ = [
     "CSV_CONTENT_TYPE",
@@ -280,17 +281,33 @@ def _csv_rows(content: bytes) -> list[list]:
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
-    wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
-        sheet = wb.active.title
-    finally:
-        wb.close()
+    """The active sheet's cells as Excel stored them (python-calamine, ten times openpyxl's speed): numbers, dates,
+    booleans, text; an empty cell is None and a whole number an int, as openpyxl would give them."""
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    index = _active_sheet_index(content)
+    sheet_name = workbook.sheet_names[index]
+    rows = [[_calamine_cell(v) for v in row] for row in workbook.get_sheet_by_index(index).to_python()]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     if _has_formulas(content):
-        _check_formulas(content, sheet, rows)
+        _check_formulas(content, sheet_name, rows)
     return rows
+
+
+def _calamine_cell(value):
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _active_sheet_index(content: bytes) -> int:
+    """The sheet shown when the file was saved (workbook.xml's activeTab), as openpyxl's `active`."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        workbook = archive.read("xl/workbook.xml")
+    found = re.search(rb'activeTab="(\d+)"', workbook)
+    return int(found.group(1)) if found else 0
 
 
 def _has_formulas(content: bytes) -> bool:

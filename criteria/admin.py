@@ -3,7 +3,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from offices.scope import ScopedAdminMixin
+from core.scope import ScopedAdminMixin
 
 from .choices import COMPARATOR_SYMBOLS
 from .models import (
@@ -164,7 +164,6 @@ class CriterionResultInline(admin.TabularInline):
 class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Counts and results are written by evaluation; values are entered on the site or by import."""
 
-    scope_commune_path = "commune"
     list_display = ["commune", "year", "criteria_set", "criteria_met", "criteria_total", "is_all_met", "locked_at"]
     list_filter = [
         "year",
@@ -197,7 +196,6 @@ class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    scope_commune_path = "assessment__commune"
     list_display = ["assessment", "indicator", "value_number", "value_bool", "value_text", "is_met"]
     list_filter = ["assessment__year", "assessment__criteria_set", "is_met"]
     list_select_related = ["assessment", "assessment__commune", "assessment__criteria_set", "indicator"]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CriteriaConfig(AppConfig):
     name = "criteria"
     verbose_name = _("Criteria and assessments")
+
+    def ready(self):
+        from core import navigation
+
+        navigation.add_link(_("Scorecards"), "criteria:assessment_list", order=30)

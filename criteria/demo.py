@@ -102,6 +102,40 @@ def levels_up_to(level: str) -> list[str]:
     return LEVELS[: LEVELS.index(level) + 1]
 
 
+# The 2024 dossiers under way in the demo: (district code, level held at the end of 2023, level asked). The
+# verification demo opens one for a commune of each row (and says where it waits); the programs demo registers those
+# communes against the plan's targets. Both take the communes from `live_dossier_picks()`.
+LIVE_DOSSIERS = [
+    ("173", StandardLevel.BASIC, StandardLevel.ADVANCED),
+    ("173", StandardLevel.BASIC, StandardLevel.ADVANCED),
+    ("173", StandardLevel.ADVANCED, StandardLevel.MODEL),
+    ("171", StandardLevel.BASIC, StandardLevel.ADVANCED),
+    ("167", StandardLevel.ADVANCED, StandardLevel.MODEL),
+    ("169", StandardLevel.BASIC, StandardLevel.ADVANCED),
+]
+LIVE_SEED = 2013
+
+
+def live_dossier_picks(levels: dict[str, str | None], district_of: dict[str, str]) -> list[tuple[int, str, str]]:
+    """(row of LIVE_DOSSIERS, commune code, level asked) of each live dossier: a commune of the row's district at the
+    row's current level, drawn by seed (never the demo commune, never twice). `district_of`: commune code → district
+    code. Deterministic."""
+    rng = random.Random(LIVE_SEED)
+    used, picks = set(), []
+    for row, (district_code, current, wanted) in enumerate(LIVE_DOSSIERS):
+        pool = sorted(
+            c
+            for c, level in levels.items()
+            if level == current and c != OFFICER_COMMUNE and c not in used and district_of.get(c) == district_code
+        )
+        if not pool:
+            continue
+        code = rng.choice(pool)
+        used.add(code)
+        picks.append((row, code, wanted))
+    return picks
+
+
 # --- value generation -------------------------------------------------------------------------------------------
 
 

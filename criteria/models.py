@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.choices import CommuneGroup
 from communes.models import Commune, Province, Region
+from core import scope
 from core.files import ScopedFileField, private_name
 from core.models import TimeStampedModel
 
@@ -278,6 +279,9 @@ class Assessment(TimeStampedModel):
     lock_reason = models.CharField(_("lock reason"), max_length=500, blank=True)
     history = HistoricalRecords()
 
+    unit_path = scope.commune("commune")
+    objects = scope.ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "commune__code", "criteria_set__code"]
         verbose_name = _("assessment")
@@ -335,6 +339,9 @@ class IndicatorValue(TimeStampedModel):
     )
     is_met = models.BooleanField(_("met"), default=False)
     history = HistoricalRecords()
+
+    unit_path = scope.through("assessment")
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "indicator__criterion__number", "indicator__order"]

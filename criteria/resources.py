@@ -8,6 +8,7 @@ handful of queries in all); any bad row refuses the whole file with row, column 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
@@ -194,6 +195,10 @@ class ValueImportPlan(ImportPlan):
     assessment_keys: list[tuple[int, int, int]] = field(default_factory=list)  # commune id, year, set id
 
 
+# A stored value as the check compares it (a named tuple: a file of 100,000 rows needs no model instances).
+_Stored = namedtuple("_Stored", ["value_number", "value_bool", "value_text", "note"])
+
+
 class ValuesImporter(importing.Importer):
     """A filled-in template (`export_template`): one value per commune, set, year and indicator.
 
@@ -296,10 +301,12 @@ class ValuesImporter(importing.Importer):
             )
         }
         current = {
-            (v.assessment_id, v.indicator_id): v
-            for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in existing.values()]).only(
-                "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "note"
+            (assessment_id, indicator_id): _Stored(*stored)
+            for assessment_id, indicator_id, *stored in IndicatorValue.objects.filter(
+                assessment__in=[a.pk for a in existing.values()]
             )
+            .values_list("assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "note")
+            .order_by()
         }
         for change in plan.changes:
             commune_id, year, _set_id, indicator_id = change.key
@@ -318,9 +325,13 @@ class ValuesImporter(importing.Importer):
             old = current.get((assessment.pk, indicator_id)) if assessment else None
             if change.values["note"] is None:
                 change.values["note"] = old.note if old else ""
-            value_type = self.indicators_by_pk[indicator_id].value_type
             change.existing = old
-            change.before = cell_value(old, value_type)
+
+    def describe(self, changes):
+        for change in changes:
+            value_type = self.indicators_by_pk[change.key[3]].value_type
+            old = change.existing
+            change.before = cell_value(IndicatorValue(**old._asdict()) if old else None, value_type)
             change.after = cell_value(IndicatorValue(**change.values), value_type)
 
     def write(self, plan):

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune
-from offices import scope
-from offices.choices import DATA_WRITE_ROLES
+from core.registry import Slot
+from core.scope import get_visible_or_404
 
 from . import evaluation
 from .choices import COMPARATOR_SYMBOLS, LEVEL_ORDER, Comparator, StandardLevel, SubjectKind, ValueType
@@ -94,9 +94,7 @@ def assessment_list(
     *, user, filters: dict | None = None, request=None
 ) -> tuple[QuerySet[Assessment], AssessmentFilterSet]:
     """Assessments of the communes in the user's scope, filtered; one query whatever the page size."""
-    qs = scope.restrict(Assessment.objects.all(), user, commune_path="commune").select_related(
-        "commune", "commune__district", "criteria_set", "locked_by"
-    )
+    qs = Assessment.objects.visible_to(user).select_related("commune", "commune__district", "criteria_set", "locked_by")
     qs = qs.order_by(
         "-year", "commune__district__code", "commune__code", "criteria_set__year_from", "criteria_set__level"
     )
@@ -105,16 +103,12 @@ def assessment_list(
 
 
 def access_assessment(*, user, pk: int) -> Assessment:
-    return scope.get_in_scope_or_404(
-        Assessment.objects.select_related(*ASSESSMENT_RELATED), user, commune_path="commune", pk=pk
-    )
+    return get_visible_or_404(Assessment.objects.select_related(*ASSESSMENT_RELATED), user, pk=pk)
 
 
 def access_evidence(*, user, pk: int) -> IndicatorValue:
     """An indicator value with an evidence file, in the user's area (whoever reads the scorecard reads its files)."""
-    return scope.get_in_scope_or_404(
-        IndicatorValue.objects.exclude(evidence=""), user, commune_path="assessment__commune", pk=pk
-    )
+    return get_visible_or_404(IndicatorValue.objects.exclude(evidence=""), user, pk=pk)
 
 
 def latest_assessment(*, commune: Commune, level: str, year: int | None = None) -> Assessment | None:
@@ -161,14 +155,8 @@ def level_reached(assessments: list[Assessment]) -> str:
 
 
 def assessment_years(*, user) -> list[int]:
-    years = scope.restrict(Assessment.objects.all(), user, commune_path="commune").values_list("year", flat=True)
+    years = Assessment.objects.visible_to(user).values_list("year", flat=True)
     return sorted(set(years.distinct()), reverse=True)
-
-
-def can_unlock(user, commune: Commune) -> bool:
-    """Unlocking needs a data-entry role at district or province level: a commune cannot unlock its own data."""
-    s = scope.scope_for(user, DATA_WRITE_ROLES)
-    return s.everything or commune.province_id in s.province_ids or commune.district_id in s.district_ids
 
 
 # --- scorecard --------------------------------------------------------------------------------------------------
@@ -304,19 +292,21 @@ def _risk_q() -> Q:
     ), unmet100
 
 
+# The register of recognitions sits above criteria (it names criteria's levels) and fills this slot in its
+# AppConfig.ready(): (commune_ref=, level_ref=) -> Exists() of a recognition, never revoked, of the outer commune at the
+# outer level.
+recognised_at_set_level: Slot = Slot("the register's recognised-at-level subquery (register)")
+
+
 def revocation_risk_list(*, user, year: int, level: str | None = None) -> QuerySet[Assessment]:
     """Assessments of the year in the user's scope that meet the 18/2022 revocation rule, with `is_recognised`
-    (the commune holds a recognition in force at the set's level, from the verification register)."""
-    from verification.models import Recognition
-
+    (the commune holds a recognition in force at the set's level, from the register)."""
     condition, unmet100 = _risk_q()
-    recognised = Recognition.objects.filter(
-        commune=OuterRef("commune"), level=OuterRef("criteria_set__level"), revoked_on__isnull=True
-    )
+    recognised = recognised_at_set_level.get()(commune_ref="commune", level_ref="criteria_set__level")
     qs = (
-        scope.restrict(Assessment.objects.all(), user, commune_path="commune")
+        Assessment.objects.visible_to(user)
         .filter(year=year, criteria_set__subject=SubjectKind.COMMUNE)
-        .annotate(unmet_pct=unmet100, is_recognised=Exists(recognised))
+        .annotate(unmet_pct=unmet100, is_recognised=recognised)
         .filter(condition)
         .select_related("commune", "commune__district", "criteria_set")
         .order_by("-is_recognised", "criteria_met", "commune__code")
@@ -344,7 +334,7 @@ def latest_assessment_pk(*, commune_ref: str, year: int, level: str = StandardLe
 def met_summary(*, user, year: int, level: str = StandardLevel.BASIC) -> dict:
     """Dashboard figures from stored counts, in one query, over each commune's latest assessment up to `year`:
     communes assessed, all met, buckets, average met."""
-    qs = scope.restrict(Assessment.objects.all(), user, commune_path="commune").filter(
+    qs = Assessment.objects.visible_to(user).filter(
         pk=latest_assessment_pk(commune_ref="commune_id", year=year, level=level)
     )
     return qs.aggregate(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from communes.models import Commune
 from core import bulk
@@ -21,7 +21,8 @@ from offices.choices import DATA_WRITE_ROLES
 from . import evaluation
 from .choices import NUMERIC_TYPES, ValueType
 from .models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
-from .selectors import SetStructure, can_unlock, criteria_set_structure
+from .permissions import can_unlock
+from .selectors import SetStructure, criteria_set_structure
 
 __all__ = [
     "ValueEntry",
@@ -76,18 +77,21 @@ ASSESSMENT_COUNTS = [
 class _StoredValue:
     """An indicator value as evaluation reads it, without a model instance (a year holds hundreds of thousands)."""
 
-    __slots__ = ("pk", "indicator_id", "value_number", "value_bool", "value_text", "is_met")
+    __slots__ = ("pk", "indicator_id", "value_number", "value_bool", "value_text", "is_met", "note")
 
-    def __init__(self, pk, indicator_id, value_number, value_bool, value_text, is_met):
-        self.pk, self.indicator_id, self.is_met = pk, indicator_id, is_met
+    def __init__(self, pk, indicator_id, value_number, value_bool, value_text, is_met, note=None):
+        self.pk, self.indicator_id, self.is_met, self.note = pk, indicator_id, is_met, note
         self.value_number, self.value_bool, self.value_text = value_number, value_bool, value_text
 
 
-def _stored_values(assessment_ids: list[int]) -> dict[int, dict[int, _StoredValue]]:
+def _stored_values(assessment_ids: list[int], *, with_note: bool = False) -> dict[int, dict[int, _StoredValue]]:
     values: dict[int, dict[int, _StoredValue]] = defaultdict(dict)
+    columns = ["assessment_id", "id", "indicator_id", "value_number", "value_bool", "value_text", "is_met"]
+    if with_note:
+        columns.append("note")
     for start in range(0, len(assessment_ids), 5000):
         rows = IndicatorValue.objects.filter(assessment_id__in=assessment_ids[start : start + 5000]).values_list(
-            "assessment_id", "id", "indicator_id", "value_number", "value_bool", "value_text", "is_met"
+            *columns
         )
         for assessment_id, *fields in rows.order_by().iterator(chunk_size=20000):
             values[assessment_id][fields[1]] = _StoredValue(*fields)
@@ -297,13 +301,18 @@ def assessment_unlock(*, assessment: Assessment, actor, reason: str) -> Assessme
 # --- import -----------------------------------------------------------------------------------------------------
 
 
+VALUE_FIELDS = ["value_number", "value_bool", "value_text", "note", "is_met"]
+
+
 @transaction.atomic
 def values_import_apply(*, plan, actor) -> dict[str, int]:
-    """Write a checked import plan (criteria.resources.ValuesImporter) in bulk, then re-evaluate.
+    """Write a checked import plan (criteria.resources.ValuesImporter) at the speed of the database, then re-evaluate.
 
-    The plan was checked row by row without writing; here we re-check scope and locks inside the transaction,
-    create missing assessments, bulk-create new values, bulk-update changed ones (with history) and evaluate.
-    A change's key is (commune id, year, set id, indicator id); its values are the IndicatorValue fields.
+    The plan was checked row by row without writing; here scope and locks are checked again inside the transaction,
+    missing assessments are created, the touched assessments are evaluated in memory (so rows are written once,
+    with their result), new values are COPYed in, changed ones applied by one UPDATE … FROM (core.bulk; batched
+    statements on SQLite), and their history rows written in bulk the same way. A fixed number of queries whatever
+    the row count. A change's key is (commune id, year, set id, indicator id); its values are IndicatorValue fields.
     """
     if plan.errors:
         raise ValidationError(_("The file has errors; nothing was imported."))
@@ -311,14 +320,15 @@ def values_import_apply(*, plan, actor) -> dict[str, int]:
     allowed = set(scope.communes(actor, DATA_WRITE_ROLES).filter(pk__in=commune_ids).values_list("pk", flat=True))
     if allowed != commune_ids:
         raise PermissionDenied(_("The file names communes outside your area; nothing was imported."))
+    wanted = set(plan.assessment_keys)
     existing = {
         (a.commune_id, a.year, a.criteria_set_id): a
         for a in Assessment.objects.select_for_update().filter(
-            commune_id__in=commune_ids, year__in={k[1] for k in plan.assessment_keys}
+            commune_id__in=commune_ids, year__in={k[1] for k in wanted}
         )
+        if (a.commune_id, a.year, a.criteria_set_id) in wanted
     }
-    locked = [a for key, a in existing.items() if key in plan.assessment_keys and a.is_locked]
-    if locked:
+    if any(a.is_locked for a in existing.values()):
         raise ValidationError(_("Locked assessments cannot be changed by import; nothing was imported."))
     missing = [
         Assessment(commune_id=c, year=y, criteria_set_id=s)
@@ -326,48 +336,61 @@ def values_import_apply(*, plan, actor) -> dict[str, int]:
         if (c, y, s) not in existing
     ]
     if missing:
-        created = bulk_create_with_history(missing, Assessment, batch_size=1000, default_user=actor)
-        if created and created[0].pk is None:  # backends that do not return ids
-            created = list(
-                Assessment.objects.filter(commune_id__in=commune_ids, year__in={k[1] for k in plan.assessment_keys})
-            )
-        for a in created:
-            existing[(a.commune_id, a.year, a.criteria_set_id)] = a
+        bulk_create_with_history(missing, Assessment, batch_size=1000, default_user=actor)
+        for a in Assessment.objects.filter(
+            commune_id__in={a.commune_id for a in missing}, year__in={a.year for a in missing}
+        ):
+            existing.setdefault((a.commune_id, a.year, a.criteria_set_id), a)
     assessments = [existing[key] for key in plan.assessment_keys]
     by_key = {key: a.pk for key, a in existing.items()}
-    current = {
-        (v.assessment_id, v.indicator_id): v
-        for v in IndicatorValue.objects.filter(assessment_id__in=[a.pk for a in assessments]).only(
-            "id", "assessment_id", "indicator_id", "value_number", "value_bool", "value_text", "note", "is_met"
-        )
-    }
-    to_create, to_update = [], []
-    in_memory: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
-    for (assessment_id, indicator_id), v in current.items():
-        in_memory[assessment_id][indicator_id] = v
+    in_memory = _stored_values([a.pk for a in assessments], with_note=True)
+    created, updated = [], []
     for change in plan.changes:
         assessment_id, indicator_id = by_key[change.key[:3]], change.key[3]
-        obj = current.get((assessment_id, indicator_id))
-        if obj is None:
-            obj = IndicatorValue(assessment_id=assessment_id, indicator_id=indicator_id)
-            to_create.append(obj)
-            in_memory[assessment_id][indicator_id] = obj
-        elif all(getattr(obj, name) == value for name, value in change.values.items()):
+        value = in_memory[assessment_id].get(indicator_id)
+        if value is None:
+            value = _StoredValue(None, indicator_id, None, None, "", False, "")
+            in_memory[assessment_id][indicator_id] = value
+            created.append((assessment_id, value))
+        elif all(getattr(value, name) == new for name, new in change.values.items()):
             continue
         else:
-            to_update.append(obj)
-        for name, value in change.values.items():
-            setattr(obj, name, value)
-    # Evaluate before writing so new rows are inserted with their result (no second pass over 12,000 rows).
+            updated.append((assessment_id, value))
+        for name, new in change.values.items():
+            setattr(value, name, new)
+    # Evaluate before writing: new rows go in with their result, changed ones get it with their values.
     assessments_evaluate(assessments=assessments, values_by_assessment=in_memory)
-    if to_create:
-        bulk_create_with_history(to_create, IndicatorValue, batch_size=2000, default_user=actor)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            IndicatorValue,
-            ["value_number", "value_bool", "value_text", "note", "is_met"],
-            batch_size=2000,
-            default_user=actor,
-        )
-    return {"created": len(to_create), "updated": len(to_update), "assessments": len(assessments)}
+    now = timezone.now()
+    bulk.copy_rows(
+        IndicatorValue,
+        ["assessment_id", "indicator_id", *VALUE_FIELDS, "created_at", "updated_at"],
+        ((a, v.indicator_id, *(getattr(v, f) for f in VALUE_FIELDS), now, now) for a, v in created),
+    )
+    bulk.update_rows(
+        IndicatorValue,
+        [*VALUE_FIELDS, "updated_at"],
+        ((v.pk, *(getattr(v, f) for f in VALUE_FIELDS), now) for _a, v in updated),
+    )
+    if created:  # COPY returns no ids: read them back for the history rows
+        ids = {
+            (a, i): pk
+            for a, i, pk in IndicatorValue.objects.filter(assessment_id__in={a for a, _v in created})
+            .values_list("assessment_id", "indicator_id", "pk")
+            .order_by()
+        }
+        for a, v in created:
+            v.pk = ids[(a, v.indicator_id)]
+    _value_history(created=created, updated=updated, actor=actor, now=now)
+    return {"created": len(created), "updated": len(updated), "assessments": len(assessments)}
+
+
+def _value_history(*, created, updated, actor, now) -> None:
+    """The history rows django-simple-history would write for these values, written in bulk ("+" new, "~" changed)."""
+    history = IndicatorValue.history.model
+    fields = ["id", "assessment_id", "indicator_id", *VALUE_FIELDS, "evidence", "created_at", "updated_at"]
+    rows = (
+        (v.pk, a, v.indicator_id, *(getattr(v, f) for f in VALUE_FIELDS), "", now, now, now, kind, actor.pk)
+        for kind, changes in (("+", created), ("~", updated))
+        for a, v in changes
+    )
+    bulk.copy_rows(history, [*fields, "history_date", "history_type", "history_user_id"], rows)

@@ -15,7 +15,7 @@ from core.spreadsheets import CONTENT_TYPES
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
-from . import resources, selectors, services
+from . import permissions, resources, selectors, services
 from .choices import StandardLevel
 from .forms import AssessmentValuesForm, ExportForm, GapForm, ReasonForm
 
@@ -97,7 +97,7 @@ def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
             "others": others,
             "level_reached": selectors.level_reached(others),
             "can_change": can_change,
-            "can_unlock": can_change and selectors.can_unlock(request.user, commune),
+            "can_unlock": can_change and permissions.can_unlock(request.user, commune),
             "reason_form": ReasonForm(),
         },
     )
@@ -177,7 +177,7 @@ def assessment_lock(request, pk: int):
 def assessment_unlock(request, pk: int):
     assessment = selectors.access_assessment(user=request.user, pk=pk)
     scope.require_change_commune(request.user, assessment.commune)
-    if not selectors.can_unlock(request.user, assessment.commune):
+    if not permissions.can_unlock(request.user, assessment.commune):
         raise PermissionDenied(_("Only the district or province office may unlock an assessment."))
     form = ReasonForm(request.POST)
     if not form.is_valid():

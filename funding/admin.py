@@ -2,22 +2,18 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import SpreadsheetExportMixin
-from offices.scope import ScopedAdminMixin
-from programs.units import require_change_unit, unit_q
+from core.scope import ScopedAdminMixin
+from offices.permissions import require_change
 
 from . import services
 from .models import CapitalPlanLine, CapitalSource, ConstructionDebt, Disbursement, Project
 from .resources import DisbursementResource, PlanLineResource
 
 
-class UnitScopedAdmin(SimpleHistoryAdmin):
-    """Rows whose province / district / commune fields (under `unit_prefix`) fall in the staff user's scope."""
+class UnitScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Rows in the staff user's scope (each model's unit_path), without the changelist's full count."""
 
-    unit_prefix = ""
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(unit_q(request.user, prefix=self.unit_prefix))
 
 
 @admin.register(CapitalSource)
@@ -38,9 +34,7 @@ class ProjectAdmin(UnitScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.fill_parents()
-        require_change_unit(
-            request.user, province_id=obj.province_id, district_id=obj.district_id, commune_id=obj.commune_id
-        )
+        require_change(request.user, obj)
         obj.full_clean()
         super().save_model(request, obj, form, change)
 
@@ -72,7 +66,6 @@ class CapitalPlanLineAdmin(SpreadsheetExportMixin, UnitScopedAdmin):
 
 @admin.register(Disbursement)
 class DisbursementAdmin(SpreadsheetExportMixin, UnitScopedAdmin):
-    unit_prefix = "line"
     resource_classes = [DisbursementResource]
     list_display = ["reference", "line", "paid_on", "amount", "exceeds_plan", "note"]
     list_filter = ["exceeds_plan", "line__year", "line__source"]
@@ -84,12 +77,7 @@ class DisbursementAdmin(SpreadsheetExportMixin, UnitScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.full_clean()
-            require_change_unit(
-                request.user,
-                province_id=obj.line.province_id,
-                district_id=obj.line.district_id,
-                commune_id=obj.line.commune_id,
-            )
+            require_change(request.user, obj)
             super().save_model(request, obj, form, change)
             return
         created = services.disbursement_create(
@@ -105,7 +93,6 @@ class DisbursementAdmin(SpreadsheetExportMixin, UnitScopedAdmin):
 
 @admin.register(ConstructionDebt)
 class ConstructionDebtAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    scope_commune_path = "commune"
     list_display = ["commune", "amount", "as_of", "settled", "settled_on", "project"]
     list_filter = ["settled", "as_of"]
     list_select_related = ["commune", "commune__district", "project"]
@@ -114,9 +101,6 @@ class ConstructionDebtAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        commune = obj.commune
-        require_change_unit(
-            request.user, province_id=commune.province_id, district_id=commune.district_id, commune_id=commune.pk
-        )
+        require_change(request.user, obj)
         obj.full_clean()
         super().save_model(request, obj, form, change)

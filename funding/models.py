@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, District, Province
+from core import scope
 from core.models import TimeStampedModel
 
 from .choices import Component, SourceGroup, UnitLevel
@@ -52,6 +53,9 @@ class UnitFields(models.Model):
     commune = models.ForeignKey(
         Commune, verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    unit_path = scope.lowest_unit()
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -189,6 +193,9 @@ class Disbursement(TimeStampedModel):
     )
     history = HistoricalRecords()
 
+    unit_path = scope.through("line")
+    objects = scope.ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["line", "paid_on", "id"]
         verbose_name = _("disbursement")
@@ -225,6 +232,9 @@ class ConstructionDebt(TimeStampedModel):
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     history = HistoricalRecords()
+
+    unit_path = scope.commune("commune")
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["commune__code", "-as_of"]

@@ -10,9 +10,9 @@ from communes.models import Commune, District, Province
 from core import importing, spreadsheets
 from core.formatting import money
 from core.importing import Change, RowError
+from core.scope import scope_for
 from core.text import fold
-from offices.choices import DATA_WRITE_ROLES
-from programs.units import covers_unit
+from offices.permissions import can_change_unit
 
 from .choices import Component, UnitLevel
 from .models import CapitalPlanLine, CapitalSource, Disbursement, Project
@@ -116,9 +116,7 @@ def export_lines(*, lines, file_format: str = "xlsx") -> bytes:
 
 
 def export_disbursements(*, user, year: int | None = None, file_format: str = "xlsx") -> bytes:
-    from programs.units import unit_q
-
-    qs = Disbursement.objects.filter(unit_q(user, prefix="line")).select_related(*[f"line__{r}" for r in LINE_RELATED])
+    qs = Disbursement.objects.visible_to(user).select_related(*[f"line__{r}" for r in LINE_RELATED])
     if year:
         qs = qs.filter(line__year=year)
     dataset = DisbursementResource().export(qs.order_by("line__year", "line__id", "paid_on", "id"))
@@ -176,10 +174,10 @@ class _LineKeyImporter(importing.Importer):
                 )
         ids = self.unit_ids(unit, level) if unit else None
         if ids is not None:
-            if not covers_unit(self.user, **ids):
+            if not scope_for(self.user).covers_unit(**ids):
                 err("unit_code", _("'{code}' is outside your area").format(code=unit.code))
                 ids = None
-            elif not covers_unit(self.user, roles=DATA_WRITE_ROLES, **ids):
+            elif not can_change_unit(self.user, **ids):
                 err("unit_code", _("Your role may not change the data of '{code}'").format(code=unit.code))
                 ids = None
         source_code = importing.text(row.get("source"))

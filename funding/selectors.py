@@ -1,5 +1,5 @@
 """Reads for funding pages, the dashboard and the recognition gate. Totals are computed in SQL; every read is
-limited to the user's scope (programs.units over offices.scope)."""
+limited to the user's scope (the rows' declared unit paths, core.scope)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,7 +10,6 @@ from django.db.models.functions import Coalesce
 
 from communes.models import Commune, District, Province
 from offices import scope
-from programs.units import unit_q
 
 from .choices import SourceGroup
 from .filters import LineFilterSet
@@ -29,8 +28,8 @@ def outstanding_construction_debt(*, commune) -> int:
 
 
 def debt_list(*, user) -> QuerySet[ConstructionDebt]:
-    return scope.restrict(
-        ConstructionDebt.objects.select_related("commune", "commune__district", "project"), user, commune_path="commune"
+    return (
+        ConstructionDebt.objects.visible_to(user).select_related("commune", "commune__district", "project")
     ).order_by("settled", "commune__district__code", "commune__code", "-as_of")
 
 
@@ -109,7 +108,7 @@ class CapitalReport:
 
 
 def scoped_lines(*, user, roles=None) -> QuerySet[CapitalPlanLine]:
-    return CapitalPlanLine.objects.filter(unit_q(user, roles))
+    return CapitalPlanLine.objects.visible_to(user, roles)
 
 
 def _area_lines(*, user, year: int, province=None, district=None, commune=None) -> QuerySet[CapitalPlanLine]:

@@ -9,25 +9,21 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.formatting import money
-from programs.units import can_change_unit, require_change_unit
+from offices.permissions import can_change_unit, require_change
 
 from .models import CapitalPlanLine, ConstructionDebt, Disbursement
 
 LINE_FIELDS = ["planned_amount", "mobilised_amount", "note"]
 
 
-def _require_line_change(actor, line: CapitalPlanLine) -> None:
-    require_change_unit(actor, province_id=line.province_id, district_id=line.district_id, commune_id=line.commune_id)
-
-
 @transaction.atomic
 def plan_line_save(*, actor, line: CapitalPlanLine) -> CapitalPlanLine:
     """Create or update a plan line (the unit's parents are filled from its lowest unit)."""
     line.fill_parents()
-    _require_line_change(actor, line)
+    require_change(actor, line)
     if line.pk:
         stored = CapitalPlanLine.objects.select_for_update().get(pk=line.pk)
-        _require_line_change(actor, stored)
+        require_change(actor, stored)
         paid = stored.disbursements.aggregate(total=Sum("amount"))["total"] or 0
         if paid > line.planned_amount and not line.note.strip():
             raise ValidationError(
@@ -64,7 +60,7 @@ def disbursement_create(
     """Record a payment against a plan line. Going above the line's planned amount is allowed only with a note,
     and the payment is flagged so lists and reports show the warning."""
     line = CapitalPlanLine.objects.select_for_update().get(pk=line.pk)
-    _require_line_change(actor, line)
+    require_change(actor, line)
     already = line.disbursements.aggregate(total=Sum("amount"))["total"] or 0
     over = over_plan_amount(planned=line.planned_amount, already=already, amount=amount)
     if over and not note.strip():
@@ -86,8 +82,8 @@ def disbursement_create(
 def construction_debt_record(
     *, actor, commune, amount: int, as_of: datetime.date, note: str = "", project=None
 ) -> ConstructionDebt:
-    require_change_unit(actor, province_id=commune.province_id, district_id=commune.district_id, commune_id=commune.pk)
     debt = ConstructionDebt(commune=commune, amount=amount, as_of=as_of, note=note, project=project)
+    require_change(actor, debt)
     debt.full_clean()
     debt.save()
     return debt
@@ -96,8 +92,7 @@ def construction_debt_record(
 @transaction.atomic
 def construction_debt_settle(*, debt: ConstructionDebt, actor, settled_on: datetime.date) -> ConstructionDebt:
     debt = ConstructionDebt.objects.select_for_update().select_related("commune").get(pk=debt.pk)
-    commune = debt.commune
-    require_change_unit(actor, province_id=commune.province_id, district_id=commune.district_id, commune_id=commune.pk)
+    require_change(actor, debt)
     debt.settled, debt.settled_on = True, settled_on
     debt.full_clean()
     debt.save(update_fields=["settled", "settled_on", "updated_at"])

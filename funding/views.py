@@ -12,7 +12,7 @@ from core import spreadsheets
 from core.importing import ImportPage, import_view
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
-from programs.units import can_change_unit
+from offices.permissions import can_change
 
 from . import resources, selectors, services
 from .forms import DisbursementForm, ReportForm
@@ -106,12 +106,10 @@ def line_list(request):
 @login_required
 def line_detail(request, pk: int):
     line = selectors.access_line(user=request.user, pk=pk)
-    can_change = can_change_unit(
-        request.user, province_id=line.province_id, district_id=line.district_id, commune_id=line.commune_id
-    )
-    form = DisbursementForm(request.POST or None, line=line) if can_change else None
+    writable = can_change(request.user, line)
+    form = DisbursementForm(request.POST or None, line=line) if writable else None
     if request.method == "POST":
-        if not can_change:
+        if not writable:
             raise PermissionDenied(_("Your role may read this data but not change it."))
         if form.is_valid():
             try:

@@ -5,8 +5,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.scope import ScopedAdminMixin
+
 from .models import Critique, Finding, PublicComment, SatisfactionSurvey, SupervisionReport, SurveyHamletRow
-from .selectors import dossier_scope_q, report_scope_q
 
 
 class ReadOnlyMixin:
@@ -20,11 +21,6 @@ class ReadOnlyMixin:
         return False
 
 
-class DossierScoped:
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(dossier_scope_q(request.user, prefix="dossier__"))
-
-
 class RowInline(ReadOnlyMixin, admin.TabularInline):
     model = SurveyHamletRow
     extra = 0
@@ -33,7 +29,7 @@ class RowInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(SatisfactionSurvey)
-class SatisfactionSurveyAdmin(ReadOnlyMixin, DossierScoped, SimpleHistoryAdmin):
+class SatisfactionSurveyAdmin(ReadOnlyMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["dossier", "period_start", "period_end", "status", "entered_by"]
     list_filter = ["status"]
     search_fields = ["dossier__commune__name", "dossier__commune__code", "dossier__district__name"]
@@ -50,7 +46,7 @@ class FindingInline(ReadOnlyMixin, admin.StackedInline):
 
 
 @admin.register(SupervisionReport)
-class SupervisionReportAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class SupervisionReportAdmin(ReadOnlyMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "subject_kind", "commune", "district", "period_start", "period_end"]
     list_filter = ["subject_kind"]
     search_fields = ["title", "commune__name", "commune__code"]
@@ -58,12 +54,9 @@ class SupervisionReportAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     inlines = [FindingInline]
     show_full_result_count = False
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(report_scope_q(request.user))
-
 
 @admin.register(Critique)
-class CritiqueAdmin(ReadOnlyMixin, DossierScoped, admin.ModelAdmin):
+class CritiqueAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["dossier", "created_at", "author"]
     search_fields = ["text", "dossier__commune__name"]
     list_select_related = ["dossier", "dossier__commune", "dossier__hamlet", "dossier__district", "author"]
@@ -71,7 +64,7 @@ class CritiqueAdmin(ReadOnlyMixin, DossierScoped, admin.ModelAdmin):
 
 
 @admin.register(PublicComment)
-class PublicCommentAdmin(ReadOnlyMixin, DossierScoped, SimpleHistoryAdmin):
+class PublicCommentAdmin(ReadOnlyMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["dossier", "submitted_at", "outcome", "moderated_by"]
     list_filter = ["outcome"]
     search_fields = ["text", "dossier__commune__name"]

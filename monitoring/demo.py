@@ -19,9 +19,10 @@ from communes.choices import CommuneType
 from communes.models import Commune, Province
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment
+from register.models import Recognition
 from verification.choices import TERMINAL, DocumentKind, DossierStatus, PostingPlace, Route
 from verification.demo import document_title
-from verification.models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Recognition
+from verification.models import ConsultationPosting, Dossier, DossierDocument, DossierEvent
 
 from .choices import FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
 from .models import Critique, Finding, PublicComment, SatisfactionSurvey, SupervisionReport, SurveyHamletRow

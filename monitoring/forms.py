@@ -100,8 +100,6 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         from verification.models import Dossier
 
-        from .selectors import dossier_scope_q
-
         monitor = {Role.MONITOR}
         self.fields["commune"].queryset = (
             scope.communes(user, monitor)
@@ -110,7 +108,7 @@ class ReportForm(forms.Form):
             .order_by("district__code", "code")
         )
         self.fields["dossier"].queryset = (
-            Dossier.objects.filter(dossier_scope_q(user, monitor))
+            Dossier.objects.visible_to(user, monitor)
             .select_related("commune", "hamlet", "district")
             .order_by("-year", "commune__code", "id")
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, District, Hamlet, Province
+from core import scope
 from core.models import TimeStampedModel
 
 from .choices import (
@@ -50,6 +51,9 @@ class SatisfactionSurvey(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
     history = HistoricalRecords()
+
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["dossier", "-period_end", "-id"]
@@ -148,6 +152,13 @@ class SupervisionReport(TimeStampedModel):
     )
     history = HistoricalRecords()
 
+    # Reports on a commune (or on a commune's dossier) by commune; reports on a district dossier by district.
+    unit_path = (
+        scope.commune("commune", when=Q(commune__isnull=False)),
+        scope.district("district", when=Q(commune__isnull=True)),
+    )
+    objects = scope.ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_end", "-id"]
         verbose_name = _("supervision report")
@@ -221,6 +232,9 @@ class Finding(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
 
+    unit_path = scope.through("report")
+    objects = scope.ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["report", "id"]
         verbose_name = _("finding")
@@ -249,6 +263,9 @@ class Critique(TimeStampedModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
+
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["dossier", "created_at", "id"]
@@ -281,6 +298,9 @@ class PublicComment(models.Model):
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     history = HistoricalRecords()
+
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["dossier", "submitted_at", "id"]

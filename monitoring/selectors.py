@@ -1,7 +1,7 @@
 """Reads for the Front's pages, the dossier page and the public consultation page.
 
-Everything a logged-in user sees passes through offices.scope; totals and rates are summed in SQL from the hamlet
-rows. The public selectors read dossiers in public consultation only.
+Everything a logged-in user sees passes through the models' declared unit paths (core.scope); totals and rates are
+summed in SQL from the hamlet rows. The public selectors read dossiers in public consultation only.
 """
 
 from dataclasses import dataclass
@@ -33,8 +33,9 @@ from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment
 from offices import scope
 from offices.choices import Role
+from register.models import Recognition
 from verification.choices import TERMINAL, DossierStatus
-from verification.models import Dossier, Recognition
+from verification.models import Dossier
 
 from .choices import PUBLISHED, UNRESOLVED, FindingStatus, Moderation, ReportSubject, SurveyStatus
 from .filters import FindingFilterSet, ReportFilterSet, SurveyFilterSet
@@ -42,30 +43,6 @@ from .models import Critique, Finding, PublicComment, SatisfactionSurvey, Superv
 
 _DOSSIER_RELATED = ("dossier", "dossier__province", "dossier__district", "dossier__commune", "dossier__hamlet")
 NOT_ACTIVE = (*TERMINAL, DossierStatus.RECOGNISED)
-
-
-# --- scope -----------------------------------------------------------------------------------------------------------
-
-
-def dossier_scope_q(user, roles=None, *, prefix: str = "") -> Q:
-    """Rows whose dossier (reached through `prefix`, e.g. "dossier__") the user covers: district dossiers by
-    district, the others by commune (the same rule as verification.selectors.dossier_scope_q)."""
-    s = scope.scope_for(user, roles)
-    if s.everything:
-        return Q()
-    return (Q(**{f"{prefix}subject_kind": SubjectKind.DISTRICT}) & s.district_q(f"{prefix}district")) | (
-        ~Q(**{f"{prefix}subject_kind": SubjectKind.DISTRICT}) & s.commune_q(f"{prefix}commune")
-    )
-
-
-def report_scope_q(user, roles=None, *, prefix: str = "") -> Q:
-    """Reports on a commune (or on a commune's dossier) by commune; reports on a district dossier by district."""
-    s = scope.scope_for(user, roles)
-    if s.everything:
-        return Q()
-    return (Q(**{f"{prefix}commune__isnull": False}) & s.commune_q(f"{prefix}commune")) | (
-        Q(**{f"{prefix}commune__isnull": True}) & s.district_q(f"{prefix}district")
-    )
 
 
 def _not_found():
@@ -135,7 +112,7 @@ def with_survey_totals(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
 
 def survey_list(*, user, filters=None, request=None) -> tuple[QuerySet[SatisfactionSurvey], SurveyFilterSet]:
     qs = (
-        with_totals(SatisfactionSurvey.objects.filter(dossier_scope_q(user, prefix="dossier__")))
+        with_totals(SatisfactionSurvey.objects.visible_to(user))
         .select_related(*_DOSSIER_RELATED, "entered_by")
         .order_by("-period_end", "-id")
     )
@@ -146,7 +123,7 @@ def survey_list(*, user, filters=None, request=None) -> tuple[QuerySet[Satisfact
 def access_survey_by_id(*, user, pk: int) -> SatisfactionSurvey:
     try:
         return (
-            with_totals(SatisfactionSurvey.objects.filter(dossier_scope_q(user, prefix="dossier__")))
+            with_totals(SatisfactionSurvey.objects.visible_to(user))
             .select_related(*_DOSSIER_RELATED, "entered_by")
             .get(pk=pk)
         )
@@ -184,7 +161,7 @@ def survey_hamlets(*, dossier: Dossier):
 
 
 def _reports(user) -> QuerySet[SupervisionReport]:
-    return SupervisionReport.objects.filter(report_scope_q(user)).select_related(
+    return SupervisionReport.objects.visible_to(user).select_related(
         "commune", "district", "dossier", "dossier__commune", "dossier__hamlet", "dossier__district", "created_by"
     )
 
@@ -211,7 +188,7 @@ def report_findings(*, report: SupervisionReport) -> QuerySet[Finding]:
 
 def finding_list(*, user, filters=None, request=None) -> tuple[QuerySet[Finding], FindingFilterSet]:
     qs = (
-        Finding.objects.filter(report_scope_q(user, prefix="report__"))
+        Finding.objects.visible_to(user)
         .select_related("report", "report__commune", "report__dossier", "report__district", "concerned_office")
         .order_by("status", "respond_by", "id")
     )
@@ -222,7 +199,7 @@ def finding_list(*, user, filters=None, request=None) -> tuple[QuerySet[Finding]
 def access_finding_by_id(*, user, pk: int) -> Finding:
     try:
         return (
-            Finding.objects.filter(report_scope_q(user, prefix="report__"))
+            Finding.objects.visible_to(user)
             .select_related("report", "report__commune", "report__district", "report__dossier", "concerned_office")
             .get(pk=pk)
         )
@@ -277,7 +254,7 @@ def public_comment_summary(*, dossier: Dossier) -> dict:
 
 def moderation_queue(*, user, outcome: str = Moderation.PENDING) -> QuerySet[PublicComment]:
     """Comments on dossiers whose unit the user's data-entry office covers (the office that moderates)."""
-    qs = PublicComment.objects.filter(dossier_scope_q(user, {Role.EDITOR}, prefix="dossier__"))
+    qs = PublicComment.objects.visible_to(user, {Role.EDITOR})
     if outcome:
         qs = qs.filter(outcome=outcome)
     return qs.select_related(*_DOSSIER_RELATED, "moderated_by").order_by("submitted_at", "id")
@@ -285,11 +262,7 @@ def moderation_queue(*, user, outcome: str = Moderation.PENDING) -> QuerySet[Pub
 
 def access_comment_by_id(*, user, pk: int) -> PublicComment:
     try:
-        return (
-            PublicComment.objects.filter(dossier_scope_q(user, prefix="dossier__"))
-            .select_related(*_DOSSIER_RELATED)
-            .get(pk=pk)
-        )
+        return PublicComment.objects.visible_to(user).select_related(*_DOSSIER_RELATED).get(pk=pk)
     except PublicComment.DoesNotExist as exc:
         raise _not_found() from exc
 
@@ -420,7 +393,7 @@ def overview_dossiers(*, user) -> QuerySet[Dossier]:
     """Dossiers under way in the area, with the latest completed survey's figures and counts of unresolved
     findings (the same as the dossier page lists: on the dossier and, for a commune dossier, on its commune),
     critiques and comments awaiting moderation. One query."""
-    qs = Dossier.objects.filter(dossier_scope_q(user)).exclude(status__in=NOT_ACTIVE)
+    qs = Dossier.objects.visible_to(user).exclude(status__in=NOT_ACTIVE)
     on_dossier = (
         Finding.objects.filter(report__dossier_id=OuterRef("pk"), status__in=UNRESOLVED)
         .order_by()
@@ -473,8 +446,8 @@ def overview_dossiers(*, user) -> QuerySet[Dossier]:
 def overdue_findings(*, user) -> QuerySet[Finding]:
     """Open findings whose answer is past due."""
     return (
-        Finding.objects.filter(
-            report_scope_q(user, prefix="report__"),
+        Finding.objects.visible_to(user)
+        .filter(
             status=FindingStatus.OPEN,
             respond_by__lt=timezone.localdate(),
         )
@@ -487,7 +460,7 @@ def monitor_overview(*, user) -> Overview:
     today = timezone.localdate()
     last_start = today - timedelta(days=settings.NTM_CONSULTATION_DAYS)
     counts = (
-        Dossier.objects.filter(dossier_scope_q(user))
+        Dossier.objects.visible_to(user)
         .exclude(status__in=NOT_ACTIVE)
         .aggregate(
             active=Count("id"),
@@ -498,9 +471,7 @@ def monitor_overview(*, user) -> Overview:
             ),
         )
     )
-    counts["unresolved_findings"] = Finding.objects.filter(
-        report_scope_q(user, prefix="report__"), status__in=UNRESOLVED
-    ).count()
+    counts["unresolved_findings"] = Finding.objects.visible_to(user).filter(status__in=UNRESOLVED).count()
     return Overview(
         communes=overview_communes(user=user),
         dossiers=overview_dossiers(user=user),

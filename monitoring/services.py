@@ -24,12 +24,10 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, Hamlet
 from criteria.choices import SubjectKind
-from offices.choices import Role
-from offices.models import Membership, Office
-from offices.scope import scope_for
-from verification.choices import COMMUNE_STAGE, TERMINAL, ActingLevel, DossierStatus
+from offices.models import Office
+from verification.choices import COMMUNE_STAGE, TERMINAL, DossierStatus
 from verification.models import Dossier
-from verification.services import acts_at, dossier_visible
+from verification.permissions import require_visible
 
 from . import selectors
 from .choices import (
@@ -43,65 +41,17 @@ from .choices import (
     SurveyStatus,
 )
 from .models import Critique, Finding, PublicComment, SatisfactionSurvey, SupervisionReport, SurveyHamletRow
-
-_MONITOR = frozenset({Role.MONITOR})
-_EDITOR = frozenset({Role.EDITOR})
+from .permissions import (
+    can_file_report,
+    can_moderate,
+    can_monitor_dossier,
+    can_respond,
+    report_visible,
+)
 
 
 def _out_of_scope() -> Http404:
     return Http404(_("Not found or outside your area."))
-
-
-# --- who may act ---------------------------------------------------------------------------------------------------
-
-
-def can_monitor_dossier(user, dossier: Dossier) -> bool:
-    """A Front monitor whose office covers the dossier's unit."""
-    return acts_at(user, dossier, roles=_MONITOR, level=ActingLevel.UNIT)
-
-
-def can_enter_survey(user, dossier: Dossier) -> bool:
-    """Surveys are entered while the commune prepares the dossier; once submitted, the verifier relies on them."""
-    return dossier.status in COMMUNE_STAGE and can_monitor_dossier(user, dossier)
-
-
-def can_critique(user, dossier: Dossier) -> bool:
-    return dossier.status not in TERMINAL and can_monitor_dossier(user, dossier)
-
-
-def can_moderate(user, dossier: Dossier) -> bool:
-    return acts_at(user, dossier, roles=_EDITOR, level=ActingLevel.UNIT)
-
-
-def _report_visible(user, report: SupervisionReport, roles=None) -> bool:
-    s = scope_for(user, roles)
-    if report.commune_id:
-        return s.covers_commune(report.commune)
-    return report.district_id is not None and s.covers_district(report.district)
-
-
-def can_file_report(user, report: SupervisionReport) -> bool:
-    return _report_visible(user, report, _MONITOR)
-
-
-def editor_office_ids(user) -> frozenset[int]:
-    """Offices where the user holds the data-entry role (one query; pass it to can_respond for many findings)."""
-    return frozenset(Membership.objects.filter(user=user, role=Role.EDITOR).values_list("office_id", flat=True))
-
-
-def can_respond(user, finding: Finding, office_ids: frozenset[int] | None = None) -> bool:
-    """An editor of the office concerned; without a named office, an editor whose office covers the subject."""
-    if finding.concerned_office_id:
-        if user.is_superuser:
-            return True
-        office_ids = editor_office_ids(user) if office_ids is None else office_ids
-        return finding.concerned_office_id in office_ids
-    return _report_visible(user, finding.report, _EDITOR)
-
-
-def _require_dossier_visible(user, dossier: Dossier) -> None:
-    if not dossier_visible(user, dossier):
-        raise _out_of_scope()
 
 
 def _lock_dossier(dossier: Dossier) -> Dossier:
@@ -194,7 +144,7 @@ def _validate_period(period_start: date, period_end: date) -> None:
 
 
 def _check_survey_actor(actor, dossier: Dossier) -> None:
-    _require_dossier_visible(actor, dossier)
+    require_visible(actor, dossier)
     if not can_monitor_dossier(actor, dossier):
         raise PermissionDenied(_("Satisfaction surveys are entered by the Fatherland Front only."))
     if dossier.status not in COMMUNE_STAGE:
@@ -312,7 +262,7 @@ def _report_unit(report: SupervisionReport, *, commune: Commune | None, dossier:
 
 
 def _check_report_actor(actor, report: SupervisionReport) -> None:
-    if not _report_visible(actor, report):
+    if not report_visible(actor, report):
         raise _out_of_scope()
     if not can_file_report(actor, report):
         raise PermissionDenied(_("Supervision reports are filed by the Fatherland Front only."))
@@ -409,7 +359,7 @@ def _finding_for_update(finding: Finding, action: str, actor) -> Finding:
         .select_related("report", "report__commune", "report__district")
         .get(pk=finding.pk)
     )
-    if not _report_visible(actor, locked.report):
+    if not report_visible(actor, locked.report):
         raise _out_of_scope()
     sources, _target, who = FINDING_TRANSITIONS[action]
     allowed = can_respond(actor, locked) if who == "office" else can_file_report(actor, locked.report)
@@ -482,7 +432,7 @@ finding_reopen.alters_data = True
 @transaction.atomic
 def critique_add(*, dossier: Dossier, actor, text: str) -> Critique:
     """The Front's critique (phản biện) on a dossier, added to its timeline."""
-    _require_dossier_visible(actor, dossier)
+    require_visible(actor, dossier)
     if not can_monitor_dossier(actor, dossier):
         raise PermissionDenied(_("Critiques are written by the Fatherland Front only."))
     if dossier.status in TERMINAL:
@@ -559,7 +509,7 @@ def public_comment_moderate(*, comment: PublicComment, actor, outcome: str, repl
         .select_related("dossier", "dossier__commune", "dossier__district")
         .get(pk=comment.pk)
     )
-    _require_dossier_visible(actor, locked.dossier)
+    require_visible(actor, locked.dossier)
     if not can_moderate(actor, locked.dossier):
         raise PermissionDenied(_("Comments are moderated by the unit's data-entry office."))
     if outcome not in Moderation.values or outcome == Moderation.PENDING:

@@ -19,7 +19,7 @@ from offices.scope import scope_for
 from verification.choices import DossierStatus
 from verification.selectors import access_dossier_by_id
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .choices import FINDING_TRANSITIONS, Moderation, ReportSubject
 from .forms import (
     CritiqueForm,
@@ -117,10 +117,10 @@ def dossier_monitoring(request, pk: int):
             "findings": selectors.open_findings_for_dossier(dossier=dossier),
             "reports": dossier.supervision_reports.order_by("-period_end", "-id"),
             "summary": selectors.public_comment_summary(dossier=dossier),
-            "can_survey": services.can_enter_survey(user, dossier),
-            "can_critique": services.can_critique(user, dossier),
-            "can_report": services.can_monitor_dossier(user, dossier),
-            "can_moderate": services.can_moderate(user, dossier),
+            "can_survey": permissions.can_enter_survey(user, dossier),
+            "can_critique": permissions.can_critique(user, dossier),
+            "can_report": permissions.can_monitor_dossier(user, dossier),
+            "can_moderate": permissions.can_moderate(user, dossier),
             "critique_form": CritiqueForm(),
         },
     )
@@ -130,7 +130,7 @@ def dossier_monitoring(request, pk: int):
 @login_required
 def critique_add(request, pk: int):
     dossier = access_dossier_by_id(user=request.user, pk=pk)
-    if not services.can_monitor_dossier(request.user, dossier):
+    if not permissions.can_monitor_dossier(request.user, dossier):
         raise PermissionDenied(_("Critiques are written by the Fatherland Front only."))
     form = CritiqueForm(request.POST)
     if not form.is_valid():
@@ -168,13 +168,13 @@ def survey_detail(request, pk: int):
             "rate": selectors.survey_rate(survey),
             "rows": selectors.survey_rows(survey=survey),
             "history": selectors.survey_history(survey=survey)[:50],
-            "can_edit": services.can_enter_survey(request.user, survey.dossier),
+            "can_edit": permissions.can_enter_survey(request.user, survey.dossier),
         },
     )
 
 
 def _survey_form_page(request, *, dossier, survey=None):
-    if not services.can_monitor_dossier(request.user, dossier):
+    if not permissions.can_monitor_dossier(request.user, dossier):
         raise PermissionDenied(_("Satisfaction surveys are entered by the Fatherland Front only."))
     hamlets = selectors.survey_hamlets(dossier=dossier)
     existing = {r.hamlet_id: r for r in survey.rows.all()} if survey else {}
@@ -216,7 +216,7 @@ def _survey_form_page(request, *, dossier, survey=None):
             "form": form,
             "dossier": dossier,
             "survey": survey,
-            "can_save": services.can_enter_survey(request.user, dossier),
+            "can_save": permissions.can_enter_survey(request.user, dossier),
         },
     )
 
@@ -279,7 +279,7 @@ def report_add(request):
 @login_required
 def report_edit(request, pk: int):
     report = selectors.access_report_by_id(user=request.user, pk=pk)
-    if not services.can_file_report(request.user, report):
+    if not permissions.can_file_report(request.user, report):
         raise PermissionDenied(_("Supervision reports are filed by the Fatherland Front only."))
     initial = {k: getattr(report, k) for k in ("title", "period_start", "period_end", "summary")}
     form = ReportForm(request.POST or None, user=request.user, editing=True, initial=initial)
@@ -297,12 +297,12 @@ def report_edit(request, pk: int):
 @login_required
 def report_detail(request, pk: int):
     report = selectors.access_report_by_id(user=request.user, pk=pk)
-    is_front = services.can_file_report(request.user, report)
+    is_front = permissions.can_file_report(request.user, report)
     findings = list(selectors.report_findings(report=report))
-    office_ids = services.editor_office_ids(request.user)
+    office_ids = permissions.editor_office_ids(request.user)
     for f in findings:
         f.can_respond = (
-            services.can_respond(request.user, f, office_ids) and f.status in FINDING_TRANSITIONS["respond"][0]
+            permissions.can_respond(request.user, f, office_ids) and f.status in FINDING_TRANSITIONS["respond"][0]
         )
         f.can_close = is_front and f.status in FINDING_TRANSITIONS["close"][0]
         f.can_reopen = is_front and f.status in FINDING_TRANSITIONS["reopen"][0]
@@ -324,7 +324,7 @@ def report_detail(request, pk: int):
 @login_required
 def finding_add(request, pk: int):
     report = selectors.access_report_by_id(user=request.user, pk=pk)
-    if not services.can_file_report(request.user, report):
+    if not permissions.can_file_report(request.user, report):
         raise PermissionDenied(_("Supervision reports are filed by the Fatherland Front only."))
     form = FindingForm(request.POST, report=report)
     if not form.is_valid():
@@ -399,7 +399,7 @@ def comment_moderate(request, pk: int):
     comment = selectors.access_comment_by_id(user=request.user, pk=pk)
     form = ModerationForm(request.POST)
     if not form.is_valid():
-        if not services.can_moderate(request.user, comment.dossier):
+        if not permissions.can_moderate(request.user, comment.dossier):
             raise PermissionDenied(_("Comments are moderated by the unit's data-entry office."))
         messages.error(request, _error_text(ValidationError(form.errors)))
         return redirect("monitoring:comment_queue")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.scope import ScopedAdminMixin
+
 from .models import Membership, Office
 
 
@@ -11,22 +13,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(SimpleHistoryAdmin):
+class OfficeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "province", "district", "commune"]
     list_filter = ["kind", "province"]
     list_select_related = ["province", "district", "commune"]
     search_fields = ["name"]
     autocomplete_fields = ["province", "district", "commune"]
     inlines = [MembershipInline]
-
-    def get_queryset(self, request):
-        from .scope import scope_for
-
-        qs = super().get_queryset(request)
-        s = scope_for(request.user)
-        if s.everything:
-            return qs
-        return qs.filter(s.province_q("province") | s.district_q("district") | s.commune_q("commune"))
 
 
 @admin.register(Membership)

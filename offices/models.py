@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, District, Province
+from core import scope
 from core.models import TimeStampedModel
 
 from .choices import OfficeKind, Role
@@ -24,6 +25,10 @@ class Office(TimeStampedModel):
     )
     email = models.EmailField(_("email"), blank=True)
     history = HistoricalRecords()
+
+    # Seen by the memberships of its unit and of the units above (through the unit's own province and district).
+    unit_path = (scope.province("province"), scope.district("district"), scope.commune("commune"))
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["province__code", "district__code", "commune__code", "kind", "name"]

@@ -1,15 +1,13 @@
 from django.contrib import admin
-from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import SpreadsheetExportMixin
-from offices import scope
-from offices.scope import ScopedAdminMixin
+from core.scope import ScopedAdminMixin
+from offices.permissions import require_change
 
 from . import services
 from .models import AnnualPlan, OcopProduct, Phase, PlanTarget, Program, Registration, ThematicProgram
 from .resources import OcopResource
-from .units import require_change_unit, unit_q
 
 
 class PhaseInline(admin.TabularInline):
@@ -41,17 +39,6 @@ class ThematicProgramAdmin(admin.ModelAdmin):
     autocomplete_fields = ["program"]
 
 
-class UnitScopedAdmin(admin.ModelAdmin):
-    """Changelists limited to rows whose province / district / commune fields fall in the staff user's scope."""
-
-    unit_prefix = ""
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        # Plans belong to a province or a district (no commune): the offices that may change them.
-        return super().get_queryset(request).filter(unit_q(request.user, prefix=self.unit_prefix, has_commune=False))
-
-
 class PlanTargetInline(admin.TabularInline):
     model = PlanTarget
     extra = 0
@@ -59,7 +46,8 @@ class PlanTargetInline(admin.TabularInline):
 
 
 @admin.register(AnnualPlan)
-class AnnualPlanAdmin(UnitScopedAdmin, SimpleHistoryAdmin):
+class AnnualPlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    show_full_result_count = False
     list_display = ["__str__", "year", "province", "district", "decision_number", "decision_date", "phase"]
     list_filter = ["year", "phase"]
     list_select_related = ["province", "district", "phase"]
@@ -72,8 +60,8 @@ class AnnualPlanAdmin(UnitScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PlanTarget)
-class PlanTargetAdmin(UnitScopedAdmin):
-    unit_prefix = "plan"
+class PlanTargetAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    show_full_result_count = False
     list_display = ["plan", "kind", "target", "note"]
     list_filter = ["kind", "plan__year"]
     list_select_related = ["plan", "plan__province", "plan__district"]
@@ -82,7 +70,7 @@ class PlanTargetAdmin(UnitScopedAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "target", "registered_on", "note"]
     list_filter = ["target__kind", "target__plan__year"]
     list_select_related = [
@@ -98,25 +86,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["target", "commune", "hamlet", "district"]
     show_full_result_count = False
 
-    def get_queryset(self, request):
-        # Commune and hamlet registrations by their commune, district registrations by their district.
-        s = scope.scope_for(request.user)
-        qs = super().get_queryset(request)
-        if s.everything:
-            return qs
-        return qs.filter(
-            (Q(commune__isnull=False) & s.commune_q("commune")) | (Q(district__isnull=False) & s.district_q("district"))
-        )
-
     def save_model(self, request, obj, form, change):
         if change:
-            unit = obj.commune or obj.district
-            require_change_unit(
-                request.user,
-                province_id=unit.province_id,
-                district_id=obj.commune.district_id if obj.commune else obj.district_id,
-                commune_id=obj.commune_id,
-            )
+            require_change(request.user, obj)
             obj.full_clean()
             super().save_model(request, obj, form, change)
             return
@@ -134,7 +106,6 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(OcopProduct)
 class OcopProductAdmin(ScopedAdminMixin, SpreadsheetExportMixin, SimpleHistoryAdmin):
-    scope_commune_path = "commune"
     resource_classes = [OcopResource]
     list_display = [
         "code",

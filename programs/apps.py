@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Programs and plans")
+
+    def ready(self):
+        from core import navigation
+
+        # The plans dropdown: funding adds its page to it.
+        navigation.add_section("plans", _("Plans and funding"), order=40)
+        navigation.add_link(_("Plans"), "programs:plan_list", order=10, section="plans")
+        navigation.add_link(_("OCOP"), "programs:ocop_list", order=30, section="plans")

@@ -16,7 +16,7 @@ class TargetKind(models.TextChoices):
     DISTRICTS = "districts", _("Districts completing the task")
 
 
-# Which recognitions (verification.Recognition: subject kind, level) achieve a target of each kind. The only
+# Which recognitions (register.Recognition: subject kind, level) achieve a target of each kind. The only
 # place that links the two: achieved counts come from the recognition register, never typed in.
 TARGET_RECOGNITION = {
     TargetKind.NEW_NTM_COMMUNES: (SubjectKind.COMMUNE, StandardLevel.BASIC),

@@ -5,7 +5,7 @@ Which communes register comes from `criteria.demo.demo_levels()` (the levels at 
 not-yet-NTM xã closest to the standard (most basic criteria met in 2023); for advanced, NTM communes, Xã Tân Khánh
 05917 (the demo commune, NTM since before Phú Bình's recognition) first; for model, advanced ones; and one of the
 three district-level units not yet recognised. The communes of the live 2024 dossiers
-(`verification.demo.live_dossier_picks`) are registered for the level their dossier asks. Decision numbers are
+(`criteria.demo.live_dossier_picks`) are registered for the level their dossier asks. Decision numbers are
 generated and marked "(demo)"; OCOP product names are generic (not real products). Achieved figures are never
 loaded: they come from the recognition register. Running it again creates nothing.
 """
@@ -72,14 +72,12 @@ def _levels() -> tuple[dict[str, str | None], dict[str, int]]:
 
 
 def _live(levels, communes) -> dict[str, list[str]]:
-    """Level asked → codes of the communes with a live 2024 dossier (verification demo; empty without it)."""
-    try:
-        from verification.demo import live_dossier_picks
-    except ImportError:
-        return {}
+    """Level asked → codes of the communes with a live 2024 dossier (the criteria demo picks them)."""
+    from criteria.demo import live_dossier_picks
+
     district_of = {code: c.district.code for code, c in communes.items() if c.district}
     asked: dict[str, list[str]] = {}
-    for code, level, _status, _days in live_dossier_picks(levels, district_of):
+    for _row, code, level in live_dossier_picks(levels, district_of):
         asked.setdefault(level, []).append(code)
     return asked
 

@@ -1,7 +1,7 @@
 """The programme and its phases, thematic programmes, yearly plans with targets and registrations, OCOP products.
 
 Targets are promises typed in; what was achieved is counted from the recognition register
-(verification.Recognition) by programs.selectors, never stored here.
+(register.Recognition) by programs.selectors, never stored here.
 """
 
 import datetime
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, District, Hamlet, Province
+from core import scope
 from core.models import TimeStampedModel
 from criteria.choices import SubjectKind
 
@@ -109,6 +110,11 @@ class AnnualPlan(TimeStampedModel):
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
+    # A plan belongs to its province, or to its district: the offices that may change it (the pages show wider:
+    # programs.selectors.visible_plans).
+    unit_path = scope.lowest_unit(commune=False)
+    objects = scope.ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "province__code", "district__code"]
         verbose_name = _("annual plan")
@@ -158,6 +164,9 @@ class PlanTarget(TimeStampedModel):
     note = models.CharField(_("note"), max_length=255, blank=True)
     history = HistoricalRecords()
 
+    unit_path = scope.through("plan")
+    objects = scope.ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "kind"]
         verbose_name = _("plan target")
@@ -197,6 +206,13 @@ class Registration(TimeStampedModel):
     )
     registered_on = models.DateField(_("registered on"), default=datetime.date.today)
     note = models.CharField(_("note"), max_length=255, blank=True)
+
+    # Commune and hamlet registrations by their commune, district registrations by their district.
+    unit_path = (
+        scope.commune("commune", when=Q(commune__isnull=False)),
+        scope.district("district", when=Q(district__isnull=False)),
+    )
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["target", "district__code", "commune__code", "hamlet__code"]
@@ -269,7 +285,7 @@ class Registration(TimeStampedModel):
             raise ValidationError(_("{unit} is outside the plan's area.").format(unit=self.unit))
 
 
-class OcopQuerySet(models.QuerySet):
+class OcopQuerySet(scope.ScopedQuerySet):
     def with_stars(self):
         """Annotate `stars` from the score, with the bands of programs.choices (computed in SQL, never stored)."""
         return self.annotate(
@@ -310,6 +326,7 @@ class OcopProduct(TimeStampedModel):
     )
     history = HistoricalRecords()
 
+    unit_path = scope.commune("commune")
     objects = OcopQuerySet.as_manager()
 
     class Meta:

@@ -7,13 +7,13 @@ from import_export import fields, resources
 from communes.models import Commune
 from core import importing, spreadsheets
 from core.importing import Change
+from core.scope import scope_for
 from core.text import fold
-from offices.choices import DATA_WRITE_ROLES
+from offices.permissions import can_change_unit
 
 from .choices import OCOP_MAX_SCORE, OcopGroup, stars_for_score
 from .models import OcopProduct
 from .services import ocop_default_expiry, ocop_import_apply
-from .units import covers_unit
 
 OCOP_COLUMNS = [
     "code",
@@ -102,9 +102,9 @@ class OcopImporter(importing.Importer):
             err("commune_code", _("Unknown commune code '{code}'").format(code=commune_code))
         else:
             ids = {"province_id": commune.province_id, "district_id": commune.district_id, "commune_id": commune.pk}
-            if not covers_unit(self.user, **ids):
+            if not scope_for(self.user).covers_unit(**ids):
                 err("commune_code", _("Commune '{code}' is outside your area").format(code=commune_code))
-            elif not covers_unit(self.user, roles=DATA_WRITE_ROLES, **ids):
+            elif not can_change_unit(self.user, **ids):
                 err(
                     "commune_code", _("Your role may not change the data of commune '{code}'").format(code=commune_code)
                 )
@@ -143,9 +143,8 @@ class OcopImporter(importing.Importer):
         if (
             existing is not None
             and ids is not None
-            and not covers_unit(
+            and not can_change_unit(
                 self.user,
-                roles=DATA_WRITE_ROLES,
                 province_id=existing.commune.province_id,
                 district_id=existing.commune.district_id,
                 commune_id=existing.commune_id,

@@ -1,5 +1,5 @@
 """Reads for plan and OCOP pages and the dashboard. Achieved counts come only from the recognition register
-(verification.Recognition); registered counts from registrations; everything limited to the user's scope."""
+(register.Recognition); registered counts from registrations; everything limited to the user's scope."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune
+from core.scope import get_visible_or_404, visible_q
 from criteria.choices import SubjectKind
 from offices import scope
+from register.models import Recognition
 
 from .choices import TARGET_RECOGNITION, TargetKind
 from .filters import OcopFilterSet, PlanFilterSet
@@ -62,25 +64,14 @@ def plan_years(*, user) -> list[int]:
     return sorted(set(visible_plans(user=user).order_by().values_list("year", flat=True).distinct()), reverse=True)
 
 
-def _commune_area(plan: AnnualPlan, path: str, s) -> Q:
-    return plan.area_q(path) & s.commune_q(path)
-
-
-def _subject_q(plan: AnnualPlan, subject: str, s) -> Q:
-    """Recognitions of `subject` inside the plan's area and the user's scope."""
+def _subject_q(plan: AnnualPlan, subject: str) -> Q:
+    """Recognitions of `subject` inside the plan's area (the user's scope is applied by the caller)."""
     if subject == SubjectKind.COMMUNE:
-        return Q(subject_kind=subject) & _commune_area(plan, "commune", s)
+        return Q(subject_kind=subject) & plan.area_q("commune")
     if subject == SubjectKind.HAMLET:
-        return Q(subject_kind=subject) & _commune_area(plan, "hamlet__commune", s)
+        return Q(subject_kind=subject) & plan.area_q("hamlet__commune")
     area = Q(district_id=plan.district_id) if plan.district_id else Q(district__province_id=plan.province_id)
-    return Q(subject_kind=subject) & area & s.district_q("district")
-
-
-def _registration_scope_q(s, prefix: str = "") -> Q:
-    p = f"{prefix}__" if prefix else ""
-    return (Q(**{f"{p}commune__isnull": False}) & s.commune_q(f"{p}commune")) | (
-        Q(**{f"{p}district__isnull": False}) & s.district_q(f"{p}district")
-    )
+    return Q(subject_kind=subject) & area
 
 
 @dataclass
@@ -135,22 +126,21 @@ def plan_progress(*, user, plan: AnnualPlan | None = None, year: int | None = No
         plan = _default_plan(user=user, year=year)
         if plan is None:
             return None
-    from verification.models import Recognition
-
     s = scope.scope_for(user)
     as_of = as_of or timezone.localdate()
     targets = {
         t.kind: t
         for t in PlanTarget.objects.filter(plan=plan).annotate(
-            registered=Count("registrations", filter=_registration_scope_q(s, "registrations"))
+            registered=Count("registrations", filter=visible_q(Registration, user, prefix="registrations"))
         )
     }
     counts = (
         Recognition.objects.in_force_on(as_of)
+        .visible_to(user)
         .filter(year=plan.year)
         .aggregate(
             **{
-                str(kind): Count("pk", filter=Q(level=level) & _subject_q(plan, subject, s))
+                str(kind): Count("pk", filter=Q(level=level) & _subject_q(plan, subject))
                 for kind, (subject, level) in TARGET_RECOGNITION.items()
             }
         )
@@ -190,9 +180,6 @@ def registration_rows(*, user, plan: AnnualPlan, as_of=None) -> list[Registratio
     """The plan's registrations in the user's scope, each with `achieved` (a recognition in force for the plan's
     year at the target's level) and, for communes not there yet, `shortfall`: the latest assessment against the
     level and the criteria it still misses. Four queries whatever the number of registrations."""
-    from verification.models import Recognition
-
-    s = scope.scope_for(user)
     as_of = as_of or timezone.localdate()
     wanted_level = Case(
         *[When(target__kind=k, then=Value(level)) for k, (_subject, level) in TARGET_RECOGNITION.items()],
@@ -212,8 +199,8 @@ def registration_rows(*, user, plan: AnnualPlan, as_of=None) -> list[Registratio
         )
     )
     rows = list(
-        Registration.objects.filter(target__plan=plan)
-        .filter(_registration_scope_q(s))
+        Registration.objects.visible_to(user)
+        .filter(target__plan=plan)
         .select_related("target", "commune", "commune__district", "hamlet", "district")
         .annotate(
             wanted_level=wanted_level,
@@ -276,19 +263,16 @@ def _shortfalls(pairs: list[tuple[int, str]], *, year: int) -> dict[tuple[int, s
 
 
 def ocop_list(*, user, filters: dict | None = None, request=None):
-    qs = scope.restrict(
-        OcopProduct.objects.with_stars().select_related("commune", "commune__district"), user, commune_path="commune"
-    ).order_by("commune__district__code", "commune__code", "-score", "name")
+    qs = (OcopProduct.objects.visible_to(user).with_stars().select_related("commune", "commune__district")).order_by(
+        "commune__district__code", "commune__code", "-score", "name"
+    )
     filterset = OcopFilterSet(filters or {}, queryset=qs, request=request)
     return filterset.qs, filterset
 
 
 def access_ocop_product(*, user, pk: int) -> OcopProduct:
-    return scope.get_in_scope_or_404(
-        OcopProduct.objects.with_stars().select_related("commune", "commune__district", "thematic_program"),
-        user,
-        commune_path="commune",
-        pk=pk,
+    return get_visible_or_404(
+        OcopProduct.objects.with_stars().select_related("commune", "commune__district", "thematic_program"), user, pk=pk
     )
 
 
@@ -299,7 +283,7 @@ def ocop_count_by_commune(*, communes=None, user=None, on=None, min_stars: int |
     if communes is not None:
         qs = qs.filter(commune__in=communes)
     if user is not None:
-        qs = scope.restrict(qs, user, commune_path="commune")
+        qs = qs.visible_to(user)
     if min_stars:
         qs = qs.filter(stars__gte=min_stars)
     return dict(qs.order_by().values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"))

@@ -9,22 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from offices.permissions import can_change_unit, require_change, require_change_unit
+
 from .choices import OCOP_VALIDITY_MONTHS
 from .models import AnnualPlan, OcopProduct, PlanTarget, Registration
-from .units import can_change_unit, require_change_unit
-
-
-def _require_plan_change(actor, plan: AnnualPlan) -> None:
-    require_change_unit(actor, province_id=plan.province_id, district_id=plan.district_id)
 
 
 @transaction.atomic
 def plan_save(*, actor, plan: AnnualPlan) -> AnnualPlan:
     if plan.district_id:
         plan.province_id = plan.district.province_id
-    _require_plan_change(actor, plan)
+    require_change(actor, plan)
     if plan.pk:
-        _require_plan_change(actor, AnnualPlan.objects.select_for_update().get(pk=plan.pk))
+        require_change(actor, AnnualPlan.objects.select_for_update().get(pk=plan.pk))
     plan.full_clean()
     plan.save()
     return plan
@@ -33,7 +30,7 @@ def plan_save(*, actor, plan: AnnualPlan) -> AnnualPlan:
 @transaction.atomic
 def plan_target_set(*, actor, plan: AnnualPlan, kind: str, target: int, note: str = "") -> PlanTarget:
     """Set (create or change) the plan's target of one kind."""
-    _require_plan_change(actor, plan)
+    require_change(actor, plan)
     obj = PlanTarget.objects.select_for_update().filter(plan=plan, kind=kind).first() or PlanTarget(
         plan=plan, kind=kind
     )
@@ -75,9 +72,7 @@ def registration_create(
 
 @transaction.atomic
 def registration_delete(*, actor, registration: Registration) -> None:
-    require_change_unit(
-        actor, **_unit_ids(commune=registration.commune, hamlet=registration.hamlet, district=registration.district)
-    )
+    require_change(actor, registration)
     registration.delete()
 
 
@@ -94,12 +89,9 @@ def ocop_default_expiry(decision_date: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def ocop_product_save(*, actor, product: OcopProduct) -> OcopProduct:
-    commune = product.commune
-    require_change_unit(actor, province_id=commune.province_id, district_id=commune.district_id, commune_id=commune.pk)
+    require_change(actor, product)
     if product.pk:
-        stored = OcopProduct.objects.select_for_update().select_related("commune").get(pk=product.pk)
-        c = stored.commune
-        require_change_unit(actor, province_id=c.province_id, district_id=c.district_id, commune_id=c.pk)
+        require_change(actor, OcopProduct.objects.select_for_update().select_related("commune").get(pk=product.pk))
     if product.expires_on is None and product.decision_date:
         product.expires_on = ocop_default_expiry(product.decision_date)
     product.full_clean()

@@ -13,12 +13,12 @@ from core.importing import ImportPage, import_view
 from core.spreadsheets import CONTENT_TYPES
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
+from offices.permissions import can_change
 
 from . import resources, selectors, services
 from .choices import OCOP_STAR_BANDS, star_band_label
 from .forms import RegistrationForm
 from .models import Registration
-from .units import can_change_unit
 
 
 def _messages_from(request, exc: ValidationError) -> None:
@@ -58,13 +58,7 @@ def plan_detail(request, pk: int):
     registrations = selectors.registration_rows(user=request.user, plan=plan)
     writer = not scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty
     for r in registrations:
-        unit = r.commune or r.district
-        r.can_delete = writer and can_change_unit(
-            request.user,
-            province_id=unit.province_id,
-            district_id=r.commune.district_id if r.commune else r.district_id,
-            commune_id=r.commune_id,
-        )
+        r.can_delete = writer and can_change(request.user, r)
     return render(
         request,
         "programs/plan_detail.html",
@@ -73,7 +67,7 @@ def plan_detail(request, pk: int):
             "progress": progress,
             "registrations": registrations,
             "form": form if writer else None,
-            "can_edit_plan": can_change_unit(request.user, province_id=plan.province_id, district_id=plan.district_id),
+            "can_edit_plan": can_change(request.user, plan),
         },
     )
 

@@ -1,5 +1,5 @@
 """Reads for the dashboard and the reports. Every figure is computed from records (recognitions, assessments, plans,
-funding lines) in SQL, filtered by offices.scope, in a fixed number of queries whatever the number of communes.
+funding lines) in SQL, filtered by the user's scope (core.scope), in a fixed number of queries whatever the number of communes.
 
 "As they stood at the end of a year": a recognition counts when its decision is dated on or before 31 December and
 it was not revoked by then (`Recognition.objects.in_force_on`); the communes counted are those that existed on
@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from importlib.util import find_spec
 
 from django.db.models import (
     BooleanField,
@@ -42,15 +41,11 @@ from communes.models import Commune, District
 from criteria.choices import LEVEL_ORDER, StandardLevel, SubjectKind
 from criteria.models import Assessment, Criterion, CriterionResult
 from offices import scope
-from verification.models import Dossier, Recognition
+from register.models import Recognition
+from verification.models import Dossier
 
 # Level → the levels that count for it ("at least this level").
 AT_LEAST = {level: list(LEVEL_ORDER[i:]) for i, level in enumerate(LEVEL_ORDER)}
-
-
-def app_ready(name: str) -> bool:
-    """True when another app's selectors module exists (the dashboard leaves a section out until it does)."""
-    return find_spec(f"{name}.selectors") is not None
 
 
 # --- years ----------------------------------------------------------------------------------------------------------
@@ -64,12 +59,10 @@ def data_years(*, user) -> list[int]:
     """Years the user can choose, newest first: from the first recorded decision or assessment in scope to the
     current year. Two queries."""
     this_year = timezone.localdate().year
-    rec = Recognition.objects.filter(_recognition_scope_q(user)).aggregate(
+    rec = Recognition.objects.visible_to(user).aggregate(
         first=Min(ExtractYear("decision_date")), last=Max(ExtractYear("decision_date"))
     )
-    ass = scope.restrict(Assessment.objects.all(), user, commune_path="commune").aggregate(
-        first=Min("year"), last=Max("year")
-    )
+    ass = Assessment.objects.visible_to(user).aggregate(first=Min("year"), last=Max("year"))
     firsts = [y for y in (rec["first"], ass["first"]) if y]
     lasts = [y for y in (rec["last"], ass["last"]) if y]
     first = min([*firsts, this_year])
@@ -80,22 +73,14 @@ def data_years(*, user) -> list[int]:
 def default_year(*, user, years: list[int] | None = None) -> int:
     """The latest year that has a decision or an assessment in scope (not after the current year)."""
     this_year = timezone.localdate().year
-    rec = Recognition.objects.filter(_recognition_scope_q(user), decision_date__year__lte=this_year).aggregate(
-        last=Max(ExtractYear("decision_date"))
-    )["last"]
-    ass = (
-        scope.restrict(Assessment.objects.all(), user, commune_path="commune")
-        .filter(year__lte=this_year)
-        .aggregate(last=Max("year"))["last"]
+    rec = (
+        Recognition.objects.visible_to(user)
+        .filter(decision_date__year__lte=this_year)
+        .aggregate(last=Max(ExtractYear("decision_date")))["last"]
     )
+    ass = Assessment.objects.visible_to(user).filter(year__lte=this_year).aggregate(last=Max("year"))["last"]
     found = [y for y in (rec, ass) if y]
     return max(found) if found else this_year
-
-
-def _recognition_scope_q(user) -> Q:
-    from verification.selectors import recognition_scope_q
-
-    return recognition_scope_q(user)
 
 
 # --- building blocks ------------------------------------------------------------------------------------------------
@@ -127,16 +112,14 @@ def xa_valid_on(*, user, as_of: date, district: District | None = None) -> Query
 
 
 def _model_hamlets(*, user, as_of: date, district: District | None = None) -> QuerySet[Recognition]:
-    qs = in_force(as_of, SubjectKind.HAMLET, AT_LEAST[StandardLevel.MODEL]).filter(
-        scope.scope_for(user).commune_q("hamlet__commune")
-    )
+    qs = in_force(as_of, SubjectKind.HAMLET, AT_LEAST[StandardLevel.MODEL]).visible_to(user)
     if district is not None:
         qs = qs.filter(hamlet__commune__district=district)
     return qs
 
 
 def _districts_valid(*, user, as_of: date, district: District | None = None) -> QuerySet[District]:
-    qs = District.objects.valid_on(as_of).filter(scope.scope_for(user).district_q())
+    qs = District.objects.valid_on(as_of).visible_to(user)
     if district is not None:
         qs = qs.filter(pk=district.pk)
     return qs
@@ -248,7 +231,7 @@ def _district_rows(*, xa, hamlets, user, as_of: date) -> list[UnitRow]:
         .order_by()
     )
     wanted = Q(pk__in=[k for k in counts if k]) | Q(pk__in=[k for k in hamlet_counts if k])
-    wanted |= Q(pk__in=District.objects.valid_on(as_of).filter(scope.scope_for(user).district_q()).values("pk"))
+    wanted |= Q(pk__in=District.objects.valid_on(as_of).visible_to(user).values("pk"))
     districts = District.objects.filter(wanted).annotate(done=_district_done_on(as_of)).order_by("code")
     rows = []
     for d in districts:
@@ -357,7 +340,7 @@ def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
 def assessment_year_for(*, user, year: int) -> int | None:
     """The latest assessment year not after `year` in scope (the criteria chart shows the latest known state)."""
     return (
-        scope.restrict(Assessment.objects.all(), user, commune_path="commune")
+        Assessment.objects.visible_to(user)
         .filter(year__lte=year, criteria_set__subject=SubjectKind.COMMUNE)
         .aggregate(y=Max("year"))["y"]
     )
@@ -398,10 +381,8 @@ def queue_counts(*, user) -> list[QueueCount]:
 
 def dossiers_in_progress(*, user) -> dict[str, int]:
     """Dossiers in the user's area waiting at each stage (verification, appraisal, decision). One query."""
-    from verification.selectors import dossier_scope_q
-
     rows = (
-        Dossier.objects.filter(dossier_scope_q(user))
+        Dossier.objects.visible_to(user)
         .exclude(stage="")
         .values("stage")
         .annotate(n=Count("id"))
@@ -535,7 +516,7 @@ def criteria_matrix(*, user, year: int, level: str = StandardLevel.BASIC, distri
     """Commune × criterion (met / not met) from the stored results of the year's assessments against the commune
     sets of `level`, with the count met and the level each commune holds at the end of the year. Three queries."""
     as_of = year_end(year)
-    assessments = scope.restrict(Assessment.objects.all(), user, commune_path="commune").filter(
+    assessments = Assessment.objects.visible_to(user).filter(
         year=year, criteria_set__level=level, criteria_set__subject=SubjectKind.COMMUNE
     )
     if district is not None:
@@ -572,9 +553,9 @@ def criteria_matrix(*, user, year: int, level: str = StandardLevel.BASIC, distri
 
 
 def recognition_register(*, user, as_of: date, filters=None, request=None):
-    """Decisions taken on or before `as_of` in scope (verification's register list and filters), each marked
-    in force or revoked as of that day."""
-    from verification.selectors import recognition_list
+    """Decisions taken on or before `as_of` in scope (the register's list and filters), each marked in force or
+    revoked as of that day."""
+    from register.selectors import recognition_list
 
     qs, filterset = recognition_list(user=user, filters=filters, request=request)
     qs = (

@@ -58,9 +58,10 @@ def test_demo_is_consistent_and_its_queues_can_be_worked():
     from criteria.selectors import latest_assessment
     from programs.choices import TargetKind
     from programs.selectors import plan_progress
+    from register.models import Recognition
     from verification import gates
     from verification.choices import COMMUNE_STAGE, TERMINAL, DossierStatus, SecurityStatus
-    from verification.models import Dossier, Recognition
+    from verification.models import Dossier
     from verification.services import dossier_review_update, dossier_transition
 
     call_command("load_demo", stdout=io.StringIO())

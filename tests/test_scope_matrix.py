@@ -34,6 +34,7 @@ from monitoring.models import PublicComment
 from monitoring.services import SurveyRow
 from offices.choices import OfficeKind, Role
 from programs.choices import TargetKind
+from register.models import Recognition
 from tests.communes.factories import HamletFactory, ProvinceFactory
 from tests.criteria.conftest import assess
 from tests.criteria.factories import simple_set
@@ -42,7 +43,7 @@ from tests.offices.factories import MembershipFactory, OfficeFactory, UserFactor
 from tests.programs.factories import AnnualPlanFactory, PlanTargetFactory, RegistrationFactory
 from tests.verification import conftest as verification_fixtures
 from verification.choices import DocumentKind, DossierStatus, Route
-from verification.models import DossierDocument, Recognition
+from verification.models import DossierDocument
 
 pytestmark = pytest.mark.django_db
 

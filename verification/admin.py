@@ -4,16 +4,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.scope import ScopedAdminMixin
 
 from . import services
-from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification, Recognition
-from .selectors import dossier_scope_q, recognition_scope_q
-
-
-class DossierScopedMixin:
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(dossier_scope_q(request.user))
+from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification
 
 
 class ReadOnlyMixin:
@@ -62,7 +57,7 @@ def _transition_action(action: str, label):
 
 
 @admin.register(Dossier)
-class DossierAdmin(DossierScopedMixin, admin.ModelAdmin):
+class DossierAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "subject_kind", "level", "year", "status", "route", "district", "due_on"]
     list_filter = ["status", "level", "subject_kind", "route", "year"]
     list_select_related = ["province", "district", "commune", "hamlet"]
@@ -105,31 +100,21 @@ class DossierAdmin(DossierScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(DossierEvent)
-class DossierEventAdmin(ReadOnlyMixin, DossierScopedMixin, admin.ModelAdmin):
+class DossierEventAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["dossier", "action", "from_status", "to_status", "actor", "at"]
     list_filter = ["action", "to_status"]
     list_select_related = ["dossier", "dossier__commune", "dossier__hamlet", "dossier__district", "actor"]
     search_fields = ["dossier__commune__name", "comment"]
     show_full_result_count = False
 
-    def get_queryset(self, request):
-        return admin.ModelAdmin.get_queryset(self, request).filter(
-            dossier__in=Dossier.objects.filter(dossier_scope_q(request.user))
-        )
-
 
 @admin.register(ConsultationPosting)
-class ConsultationPostingAdmin(DossierScopedMixin, admin.ModelAdmin):
+class ConsultationPostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["dossier", "posted_on", "place", "note"]
     list_filter = ["place"]
     list_select_related = ["dossier", "dossier__commune", "dossier__hamlet", "dossier__district"]
     search_fields = ["dossier__commune__name", "note"]
     autocomplete_fields = ["dossier", "recorded_by"]
-
-    def get_queryset(self, request):
-        return admin.ModelAdmin.get_queryset(self, request).filter(
-            dossier__in=Dossier.objects.filter(dossier_scope_q(request.user))
-        )
 
 
 @admin.register(Notification)
@@ -138,18 +123,3 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["recipient", "dossier", "dossier__commune", "dossier__hamlet", "dossier__district"]
     search_fields = ["recipient__username"]
-
-
-@admin.register(Recognition)
-class RecognitionAdmin(SimpleHistoryAdmin):
-    """Decisions taken before the app (or outside it) are entered here; the others come from dossiers."""
-
-    list_display = ["__str__", "subject_kind", "level", "year", "decision_number", "decision_date", "revoked_on"]
-    list_filter = ["subject_kind", "level", "year"]
-    list_select_related = ["commune", "hamlet", "district"]
-    search_fields = ["commune__name", "hamlet__name", "district__name", "decision_number"]
-    autocomplete_fields = ["commune", "hamlet", "district", "recorded_by", "dossier"]
-    readonly_fields = ["dossier"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(recognition_scope_q(request.user))

@@ -7,10 +7,10 @@ Decision numbers and dates are generated (marked "(demo)") and spread over 2011�
 year" figures grow; the one real decision used is Phú Bình's 567/QĐ-TTg of May 2023 (the day of the month is not
 verified). Hamlets are those the communes demo created; the register counts only what exists.
 
-The live dossiers are for 2024, the plan year (`live_dossier_picks()`, which the programs demo also reads to
-register their communes). Each commune gets its 2024 scorecards up to the dossier's level with every criterion met
-(`criteria.demo.scorecards_ensure`), so the queues can be worked to a decision; a dossier past submission relies on
-its scorecard, locked once appraised. No dossier is created for Xã Tân Khánh (05917): the browser journey opens it.
+The live dossiers are for 2024, the plan year: their communes are `criteria.demo.live_dossier_picks()` (which the
+programs demo also reads to register them), each waiting at the step `LIVE_STATUS` names. Each commune gets its 2024
+scorecards up to the dossier's level with every criterion met (`criteria.demo.scorecards_ensure`), so the queues can
+be worked to a decision; a dossier past submission relies on its scorecard, locked once appraised. No dossier is created for Xã Tân Khánh (05917): the browser journey opens it.
 Document titles are the documents' own (Vietnamese) titles, whatever the language of the loading process.
 """
 
@@ -25,6 +25,7 @@ from django.utils import timezone
 from communes.choices import CommuneType
 from communes.models import Commune, District, Hamlet, Province
 from criteria.choices import StandardLevel, SubjectKind
+from register.models import Recognition
 
 from .choices import (
     COMMUNE_STAGE,
@@ -36,7 +37,7 @@ from .choices import (
     SecurityStatus,
     stage_of,
 )
-from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification, Recognition
+from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification
 
 PROVINCE_CODE = "19"
 OFFICER_COMMUNE = "05917"  # the browser journey opens this commune's dossier
@@ -252,14 +253,14 @@ def _districts(province, recorder, new) -> None:
 
 # --- live dossiers -----------------------------------------------------------------------------------------------
 
-# (district code, current level → level asked, status, days in the queue)
-LIVE = [
-    ("173", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.SUBMITTED, 3),
-    ("173", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.UNDER_VERIFICATION, 12),
-    ("173", StandardLevel.ADVANCED, StandardLevel.MODEL, DossierStatus.FRONT_SURVEY, 0),
-    ("171", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.VERIFIED, 5),
-    ("167", StandardLevel.ADVANCED, StandardLevel.MODEL, DossierStatus.UNDER_APPRAISAL, 20),
-    ("169", StandardLevel.BASIC, StandardLevel.ADVANCED, DossierStatus.APPRAISED, 4),
+# Where each of criteria.demo.LIVE_DOSSIERS waits, row by row: (status, days in the queue).
+LIVE_STATUS = [
+    (DossierStatus.SUBMITTED, 3),
+    (DossierStatus.UNDER_VERIFICATION, 12),
+    (DossierStatus.FRONT_SURVEY, 0),
+    (DossierStatus.VERIFIED, 5),
+    (DossierStatus.UNDER_APPRAISAL, 20),
+    (DossierStatus.APPRAISED, 4),
 ]
 STEPS = [
     ("open_consultation", DossierStatus.DRAFT, DossierStatus.PUBLIC_CONSULTATION, "district"),
@@ -297,23 +298,11 @@ def document_title(kind: str, commune: Commune, level: str, year: int) -> str:
 
 
 def live_dossier_picks(levels: dict[str, str | None], district_of: dict[str, str]) -> list[tuple]:
-    """(commune code, level asked, status, days in the queue) of each live dossier, from the LIVE rows: a commune of
-    the row's district at the row's current level, drawn by seed (never the demo commune, never twice).
-    `district_of`: commune code → district code. Deterministic; the programs demo registers these communes."""
-    rng = random.Random(SEED + 2)
-    used, picks = set(), []
-    for district_code, current, wanted, status, days in LIVE:
-        pool = sorted(
-            c
-            for c, level in levels.items()
-            if level == current and c != OFFICER_COMMUNE and c not in used and district_of.get(c) == district_code
-        )
-        if not pool:
-            continue
-        code = rng.choice(pool)
-        used.add(code)
-        picks.append((code, wanted, status, days))
-    return picks
+    """(commune code, level asked, status, days in the queue) of each live dossier: the communes criteria's demo
+    picks for its LIVE_DOSSIERS rows, with where each one waits. `district_of`: commune code → district code."""
+    from criteria.demo import live_dossier_picks as picks
+
+    return [(code, wanted, *LIVE_STATUS[row]) for row, code, wanted in picks(levels, district_of)]
 
 
 def _scorecards(communes, picks) -> dict[str, object]:

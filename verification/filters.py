@@ -9,7 +9,7 @@ from criteria.choices import StandardLevel, SubjectKind
 from offices import scope
 
 from .choices import DossierStatus
-from .models import Dossier, Recognition
+from .models import Dossier
 
 
 def _districts(request):
@@ -67,34 +67,3 @@ class QueueFilterSet(django_filters.FilterSet):
             return queryset
         overdue = Q(due_on__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-
-class RecognitionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
-    subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=SubjectKind.choices)
-    year = django_filters.NumberFilter(label=_("Year recognised for"))
-    decision_year = django_filters.NumberFilter(label=_("Decision year"), field_name="decision_date__year")
-    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts, method="filter_district")
-    revoked = YesNoFilter(label=_("Revoked"), field_name="revoked_on", lookup_expr="isnull", exclude=True)
-
-    class Meta:
-        model = Recognition
-        fields = ["q", "level", "subject_kind", "year", "decision_year", "district"]
-
-    def search(self, queryset, name, value):
-        key = fold(value)
-        if not key:
-            return queryset
-        return queryset.filter(
-            Q(commune__search_name__contains=key)
-            | Q(district__search_name__contains=key)
-            | Q(hamlet__name__icontains=value.strip())
-            | Q(decision_number__icontains=value.strip())
-            | Q(commune__code=value.strip())
-        )
-
-    def filter_district(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(Q(district=value) | Q(commune__district=value) | Q(hamlet__commune__district=value))

@@ -2,7 +2,8 @@
 
 Each gate is a small function `(dossier) -> list[str]` returning the reasons it is not met (empty when met), so a
 refusal can list every unmet gate and the dossier page can show the same checklist before a button is pressed.
-Other apps are read through their selectors, imported inside the functions (criteria, monitoring, funding).
+Apps below the workflow are read through their selectors (criteria, funding, the register); the Front's satisfaction
+rate comes from monitoring, above the workflow, through the slot it fills (verification.registry).
 """
 
 from dataclasses import dataclass, field
@@ -17,8 +18,11 @@ from django.utils.translation import gettext_lazy
 from communes.choices import CommuneType
 from core.formatting import money, number
 from criteria.choices import StandardLevel, SubjectKind
+from funding.selectors import outstanding_construction_debt
+from register.models import Recognition
 
 from . import choices as c
+from . import registry
 from .choices import DocumentKind, SecurityStatus
 
 
@@ -59,18 +63,12 @@ class SourceMissing(Exception):
 
 
 def satisfaction_rate(dossier) -> Decimal | None:
-    try:
-        from monitoring.selectors import dossier_satisfaction_rate
-    except ImportError as exc:
-        raise SourceMissing(_("Front satisfaction surveys cannot be read (monitoring app missing).")) from exc
-    return dossier_satisfaction_rate(dossier=dossier)
+    if not registry.satisfaction_rate.provided:
+        raise SourceMissing(_("Front satisfaction surveys cannot be read (monitoring app missing)."))
+    return registry.satisfaction_rate.get()(dossier=dossier)
 
 
 def construction_debt(commune) -> int:
-    try:
-        from funding.selectors import outstanding_construction_debt
-    except ImportError as exc:
-        raise SourceMissing(_("Construction debt cannot be read (funding app missing).")) from exc
     return outstanding_construction_debt(commune=commune)
 
 
@@ -117,8 +115,6 @@ def gate_criteria_met(dossier) -> list[str]:
         return []
     reasons = []
     if dossier.subject_kind == SubjectKind.DISTRICT:
-        from .models import Recognition
-
         today = timezone.localdate()
         recognised = Recognition.objects.in_force_on(today).filter(
             subject_kind=SubjectKind.COMMUNE, level=StandardLevel.BASIC, commune__district=dossier.district

@@ -1,4 +1,4 @@
-"""Recognition workflow. `Recognition` is the register: the only source of "recognised" counts in the app.
+"""Recognition workflow. Its decisions and revocations are written to the register (`register.Recognition`).
 
 A `Dossier` carries one unit's request for one level through the steps in `verification.choices.TRANSITIONS`; its
 status changes only in `verification.services.dossier_transition`, which writes an append-only `DossierEvent`.
@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, District, Hamlet, Province
+from core import scope
 from core.files import ScopedFileField, private_name
 from core.models import TimeStampedModel
 from criteria.choices import StandardLevel, SubjectKind
@@ -29,94 +29,6 @@ from .choices import (
     SecurityStatus,
     Stage,
 )
-
-
-class RecognitionQuerySet(models.QuerySet):
-    def in_force_on(self, day):
-        """Recognitions decided on or before `day` and not revoked by then (figures "as they stood" on a date)."""
-        return self.filter(decision_date__lte=day).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
-
-
-class Recognition(TimeStampedModel):
-    """A recognition decision for one unit at one level (register entry). Revocation sets `revoked_on`."""
-
-    subject_kind = models.CharField(_("subject"), max_length=16, choices=SubjectKind.choices)
-    commune = models.ForeignKey(
-        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions"
-    )
-    hamlet = models.ForeignKey(
-        Hamlet, verbose_name=_("hamlet"), on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions"
-    )
-    district = models.ForeignKey(
-        District,
-        verbose_name=_("district"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="recognitions",
-    )
-    level = models.CharField(_("level"), max_length=16, choices=StandardLevel.choices)
-    year = models.PositiveSmallIntegerField(_("year recognised for"))
-    decision_number = models.CharField(_("decision number"), max_length=64)
-    decision_date = models.DateField(_("decision date"))
-    signer = models.CharField(_("signed by"), max_length=255, blank=True)
-    issuing_body = models.CharField(_("issuing body"), max_length=255, blank=True)
-    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
-    revocation_decision = models.CharField(_("revocation decision"), max_length=64, blank=True)
-    revocation_reason = models.TextField(_("revocation reason"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    dossier = models.OneToOneField(
-        "Dossier",
-        verbose_name=_("dossier"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="recognition",
-        help_text=_("The dossier whose decision created this entry; empty for decisions recorded before the app."),
-    )
-    history = HistoricalRecords()
-
-    objects = RecognitionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-decision_date", "level"]
-        verbose_name = _("recognition")
-        verbose_name_plural = _("recognitions")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        subject_kind=SubjectKind.COMMUNE,
-                        commune__isnull=False,
-                        hamlet__isnull=True,
-                        district__isnull=True,
-                    )
-                    | Q(subject_kind=SubjectKind.HAMLET, hamlet__isnull=False, district__isnull=True)
-                    | Q(
-                        subject_kind=SubjectKind.DISTRICT,
-                        district__isnull=False,
-                        commune__isnull=True,
-                        hamlet__isnull=True,
-                    )
-                ),
-                name="verification_recognition_subject_matches_kind",
-                violation_error_message=_("A recognition names exactly the unit of its subject kind."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.subject} – {self.get_level_display()} ({self.decision_number})"
-
-    @property
-    def subject(self):
-        return self.hamlet or self.commune or self.district
 
 
 def _open_unique(field: str, kind: str) -> models.UniqueConstraint:
@@ -183,6 +95,13 @@ class Dossier(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
     )
 
+    # District dossiers by their district, the others (communes, hamlets) by their commune.
+    unit_path = (
+        scope.district("district", when=Q(subject_kind=SubjectKind.DISTRICT)),
+        scope.commune("commune", when=~Q(subject_kind=SubjectKind.DISTRICT)),
+    )
+    objects = scope.ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "province__code", "district__code", "commune__code", "level"]
         verbose_name = _("recognition dossier")
@@ -237,6 +156,9 @@ class DossierDocument(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
 
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["dossier", "kind", "created_at"]
         verbose_name = _("dossier document")
@@ -256,6 +178,9 @@ class ConsultationPosting(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
+
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["dossier", "posted_on", "id"]
@@ -280,6 +205,9 @@ class DossierEvent(models.Model):
     comment = models.TextField(pgettext_lazy("dossier event", "comment"), blank=True)
     data = models.JSONField(_("recorded data"), default=dict, blank=True)
     documents = models.ManyToManyField(DossierDocument, verbose_name=_("documents"), blank=True, related_name="events")
+
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["dossier", "at", "id"]

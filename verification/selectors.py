@@ -1,68 +1,36 @@
-"""Reads for the workflow pages. Everything passes through offices.scope; queues are derived from the table."""
-
-from datetime import date
+"""Reads for the workflow pages. Every read goes through the models' declared unit paths (core.scope); queues are
+derived from the transition table."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.utils.translation import gettext as _
 
-from criteria.choices import StandardLevel, SubjectKind
-from offices.choices import Role
-from offices.scope import scope_for, user_roles
+from core.scope import get_visible_or_404, scope_for, user_roles, visible_q
+from register.selectors import (  # noqa: F401 (the register page of the workflow reads them here)
+    access_recognition_by_id,
+    recognised_counts,
+    recognition_list,
+)
 
 from .choices import QUEUE_ROLES, TRANSITIONS, ActingLevel
-from .filters import DossierFilterSet, QueueFilterSet, RecognitionFilterSet
-from .models import Dossier, DossierDocument, DossierEvent, Notification, Recognition
+from .filters import DossierFilterSet, QueueFilterSet
+from .models import Dossier, DossierDocument, DossierEvent, Notification
 
 _DOSSIER_RELATED = ("province", "district", "commune", "commune__district", "hamlet", "created_by")
 
 
-def dossier_scope_q(user, roles=None) -> Q:
-    """Dossiers whose unit the user covers (district dossiers by district, the others by commune)."""
-    s = scope_for(user, roles)
-    if s.everything:
-        return Q()
-    return (Q(subject_kind=SubjectKind.DISTRICT) & s.district_q("district")) | (
-        ~Q(subject_kind=SubjectKind.DISTRICT) & s.commune_q("commune")
-    )
-
-
-def recognition_scope_q(user) -> Q:
-    s = scope_for(user)
-    if s.everything:
-        return Q()
-    return (
-        (Q(subject_kind=SubjectKind.DISTRICT) & s.district_q("district"))
-        | (Q(subject_kind=SubjectKind.COMMUNE) & s.commune_q("commune"))
-        | (Q(subject_kind=SubjectKind.HAMLET) & s.commune_q("hamlet__commune"))
-    )
-
-
 def dossier_list(*, user, filters=None, request=None) -> tuple[QuerySet[Dossier], DossierFilterSet]:
-    qs = (
-        Dossier.objects.filter(dossier_scope_q(user))
-        .select_related(*_DOSSIER_RELATED)
-        .order_by("-status_changed_at", "-id")
-    )
+    qs = Dossier.objects.visible_to(user).select_related(*_DOSSIER_RELATED).order_by("-status_changed_at", "-id")
     filterset = DossierFilterSet(filters or {}, queryset=qs, request=request)
     return filterset.qs, filterset
 
 
 def access_dossier_by_id(*, user, pk: int) -> Dossier:
     """One dossier in the user's area, or 404 (never 403: the user must not learn it exists)."""
-    try:
-        return Dossier.objects.filter(dossier_scope_q(user)).select_related(*_DOSSIER_RELATED).get(pk=pk)
-    except Dossier.DoesNotExist as exc:
-        raise Http404(_("Not found or outside your area.")) from exc
+    return get_visible_or_404(Dossier.objects.select_related(*_DOSSIER_RELATED), user, pk=pk)
 
 
 def access_document_by_id(*, user, pk: int) -> DossierDocument:
     """A document of a dossier the user may open (the dossier page's rule), or 404."""
-    try:
-        return DossierDocument.objects.filter(dossier__in=Dossier.objects.filter(dossier_scope_q(user))).get(pk=pk)
-    except DossierDocument.DoesNotExist as exc:
-        raise Http404(_("Not found or outside your area.")) from exc
+    return get_visible_or_404(DossierDocument, user, pk=pk)
 
 
 def dossier_timeline(*, dossier: Dossier) -> QuerySet[DossierEvent]:
@@ -102,7 +70,7 @@ def queue_q(user, role: str) -> Q:
         elif t.level == ActingLevel.PROVINCE:
             q |= here & Q(province_id__in=s.province_ids)
         else:
-            q |= here & dossier_scope_q(user, [role])
+            q |= here & visible_q(Dossier, user, [role])
     return q
 
 
@@ -116,72 +84,6 @@ def dossier_queue(*, user, role: str, filters=None, request=None) -> tuple[Query
     )
     filterset = QueueFilterSet(filters or {}, queryset=qs, request=request)
     return filterset.qs, filterset
-
-
-# --- register ------------------------------------------------------------------------------------------------------
-
-
-def recognition_list(*, user, filters=None, request=None) -> tuple[QuerySet[Recognition], RecognitionFilterSet]:
-    qs = (
-        Recognition.objects.filter(recognition_scope_q(user))
-        .select_related("commune", "commune__district", "hamlet", "hamlet__commune", "district")
-        .annotate(
-            unit_province_id=Coalesce("district__province_id", "commune__province_id", "hamlet__commune__province_id")
-        )
-        .order_by("-decision_date", "level", "id")
-    )
-    filterset = RecognitionFilterSet(filters or {}, queryset=qs, request=request)
-    return filterset.qs, filterset
-
-
-def access_recognition_by_id(*, user, pk: int) -> Recognition:
-    try:
-        return (
-            Recognition.objects.filter(recognition_scope_q(user))
-            .select_related(
-                "commune", "commune__province", "hamlet", "hamlet__commune", "district", "district__province"
-            )
-            .get(pk=pk)
-        )
-    except Recognition.DoesNotExist as exc:
-        raise Http404(_("Not found or outside your area.")) from exc
-
-
-def revocation_province_ids(user) -> frozenset | None:
-    """Provinces where the user may propose revocations (None: everywhere)."""
-    s = scope_for(user, [Role.APPRAISER])
-    return None if s.everything else s.province_ids
-
-
-def can_propose_revocation(user, recognition: Recognition) -> bool:
-    if recognition.revoked_on:
-        return False
-    provinces = revocation_province_ids(user)
-    unit = recognition.district or recognition.commune or recognition.hamlet.commune
-    return provinces is None or unit.province_id in provinces
-
-
-def recognised_counts(*, user, as_of: date, subject_kind: str = SubjectKind.COMMUNE, qs=None) -> dict[str, int]:
-    """Units recognised and not revoked on `as_of`, per level: THE source of "recognised" figures in the app.
-
-    A unit counts once per level (several decisions for the same unit and level are not double-counted).
-    One query.
-    """
-    unit_field = {SubjectKind.COMMUNE: "commune", SubjectKind.HAMLET: "hamlet", SubjectKind.DISTRICT: "district"}[
-        subject_kind
-    ]
-    base = qs if qs is not None else Recognition.objects.filter(recognition_scope_q(user))
-    rows = (
-        base.in_force_on(as_of)
-        .filter(subject_kind=subject_kind)
-        .values("level")
-        .annotate(n=Count(unit_field, distinct=True))
-        .order_by()
-    )
-    counts = dict.fromkeys(StandardLevel.values, 0)
-    for row in rows:
-        counts[row["level"]] = row["n"]
-    return counts
 
 
 # --- notifications ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Every write of the recognition workflow. `dossier_transition` is the one way a dossier's status changes."""
 
 import logging
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -15,17 +16,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Hamlet
+from core.scope import user_roles
 from criteria.choices import SubjectKind
 from offices.choices import Role
 from offices.models import Membership
-from offices.scope import scope_for, user_roles
+from register.models import Recognition
 
 from . import gates
 from .choices import (
     ACTIONS,
-    COMMUNE_STAGE,
-    FRONT_DOCUMENTS,
-    TERMINAL,
+    APPROVE_ACTIONS,
     ActingLevel,
     ActionKind,
     DocumentKind,
@@ -38,51 +38,11 @@ from .choices import (
     stage_of,
     transitions_from,
 )
-from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification, Recognition
+from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification
+from .permissions import acts_at, can_add_document, can_review, require_visible
+from .selectors import queue_q
 
 logger = logging.getLogger(__name__)
-
-
-class OutOfScope(Http404):
-    """The dossier exists but not in the user's area: answered as "not found"."""
-
-
-# --- who may act -----------------------------------------------------------------------------------------------------
-
-
-def dossier_visible(user, dossier: Dossier) -> bool:
-    scope = scope_for(user)
-    if dossier.subject_kind == SubjectKind.DISTRICT:
-        return scope.covers_district(dossier.district)
-    return scope.covers_commune(dossier.commune)
-
-
-def acts_at(user, dossier: Dossier, *, roles, level: str) -> bool:
-    """Whether the user holds one of `roles` in an office at `level` for this dossier's unit."""
-    scope = scope_for(user, roles)
-    if scope.everything:
-        return True
-    if level == ActingLevel.UNIT:
-        if dossier.subject_kind == SubjectKind.DISTRICT:
-            return scope.covers_district(dossier.district)
-        return scope.covers_commune(dossier.commune)
-    if level == ActingLevel.DISTRICT:
-        return dossier.district_id is not None and dossier.district_id in scope.district_ids
-    return dossier.province_id in scope.province_ids
-
-
-def allowed_transitions(user, dossier: Dossier):
-    """Transitions from the dossier's current status that this user may press (gates not checked here)."""
-    return [
-        t
-        for t in transitions_from(dossier.status, dossier.route)
-        if acts_at(user, dossier, roles=t.roles, level=t.level)
-    ]
-
-
-def _require_visible(user, dossier: Dossier) -> None:
-    if not dossier_visible(user, dossier):
-        raise OutOfScope(_("Not found or outside your area."))
 
 
 # --- opening a dossier -----------------------------------------------------------------------------------------------
@@ -128,7 +88,7 @@ def dossier_create(
         route=route,
         created_by=actor,
     )
-    _require_visible(actor, dossier)
+    require_visible(actor, dossier)
     if not acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
         raise PermissionDenied(_("Only the unit's data-entry office opens a recognition dossier."))
     dossier.full_clean()
@@ -190,7 +150,7 @@ def dossier_transition(*, dossier: Dossier, action: str, actor, comment: str = "
         .select_related("province", "district", "commune", "hamlet")
         .get(pk=dossier.pk)
     )
-    _require_visible(actor, locked)
+    require_visible(actor, locked)
     if not roles_for_action(action) & user_roles(actor):
         raise PermissionDenied(_("Your role cannot take this action."))
     transition = find_transition(action, locked.status, locked.route)
@@ -291,6 +251,46 @@ def dossier_transition(*, dossier: Dossier, action: str, actor, comment: str = "
 
 
 dossier_transition.alters_data = True
+
+
+@dataclass
+class BulkApproval:
+    """What a bulk approval did: the dossiers approved, and each one refused with the refusal (nothing was written
+    for it)."""
+
+    done: list[Dossier] = field(default_factory=list)
+    refused: list[tuple[Dossier, ValidationError | PermissionDenied]] = field(default_factory=list)
+
+
+def dossier_bulk_approve(*, actor, role: str, dossier_ids: list[int], comment: str = "", **data) -> BulkApproval:
+    """Approve several dossiers from `role`'s queue: each one is taken up first if it still waits to be, then
+    approved, each in its own transaction (oldest in the queue first), so that one whose gates fail is refused and
+    left as it was while the others go on. Ids that are not waiting in the actor's queue are ignored.
+    data: as dossier_transition (decision_number, decision_date, signer for the approver's decision)."""
+    approve = APPROVE_ACTIONS[role]
+    waiting = Dossier.objects.filter(queue_q(actor, role), pk__in=dossier_ids).select_related(
+        "province", "district", "commune", "hamlet"
+    )
+    result = BulkApproval()
+    for dossier in waiting.order_by("stage_entered_at", "id"):
+        try:
+            with transaction.atomic():
+                if not find_transition(approve, dossier.status, dossier.route):
+                    start = next(
+                        (t for t in transitions_from(dossier.status, dossier.route) if t.queue and role in t.roles),
+                        None,
+                    )
+                    if start is not None:
+                        dossier_transition(dossier=dossier, action=start.action, actor=actor)
+                dossier_transition(dossier=dossier, action=approve, actor=actor, comment=comment, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            result.refused.append((dossier, exc))
+        else:
+            result.done.append(dossier)
+    return result
+
+
+dossier_bulk_approve.alters_data = True
 
 
 def _record_recognition(dossier: Dossier, actor, decision: dict, issuing_body: str) -> Recognition:
@@ -396,13 +396,6 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
 # --- review facts, documents, postings ------------------------------------------------------------------------------
 
 
-def can_review(actor, dossier: Dossier) -> bool:
-    return any(
-        t.queue and t.roles & {Role.VERIFIER, Role.APPRAISER} and acts_at(actor, dossier, roles=t.roles, level=t.level)
-        for t in transitions_from(dossier.status, dossier.route)
-    )
-
-
 @transaction.atomic
 def dossier_review_update(
     *, dossier: Dossier, actor, security_status: str, criteria_confirmed: bool, comment: str = ""
@@ -413,7 +406,7 @@ def dossier_review_update(
         .select_related("province", "district", "commune")
         .get(pk=dossier.pk)
     )
-    _require_visible(actor, locked)
+    require_visible(actor, locked)
     if not can_review(actor, locked):
         raise PermissionDenied(_("Only the verifier or appraiser holding the dossier records these findings."))
     if security_status not in SecurityStatus.values:
@@ -434,23 +427,11 @@ def dossier_review_update(
     return locked
 
 
-def can_add_document(actor, dossier: Dossier, kind: str | None = None) -> bool:
-    if dossier.status in TERMINAL:
-        return False
-    if dossier.status in COMMUNE_STAGE and acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
-        return True
-    if (kind is None or kind in FRONT_DOCUMENTS) and acts_at(
-        actor, dossier, roles={Role.MONITOR}, level=ActingLevel.UNIT
-    ):
-        return True
-    return any(t.queue for t in allowed_transitions(actor, dossier))
-
-
 @transaction.atomic
 def dossier_document_add(*, dossier: Dossier, actor, kind: str, file, title: str = "") -> DossierDocument:
     """Attach a document: the commune while it prepares the dossier, the Front its own papers, the office
     holding the dossier its reports."""
-    _require_visible(actor, dossier)
+    require_visible(actor, dossier)
     if not can_add_document(actor, dossier, kind):
         raise PermissionDenied(_("You cannot add documents to this dossier now."))
     return _document_create(dossier=dossier, actor=actor, kind=kind, file=file, title=title)
@@ -466,7 +447,7 @@ def _document_create(*, dossier: Dossier, actor, kind: str, file, title: str) ->
 @transaction.atomic
 def consultation_posting_add(*, dossier: Dossier, actor, posted_on: date, place: str, note: str = ""):
     """Record one public posting of the results report during the consultation (Article 5)."""
-    _require_visible(actor, dossier)
+    require_visible(actor, dossier)
     if not acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
         raise PermissionDenied(_("Only the unit's data-entry office records postings."))
     if dossier.status != DossierStatus.PUBLIC_CONSULTATION:
@@ -521,7 +502,7 @@ def recognition_revocation_propose(*, recognition: Recognition, actor, comment: 
             signer=rec.signer,
             created_by=actor,
         )
-        _require_visible(actor, dossier)
+        require_visible(actor, dossier)
         if not acts_at(actor, dossier, roles={Role.APPRAISER}, level=ActingLevel.PROVINCE):
             raise PermissionDenied(_("Revocations are proposed by the provincial appraisal council."))
         dossier.full_clean()

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import serve_stored_file
+from core.scope import scope_for, user_roles
 from offices.choices import Role
-from offices.scope import scope_for, user_roles
 
-from . import gates, selectors, services
+from . import gates, permissions, selectors, services
 from .choices import (
     ACTIONS,
     ALL_GATES,
@@ -104,7 +103,7 @@ def _checklist(dossier: Dossier):
 def dossier_detail(request, pk: int):
     dossier = selectors.access_dossier_by_id(user=request.user, pk=pk)
     user = request.user
-    allowed = services.allowed_transitions(user, dossier)
+    allowed = permissions.allowed_transitions(user, dossier)
     checklist = _checklist(dossier)
     by_name = {g.name: g for g in checklist}
     actions = [
@@ -116,7 +115,7 @@ def dossier_detail(request, pk: int):
         }
         for t in allowed
     ]
-    can_post = dossier.status == DossierStatus.PUBLIC_CONSULTATION and services.acts_at(
+    can_post = dossier.status == DossierStatus.PUBLIC_CONSULTATION and permissions.acts_at(
         user, dossier, roles={Role.EDITOR}, level="unit"
     )
     return render(
@@ -129,12 +128,12 @@ def dossier_detail(request, pk: int):
             "postings": dossier.postings.select_related("recorded_by"),
             "checklist": checklist,
             "actions": actions,
-            "document_form": DocumentForm() if services.can_add_document(user, dossier) else None,
+            "document_form": DocumentForm() if permissions.can_add_document(user, dossier) else None,
             "posting_form": PostingForm(initial={"posted_on": timezone.localdate()}) if can_post else None,
             "review_form": ReviewForm(
                 initial={"security_status": dossier.security_status, "criteria_confirmed": dossier.criteria_confirmed}
             )
-            if services.can_review(user, dossier)
+            if permissions.can_review(user, dossier)
             else None,
             "recognition": getattr(dossier, "recognition", None)
             if dossier.status in (DossierStatus.RECOGNISED, DossierStatus.REVOCATION_PROPOSED, DossierStatus.REVOKED)
@@ -172,7 +171,9 @@ def _refuse_unless_allowed(user, dossier, action, transition):
     """403 when the user cannot take this action here (forged POST), before any form error."""
     if not roles_for_action(action) & user_roles(user):
         raise PermissionDenied(_("Your role cannot take this action."))
-    if transition is not None and not services.acts_at(user, dossier, roles=transition.roles, level=transition.level):
+    if transition is not None and not permissions.acts_at(
+        user, dossier, roles=transition.roles, level=transition.level
+    ):
         raise PermissionDenied(_("This step belongs to another office."))
 
 
@@ -200,7 +201,7 @@ def document_add(request, pk: int):
     dossier = selectors.access_dossier_by_id(user=request.user, pk=pk)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        if not services.can_add_document(request.user, dossier):
+        if not permissions.can_add_document(request.user, dossier):
             raise PermissionDenied(_("You cannot add documents to this dossier now."))
         messages.error(request, _error_text(ValidationError(form.errors)))
         return redirect("verification:dossier_detail", pk=pk)
@@ -284,29 +285,13 @@ def queue_approve(request):
         ids = [int(i) for i in request.POST.getlist("dossiers")]
     except ValueError as exc:
         raise Http404(_("Unknown dossier.")) from exc
-    approve = APPROVE_ACTIONS[role]
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     comment = data.pop("comment", "")
-    waiting = Dossier.objects.filter(selectors.queue_q(request.user, role), pk__in=ids).select_related(
-        "province", "district", "commune", "hamlet"
-    )
-    done, refused = [], []
-    for dossier in waiting.order_by("stage_entered_at", "id"):
-        try:
-            with transaction.atomic():
-                if not find_transition(approve, dossier.status, dossier.route):
-                    start = next(
-                        (t for t in transitions_from(dossier.status, dossier.route) if t.queue and role in t.roles),
-                        None,
-                    )
-                    if start is not None:
-                        services.dossier_transition(dossier=dossier, action=start.action, actor=request.user)
-                services.dossier_transition(
-                    dossier=dossier, action=approve, actor=request.user, comment=comment, **data
-                )
-            done.append(str(dossier))
-        except (ValidationError, PermissionDenied) as exc:
-            refused.append(f"{dossier}: {_error_text(exc) if isinstance(exc, ValidationError) else exc}")
+    result = services.dossier_bulk_approve(actor=request.user, role=role, dossier_ids=ids, comment=comment, **data)
+    done = [str(dossier) for dossier in result.done]
+    refused = [
+        f"{dossier}: {_error_text(exc) if isinstance(exc, ValidationError) else exc}" for dossier, exc in result.refused
+    ]
     if done:
         messages.success(request, _("Approved: {names}.").format(names="; ".join(done)))
     for line in refused:
@@ -342,7 +327,7 @@ def register(request):
             "counts": counts,
             "as_of": as_of,
             "as_of_year": as_of_year,
-            "revocation_provinces": selectors.revocation_province_ids(request.user),
+            "revocation_provinces": permissions.revocation_province_ids(request.user),
         },
     )
 
@@ -351,7 +336,7 @@ def register(request):
 def recognition_revocation(request, pk: int):
     """Propose revoking a register entry (appraisal council); the decision then waits in the approver's queue."""
     recognition = selectors.access_recognition_by_id(user=request.user, pk=pk)
-    if not selectors.can_propose_revocation(request.user, recognition):
+    if not permissions.can_propose_revocation(request.user, recognition):
         raise PermissionDenied(_("Revocations are proposed by the provincial appraisal council."))
     form = RevocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

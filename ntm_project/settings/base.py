@@ -27,7 +27,6 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "django_htmx",
     "axes",
     "csp",
     "django_tasks",
@@ -36,6 +35,7 @@ INSTALLED_APPS = [
     "communes",
     "offices",
     "criteria",
+    "register",
     "programs",
     "funding",
     "verification",
@@ -55,7 +55,6 @@ MIDDLEWARE = [
     "core.middleware.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]

@@ -6,7 +6,8 @@ from core.filters import YesNoFilter, YesNoSelect
 from criteria.filters import AssessmentFilterSet
 from funding.filters import LineFilterSet
 from programs.filters import OcopFilterSet
-from verification.filters import QueueFilterSet, RecognitionFilterSet
+from register.filters import RecognitionFilterSet
+from verification.filters import QueueFilterSet
 
 YES_NO_FILTERS = [
     (OcopFilterSet, "in_force"),

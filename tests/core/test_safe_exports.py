@@ -19,11 +19,11 @@ from core.spreadsheets import FORMULA_STARTS, SafeCSV, SafeXLSX, dataset_csv, da
 from criteria.choices import StandardLevel, SubjectKind
 from funding.models import CapitalPlanLine, Disbursement
 from programs.models import OcopProduct
+from register.models import Recognition
 from tests.criteria.conftest import assess
 from tests.criteria.factories import simple_set
 from tests.funding.factories import DisbursementFactory, LineFactory, ProjectFactory
 from tests.programs.factories import AnnualPlanFactory, OcopProductFactory, PlanTargetFactory, RegistrationFactory
-from verification.models import Recognition
 
 pytestmark = pytest.mark.django_db
 

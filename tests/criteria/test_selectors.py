@@ -7,7 +7,7 @@ from django.utils import translation
 from criteria import evaluation, selectors
 from criteria.choices import StandardLevel
 from criteria.models import Assessment
-from verification.models import Recognition
+from register.models import Recognition
 
 from .conftest import assess
 from .factories import simple_set

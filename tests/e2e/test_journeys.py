@@ -125,8 +125,9 @@ def test_commune_to_recognition(demo, new_page, live_server):
     from criteria.models import Assessment
     from programs.choices import TargetKind
     from programs.models import AnnualPlan, Registration
+    from register.models import Recognition
     from verification.choices import DossierStatus
-    from verification.models import Dossier, Recognition
+    from verification.models import Dossier
 
     commune = Commune.objects.get(code=COMMUNE)
     today = timezone.localdate()

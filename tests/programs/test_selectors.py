@@ -12,10 +12,10 @@ from criteria.choices import StandardLevel, SubjectKind
 from programs import selectors
 from programs.choices import OCOP_STAR_BANDS, TargetKind, star_band_label, stars_for_score
 from programs.models import OcopProduct
+from register.models import Recognition
 from tests.communes.factories import HamletFactory
 from tests.criteria.conftest import assess
 from tests.criteria.factories import simple_set
-from verification.models import Recognition
 
 from .factories import AnnualPlanFactory, OcopProductFactory, PlanTargetFactory, RegistrationFactory
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from criteria.choices import SubjectKind
 from programs.choices import TargetKind
 from programs.models import Registration
+from register.models import Recognition
 from tests.communes.factories import CommuneFactory
-from verification.models import Recognition
 
 from .factories import AnnualPlanFactory, OcopProductFactory, PlanTargetFactory, RegistrationFactory
 

@@ -9,9 +9,9 @@ import pytest
 from communes.choices import CommuneType
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment, CriterionResult
+from register.models import Recognition
 from tests.communes.factories import CommuneFactory, DistrictFactory, HamletFactory
 from tests.criteria.factories import simple_set
-from verification.models import Recognition
 
 D = datetime.date
 DEFAULT_DECISION = D(2022, 11, 1)

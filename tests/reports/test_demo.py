@@ -11,7 +11,7 @@ from django.urls import reverse
 from communes.choices import CommuneType
 from communes.models import Commune, District
 from criteria.choices import StandardLevel, SubjectKind
-from verification.models import Recognition
+from register.models import Recognition
 
 from .demo_units import load_demo
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from criteria.choices import StandardLevel, SubjectKind
 from offices.choices import OfficeKind, Role
+from register.models import Recognition
 from tests.offices.factories import MembershipFactory, OfficeFactory, UserFactory
 from verification import gates
 from verification.choices import DossierStatus, Route, SecurityStatus, stage_of
-from verification.models import Recognition
 
 from .factories import DossierFactory, all_documents, assessment, postings
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from communes.models import Commune, District, Hamlet, Province
 from offices import demo as offices_demo
+from register.models import Recognition
 from verification import demo
-from verification.models import Dossier, DossierDocument, DossierEvent, Recognition
+from verification.models import Dossier, DossierDocument, DossierEvent
 from verification.selectors import queue_q, recognised_counts
 
 

@@ -9,9 +9,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from criteria.choices import StandardLevel, SubjectKind
+from register.models import Recognition
 from verification import gates
 from verification.choices import ALL_GATES, DocumentKind, DossierStatus, Route, SecurityStatus
-from verification.models import DossierEvent, Recognition
+from verification.models import DossierEvent
 from verification.services import dossier_transition
 
 from .factories import assessment

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from criteria.choices import SubjectKind
 from offices.choices import Role
+from register.models import Recognition
 from verification.choices import (
     ACTIONS,
     TRANSITIONS,
@@ -17,7 +18,7 @@ from verification.choices import (
     Route,
     find_transition,
 )
-from verification.models import DossierEvent, Notification, Recognition
+from verification.models import DossierEvent, Notification
 from verification.services import dossier_transition
 
 # username → (role, level) it acts with on a dossier of Xã Tân Khánh (Phú Bình) / of the Phú Bình district.

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from criteria.choices import StandardLevel, SubjectKind
+from register.models import Recognition
 from tests.communes.factories import CommuneFactory
 from verification import gates
 from verification.choices import DossierStatus, Route
-from verification.models import DossierEvent, Notification, Recognition
+from verification.models import DossierEvent, Notification
 
 
 def _count_queries(client, url):
@@ -467,7 +468,7 @@ def test_admin_status_read_only_and_actions_use_the_service(client, world, make_
     assert dossier.status == DossierStatus.VERIFIED
     assert dossier.events.get().actor == world.users.admin
     assert client.get(reverse("admin:verification_dossierevent_changelist")).status_code == 200
-    assert client.get(reverse("admin:verification_recognition_changelist")).status_code == 200
+    assert client.get(reverse("admin:register_recognition_changelist")).status_code == 200
 
 
 def test_revocation_of_a_unit_recognised_before_the_app(client, world, django_capture_on_commit_callbacks):

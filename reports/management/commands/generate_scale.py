@@ -37,8 +37,9 @@ from funding.choices import Component
 from funding.models import CapitalPlanLine, CapitalSource, Disbursement
 from offices.choices import OfficeKind, Role
 from offices.models import Membership, Office
+from register.models import Recognition
 from verification.choices import DossierStatus, Route, stage_of
-from verification.models import Dossier, DossierEvent, Recognition
+from verification.models import Dossier, DossierEvent
 
 REFORM = datetime.date(2025, 7, 1)
 SETS = {"basic": "XA-NTM-2021", "advanced": "XA-NC-2021", "model": "XA-KM-2021", "basic_2026": "XA-NTM-2026"}

@@ -1,0 +1,114 @@
+"""The register of recognitions and revocations: the only source of "recognised" counts in the app.
+
+Every app that counts recognitions reads it here, below the workflow that writes it (verification records a
+decision and a revocation through its transitions). The table keeps the name it had when the register lived in
+verification.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes.models import Commune, District, Hamlet
+from core import scope
+from core.models import TimeStampedModel
+from criteria.choices import StandardLevel, SubjectKind
+
+
+class RecognitionQuerySet(scope.ScopedQuerySet):
+    def in_force_on(self, day):
+        """Recognitions decided on or before `day` and not revoked by then (figures "as they stood" on a date)."""
+        return self.filter(decision_date__lte=day).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+
+
+class Recognition(TimeStampedModel):
+    """A recognition decision for one unit at one level (register entry). Revocation sets `revoked_on`."""
+
+    subject_kind = models.CharField(_("subject"), max_length=16, choices=SubjectKind.choices)
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions"
+    )
+    hamlet = models.ForeignKey(
+        Hamlet, verbose_name=_("hamlet"), on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions"
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+    )
+    level = models.CharField(_("level"), max_length=16, choices=StandardLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year recognised for"))
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    decision_date = models.DateField(_("decision date"))
+    signer = models.CharField(_("signed by"), max_length=255, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=255, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_decision = models.CharField(_("revocation decision"), max_length=64, blank=True)
+    revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The decision's provenance, by name only: the register never imports the workflow that writes it.
+    dossier = models.OneToOneField(
+        "verification.Dossier",
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognition",
+        help_text=_("The dossier whose decision created this entry; empty for decisions recorded before the app."),
+    )
+    history = HistoricalRecords(table_name="verification_historicalrecognition")
+
+    # District recognitions by their district, communes by their commune, hamlets by the hamlet's commune.
+    unit_path = (
+        scope.district("district", when=Q(subject_kind=SubjectKind.DISTRICT)),
+        scope.commune("commune", when=Q(subject_kind=SubjectKind.COMMUNE)),
+        scope.commune("hamlet__commune", when=Q(subject_kind=SubjectKind.HAMLET)),
+    )
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "verification_recognition"
+        ordering = ["-decision_date", "level"]
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        subject_kind=SubjectKind.COMMUNE,
+                        commune__isnull=False,
+                        hamlet__isnull=True,
+                        district__isnull=True,
+                    )
+                    | Q(subject_kind=SubjectKind.HAMLET, hamlet__isnull=False, district__isnull=True)
+                    | Q(
+                        subject_kind=SubjectKind.DISTRICT,
+                        district__isnull=False,
+                        commune__isnull=True,
+                        hamlet__isnull=True,
+                    )
+                ),
+                # Named when the register lived in verification; the name is the database's.
+                name="verification_recognition_subject_matches_kind",
+                violation_error_message=_("A recognition names exactly the unit of its subject kind."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} – {self.get_level_display()} ({self.decision_number})"
+
+    @property
+    def subject(self):
+        return self.hamlet or self.commune or self.district
