@@ -33,7 +33,7 @@ def commune_detail(request, pk: int):
     commune = selectors.access_commune_by_id(user=request.user, pk=pk)
     hamlets = commune.hamlets.all()
     successions = commune.successions.select_related("successor_commune")
-    predecessions = commune.predecessions.select_related("predecessor_commune")
+    predecessions = commune.predecessions.select_related("predecessor_commune", "predecessor_district")
     return render(
         request,
         "communes/commune_detail.html",

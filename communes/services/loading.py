@@ -72,7 +72,7 @@ class LoadReport:
         self.successions.extend(recorded.created)
         self.successions_created += len(recorded.created)
         self.predecessors_missing.extend(recorded.predecessors_missing)
-        self.successor_unknown.extend(recorded.successor_unknown)
+        self.successor_unknown.extend(u for u in recorded.successor_unknown if u not in self.successor_unknown)
 
 
 # ---------------------------------------------------------------------------------------------------------------
