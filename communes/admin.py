@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scope import ScopedAdminMixin
 
-from .models import Commune, District, Hamlet, Province, Region, UnitSuccession
+from .models import Commune, District, Hamlet, Province, Region, SuccessionMapping, UnitSuccession
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -78,15 +78,30 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
     list_display = [
         "level",
         "predecessor_commune",
+        "predecessor_district",
         "successor_commune",
         "predecessor_province",
         "successor_province",
+        "share",
         "effective_date",
-        "note",
+        "clause",
+        "resolution",
     ]
-    list_filter = ["level", "effective_date"]
-    list_select_related = ["predecessor_commune", "successor_commune", "predecessor_province", "successor_province"]
-    autocomplete_fields = ["predecessor_commune", "successor_commune", "predecessor_province", "successor_province"]
+    list_filter = ["level", "share", "effective_date", "resolution"]
+    list_select_related = [
+        "predecessor_commune",
+        "predecessor_district",
+        "successor_commune",
+        "predecessor_province",
+        "successor_province",
+    ]
+    autocomplete_fields = [
+        "predecessor_commune",
+        "predecessor_district",
+        "successor_commune",
+        "predecessor_province",
+        "successor_province",
+    ]
     search_fields = [
         "predecessor_commune__name",
         "predecessor_commune__code",
@@ -94,5 +109,29 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
         "successor_commune__code",
         "predecessor_province__name",
         "successor_province__name",
+        "resolution",
         "legal_basis",
     ]
+    show_full_result_count = False
+
+
+@admin.register(SuccessionMapping)
+class SuccessionMappingAdmin(admin.ModelAdmin):
+    """Imported mappings (Unit successions → Import a mapping); read here, changed by importing a new file."""
+
+    list_display = [
+        "province_code",
+        "effective_date",
+        "successor_code",
+        "successor_name",
+        "predecessor_code",
+        "predecessor_name",
+        "share",
+        "clause",
+        "resolution",
+        "imported_by",
+    ]
+    list_filter = ["effective_date", "province_code", "share", "kind"]
+    list_select_related = ["imported_by"]
+    search_fields = ["successor_code", "successor_name", "predecessor_code", "predecessor_name", "resolution"]
+    autocomplete_fields = ["imported_by"]

@@ -43,3 +43,19 @@ class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")
     COMMUNE = "commune", _("Commune")
+
+
+class SuccessionShare(models.TextChoices):
+    """How much of an old unit went into a new one: "toàn bộ" (whole) or "một phần" / "phần còn lại" (part)."""
+
+    WHOLE = "whole", _("Whole unit")
+    PART = "part", _("Part of the unit")
+
+
+class SuccessionKind(models.TextChoices):
+    """What a resolution's clause does to the unit it names."""
+
+    NEW = "new", _("New unit formed from its predecessors")
+    RENAMED = "renamed", _("Renamed")
+    ABSORBS = "absorbs", _("Enlarged: the unit continues and absorbs others")
+    UNCHANGED = "unchanged", _("Left as it was")

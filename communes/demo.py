@@ -3,9 +3,12 @@
 The units come from communes/data/thai_nguyen_2023.json (9 district-level units, 177 commune-level units of which
 126 xã; three-tier, region TDMNPB). Official hamlet lists are not published, so every xã gets 8–15 generated hamlets
 (`is_demo=True`), the same ones on every run (seeded by commune code), with codes like "05917-01".
-Running it again creates nothing.
+Running it again creates nothing. On a database that already holds Thái Nguyên as it is now (the whole country
+loaded first), the units of 2023 are added as history instead (valid until the 2024 and 2025 reorganisations),
+so the result is the same whatever was loaded first.
 """
 
+import datetime
 import random
 
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from .models import Commune, Hamlet
 
 DEMO_FILE = services.DATA_DIR / "thai_nguyen_2023.json"
 PROVINCE_CODE = "19"
+DEMO_DAY = datetime.date(2023, 12, 31)
 HAMLETS_PER_COMMUNE = (8, 15)
 
 # Hamlet types as a commune uses them: Thái Nguyên says "xóm"; a few communes say "thôn" or, in the uplands, "bản".
@@ -44,6 +48,20 @@ def demo_hamlets(commune_code: str) -> list[tuple[str, str, str]]:
 
 
 def load(*, stdout) -> None:
+    two_tier = Commune.objects.current().filter(province__code=PROVINCE_CODE, district__isnull=True).exists()
+    if two_tier:
+        report = services.admin_units_history_load(province_code=PROVINCE_CODE)
+        stdout.write(
+            _(
+                "Communes demo: Thái Nguyên is already loaded as it is now; {count} former units added as history."
+            ).format(count=sum(report.history_created.values()))
+        )
+    else:
+        _load_current(stdout)
+    _hamlets(stdout)
+
+
+def _load_current(stdout) -> None:
     report = services.admin_units_load(snapshot=services.snapshot_read(DEMO_FILE), province_code=PROVINCE_CODE)
     counts = report.counts
     stdout.write(
@@ -54,9 +72,13 @@ def load(*, stdout) -> None:
             u=counts["commune"].unchanged + counts["commune"].updated,
         )
     )
+
+
+def _hamlets(stdout) -> None:
+    codes = [c.code for c in services.snapshot_read(DEMO_FILE).communes if c.unit_type == CommuneType.COMMUNE]
     communes = list(
-        Commune.objects.current()
-        .filter(province__code=PROVINCE_CODE, unit_type=CommuneType.COMMUNE)
+        Commune.objects.valid_on(DEMO_DAY)
+        .filter(province__code=PROVINCE_CODE, code__in=codes, unit_type=CommuneType.COMMUNE)
         .order_by("code")
         .only("id", "code")
     )

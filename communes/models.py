@@ -1,6 +1,7 @@
 """Administrative units. Codes are the official ones (General Statistics Office); a code may be reused by a new
 unit after a merger, so a unit is current while `valid_to` is empty and only one current unit holds a code."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,16 @@ from core import scope
 from core.models import TimeStampedModel
 from core.text import fold
 
-from .choices import CommuneGroup, CommuneType, DistrictType, HamletType, ProvinceType, UnitLevel
+from .choices import (
+    CommuneGroup,
+    CommuneType,
+    DistrictType,
+    HamletType,
+    ProvinceType,
+    SuccessionKind,
+    SuccessionShare,
+    UnitLevel,
+)
 
 
 class Region(models.Model):
@@ -191,7 +201,11 @@ class Hamlet(TimeStampedModel):
 
 
 class UnitSuccession(TimeStampedModel):
-    """Old unit → new unit after a merger, so records that named the old unit stay attached to it."""
+    """Old unit → new unit after a reorganisation, as the resolution says, so records that named the old unit stay
+    attached to it and a new unit's history can be read through its predecessors.
+
+    A new commune has one row per predecessor (commune, or district for the island districts that became special
+    zones), each whole or in part, with the clause and resolution that formed it."""
 
     level = models.CharField(pgettext_lazy("administrative level", "level"), max_length=16, choices=UnitLevel.choices)
     predecessor_province = models.ForeignKey(
@@ -199,6 +213,14 @@ class UnitSuccession(TimeStampedModel):
     )
     successor_province = models.ForeignKey(
         Province, verbose_name=_("new province"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    predecessor_district = models.ForeignKey(
+        District,
+        verbose_name=_("old district"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="successions",
     )
     predecessor_commune = models.ForeignKey(
         Commune,
@@ -216,7 +238,12 @@ class UnitSuccession(TimeStampedModel):
         blank=True,
         related_name="predecessions",
     )
+    share = models.CharField(_("share"), max_length=8, choices=SuccessionShare.choices, default=SuccessionShare.WHOLE)
     effective_date = models.DateField(_("effective date"))
+    resolution = models.CharField(_("resolution"), max_length=64, blank=True, help_text=_("E.g. 1683/NQ-UBTVQH15."))
+    resolution_date = models.DateField(_("resolution date"), null=True, blank=True)
+    clause = models.CharField(_("clause"), max_length=64, blank=True, help_text=_("E.g. khoản 41 Điều 1."))
+    clause_text = models.TextField(_("text of the clause"), blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -238,21 +265,89 @@ class UnitSuccession(TimeStampedModel):
                         level=UnitLevel.COMMUNE,
                         predecessor_commune__isnull=False,
                         successor_commune__isnull=False,
+                        predecessor_district__isnull=True,
+                        predecessor_province__isnull=True,
+                        successor_province__isnull=True,
+                    )
+                    | Q(
+                        level=UnitLevel.DISTRICT,
+                        predecessor_district__isnull=False,
+                        successor_commune__isnull=False,
+                        predecessor_commune__isnull=True,
                         predecessor_province__isnull=True,
                         successor_province__isnull=True,
                     )
                 ),
                 name="communes_unitsuccession_one_pair",
-                violation_error_message=_("A succession links one old unit to one new unit of the same level."),
+                violation_error_message=_(
+                    "A succession links one old unit to one new unit (a district only to the special zone it became)."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["predecessor_commune", "successor_commune"],
                 name="communes_unitsuccession_unique_commune_pair",
                 violation_error_message=_("This succession is already recorded."),
             ),
+            models.UniqueConstraint(
+                fields=["predecessor_district", "successor_commune"],
+                name="communes_unitsuccession_unique_district_pair",
+                violation_error_message=_("This succession is already recorded."),
+            ),
         ]
 
     def __str__(self):
-        old = self.predecessor_commune or self.predecessor_province
+        old = self.predecessor_commune or self.predecessor_district or self.predecessor_province
         new = self.successor_commune or self.successor_province
         return f"{old} → {new} ({self.effective_date:%d/%m/%Y})"
+
+
+class SuccessionMapping(TimeStampedModel):
+    """One row of a mapping an office imported: one predecessor of one new unit under one clause of a resolution.
+
+    Applied when the office's province is reorganised on `effective_date` (it takes precedence over the mapping
+    shipped with the application for that province and date): `apply_unit_reorganisation` refuses new units with
+    no predecessors here and records the successions from it."""
+
+    province_code = models.CharField(_("province code"), max_length=2, db_index=True)
+    effective_date = models.DateField(_("effective date"))
+    resolution = models.CharField(_("resolution"), max_length=64)
+    resolution_date = models.DateField(_("resolution date"), null=True, blank=True)
+    clause = models.CharField(_("clause"), max_length=64, blank=True)
+    clause_text = models.TextField(_("text of the clause"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=SuccessionKind.choices, default=SuccessionKind.NEW)
+    successor_code = models.CharField(_("new unit code"), max_length=16)
+    successor_name = models.CharField(_("new unit name"), max_length=128)
+    successor_type = models.CharField(_("new unit type"), max_length=16, choices=CommuneType.choices)
+    predecessor_level = models.CharField(
+        _("old unit level"), max_length=16, choices=UnitLevel.choices, default=UnitLevel.COMMUNE
+    )
+    predecessor_code = models.CharField(_("old unit code"), max_length=16)
+    predecessor_name = models.CharField(_("old unit name"), max_length=128)
+    predecessor_type = models.CharField(_("old unit type"), max_length=16)
+    predecessor_province_code = models.CharField(_("old unit province code"), max_length=2)
+    share = models.CharField(_("share"), max_length=8, choices=SuccessionShare.choices, default=SuccessionShare.WHOLE)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["province_code", "effective_date", "successor_code", "predecessor_code"]
+        verbose_name = _("succession mapping row")
+        verbose_name_plural = _("succession mapping")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_date", "successor_code", "predecessor_level", "predecessor_code"],
+                name="communes_successionmapping_unique_pair",
+                violation_error_message=_("This predecessor is already mapped to this new unit."),
+            )
+        ]
+
+    def __str__(self):
+        return "{} {} → {} {} ({})".format(
+            self.predecessor_code, self.predecessor_name, self.successor_code, self.successor_name, self.resolution
+        )

@@ -60,6 +60,22 @@ def write(report: LoadReport, seconds: float, cmd) -> None:
         report.successor_unknown,
         style.WARNING,
     )
+    _section(
+        out,
+        _("Predecessors not in the database (load their province with load_admin_units --with-history):"),
+        report.predecessors_missing,
+    )
+    history = report.history_created
+    if any(history.values()):
+        out.write(
+            _(
+                "Former units created as history: {provinces} provinces, {districts} districts, {communes} communes."
+            ).format(
+                provinces=history[UnitLevel.PROVINCE],
+                districts=history[UnitLevel.DISTRICT],
+                communes=history[UnitLevel.COMMUNE],
+            )
+        )
     if report.dry_run:
         out.write(style.WARNING(_("Dry run: nothing was written.")))
     elif not report.changed_anything:

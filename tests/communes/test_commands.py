@@ -105,42 +105,46 @@ def test_retire_missing_needs_a_date():
 
 
 def test_moving_a_2024_database_to_the_current_list():
+    """The units of 2024 end on 01/07/2025 with the successions of the resolution; no option needed."""
     run("load_admin_units", "--file", Y2024)
-    with pytest.raises(CommandError, match="reuse the code of a different current unit"):
-        run("load_admin_units", "--province", "19")
-    out = run("load_admin_units", "--province", "19", "--retire-missing", "--effective-date", "2025-07-01")
+    out = run("load_admin_units", "--province", "19")
     assert "Districts: 0 created, 0 updated, 0 unchanged, 9 retired" in out
-    assert "Successions recorded:" in out and "Successor unknown" in out
+    assert "Successions recorded:" in out
+    assert "05443 Phường Trưng Vương → 05443 Phường Phan Đình Phùng (khoản 76 Điều 1, 1683/NQ-UBTVQH15)" in out
     assert Commune.objects.current().count() == 92
 
 
 def test_reorganisation_commands_and_rerun():
     run("load_admin_units", "--file", Y2023)
-    out = run(
-        "apply_unit_reorganisation",
-        "--from",
-        Y2023,
-        "--to",
-        Y2024,
-        "--effective-date",
-        "2025-01-01",
-        "--legal-basis",
-        "Resolution 1248/NQ-UBTVQH15",
-    )
+    out = run("apply_unit_reorganisation", "--from", Y2023, "--to", Y2024, "--effective-date", "2024-12-01")
     assert "Communes: 3 created, 0 updated, 169 unchanged, 8 retired" in out
-    assert "05845 Xã Ký Phú → 05845 Xã Vạn Phú (same code continues)" in out
-    assert "Successor unknown — record it in the admin" in out and "  05839 Xã Vạn Thọ" in out
-    again = run("apply_unit_reorganisation", "--from", Y2023, "--to", Y2024, "--effective-date", "2025-01-01")
+    assert "05845 Xã Ký Phú → 05845 Xã Vạn Phú (1240/NQ-UBTVQH15)" in out
+    assert "05839 Xã Vạn Thọ → 05845 Xã Vạn Phú (1240/NQ-UBTVQH15)" in out
+    assert "Successor unknown — record it in the admin" in out and "  05782 Xã Na Mao" in out
+    again = run("apply_unit_reorganisation", "--from", Y2023, "--to", Y2024, "--effective-date", "2024-12-01")
     assert "Nothing to change." in again
 
     out = run("apply_unit_reorganisation", "--from", Y2024, "--to", Y2025, "--effective-date", "2025-07-01")
     assert "Districts: 0 created, 0 updated, 0 unchanged, 9 retired" in out
+    assert "Predecessors not in the database" in out
     assert Commune.objects.current().count() == 92
     successions = UnitSuccession.objects.count()
     assert "Nothing to change." in run(
         "apply_unit_reorganisation", "--from", Y2024, "--to", Y2025, "--effective-date", "2025-07-01"
     )
     assert UnitSuccession.objects.count() == successions
+
+
+def test_reorganisation_on_a_date_without_mapping_names_the_new_units():
+    """The project's 2024 file once said 1 January 2025; on that date no resolution forms these units."""
+    run("load_admin_units", "--file", Y2023)
+    with pytest.raises(CommandError) as exc:
+        run("apply_unit_reorganisation", "--from", Y2023, "--to", Y2024, "--effective-date", "2025-01-01")
+    message = str(exc.value)
+    assert "3 new unit(s) have no predecessors in the mapping for 01/01/2025" in message
+    for unit in ("05569 Thị trấn Chợ Chu", "05644 Thị trấn Giang Tiên", "05845 Xã Vạn Phú"):
+        assert unit in message
+    assert not Commune.objects.filter(valid_to__isnull=False).exists()
 
 
 def test_reorganisation_in_the_wrong_order_writes_nothing():
@@ -154,7 +158,7 @@ def test_reorganisation_in_the_wrong_order_writes_nothing():
 def test_reorganisation_dry_run():
     run("load_admin_units", "--file", Y2023)
     out = run(
-        "apply_unit_reorganisation", "--from", Y2023, "--to", Y2024, "--effective-date", "2025-01-01", "--dry-run"
+        "apply_unit_reorganisation", "--from", Y2023, "--to", Y2024, "--effective-date", "2024-12-01", "--dry-run"
     )
     assert "8 retired" in out and "Dry run: nothing was written." in out
     assert not Commune.objects.filter(valid_to__isnull=False).exists() and not UnitSuccession.objects.exists()

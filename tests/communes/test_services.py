@@ -24,7 +24,7 @@ def _english():
 
 
 DATA = services.DATA_DIR
-JAN_2025 = datetime.date(2025, 1, 1)
+DEC_2024 = datetime.date(2024, 12, 1)  # Resolution 1240/NQ-UBTVQH15 in force
 JUL_2025 = datetime.date(2025, 7, 1)
 
 
@@ -157,28 +157,41 @@ def test_absent_units_are_reported_and_retired_only_when_asked():
     assert report.successor_unknown == ["05443 Phường Phan Đình Phùng"]
 
 
-def test_code_reused_by_another_unit_needs_retire_missing():
+def test_current_list_on_top_of_the_2024_file_follows_the_law():
+    """The 2024 file's units reuse 31 codes of the current list (05443 was Phường Trưng Vương, is now Phường Phan
+    Đình Phùng): the shipped history knows them, so the current list loads without --retire-missing, ending them on
+    01/07/2025 with the successions of Resolution 1683/NQ-UBTVQH15."""
     services.admin_units_load(snapshot=snap(2024))  # the three-tier province at the end of 2024
-    before = db_state()
-    with pytest.raises(services.AdminUnitDataError) as exc:
-        services.admin_units_load(province_code="19")
-    message = str(exc.value)
-    assert "--retire-missing" in message
-    assert (
-        "code 05443 is held by the current unit 'Phường Trưng Vương'; the list names 'Phường Phan Đình Phùng'"
-        in message
-    )
-    assert db_state() == before
-
-    report = services.admin_units_load(province_code="19", retire_missing=True, effective_date=JUL_2025)
+    report = services.admin_units_load(province_code="19")
     assert Commune.objects.current().filter(province__code="19").count() == 92
     assert not District.objects.current().exists()
     assert not Province.objects.get(code="19").has_district_tier
     old = Commune.objects.get(code="05443", valid_to=JUL_2025)
     new = Commune.objects.current().get(code="05443")
     assert old.name == "Phường Trưng Vương" and new.name == "Phường Phan Đình Phùng" and new.valid_from == JUL_2025
-    assert UnitSuccession.objects.filter(predecessor_commune=old, successor_commune=new).exists()
+    succession = UnitSuccession.objects.get(predecessor_commune=old, successor_commune=new)
+    assert succession.resolution == "1683/NQ-UBTVQH15" and succession.clause == "khoản 76 Điều 1"
+    assert succession.clause_text.startswith("Sắp xếp toàn bộ diện tích tự nhiên, quy mô dân số của các phường")
     assert report.counts[UnitLevel.DISTRICT].retired == 9
+
+
+def test_code_reused_by_an_unknown_unit_needs_retire_missing():
+    """A list the shipped history does not know (a file) still refuses a reused code unless asked to retire."""
+    services.admin_units_load(snapshot=snap(2023))
+    data = raw(2023)
+    _commune(data)["name"] = "Xã Thử Nghiệm"
+    renamed = services.snapshot_parse(data, source="test")
+    before = db_state()
+    with pytest.raises(services.AdminUnitDataError) as exc:
+        services.admin_units_load(snapshot=renamed, province_code="19")
+    assert "--retire-missing" in str(exc.value)
+    assert "is held by the current unit 'Xã Động Đạt'; the list names 'Xã Thử Nghiệm'" in str(exc.value)
+    assert db_state() == before
+    report = services.admin_units_load(
+        snapshot=renamed, province_code="19", retire_missing=True, effective_date=datetime.date(2026, 1, 1)
+    )
+    assert Commune.objects.current().get(code=_commune(data)["code"]).name == "Xã Thử Nghiệm"
+    assert report.successor_unknown == ["05629 Xã Động Đạt"]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -289,9 +302,7 @@ def test_end_2023_to_end_2024():
     Hamlet.objects.create(commune=tan_khanh, code="05917-01", name="Xóm Đồng Bẩm")
     ky_phu = Commune.objects.get(code="05845")
 
-    report = services.unit_reorganisation_apply(
-        old=snap(2023), new=snap(2024), effective_date=JAN_2025, legal_basis="Resolution 1248/NQ-UBTVQH15"
-    )
+    report = services.unit_reorganisation_apply(old=snap(2023), new=snap(2024), effective_date=DEC_2024)
     assert current_in_19(unit_type=CommuneType.COMMUNE).count() == 121
     assert current_in_19().count() == 172
     assert District.objects.current().count() == 9 and Province.objects.get(code="19").has_district_tier
@@ -300,27 +311,31 @@ def test_end_2023_to_end_2024():
     # The renamed code: the old unit ended, a new one took the code, and the succession is recorded.
     ky_phu.refresh_from_db()
     van_phu = Commune.objects.current().get(code="05845")
-    assert ky_phu.valid_to == JAN_2025 and ky_phu.name == "Xã Ký Phú"
-    assert van_phu.pk != ky_phu.pk and van_phu.name == "Xã Vạn Phú" and van_phu.valid_from == JAN_2025
+    assert ky_phu.valid_to == DEC_2024 and ky_phu.name == "Xã Ký Phú"
+    assert van_phu.pk != ky_phu.pk and van_phu.name == "Xã Vạn Phú" and van_phu.valid_from == DEC_2024
     succession = UnitSuccession.objects.get(predecessor_commune=ky_phu)
     assert succession.successor_commune == van_phu and succession.level == UnitLevel.COMMUNE
-    assert succession.legal_basis == "Resolution 1248/NQ-UBTVQH15" and succession.effective_date == JAN_2025
-    # The old township whose name the upgraded commune took is linked to it by name.
+    assert succession.resolution == "1240/NQ-UBTVQH15" and succession.effective_date == DEC_2024
+    assert succession.resolution_date == datetime.date(2024, 10, 24)
+    # Both communes that formed Vạn Phú are linked from the mapping, not only the one whose code continues.
+    assert set(van_phu.predecessions.values_list("predecessor_commune__code", flat=True)) == {"05845", "05839"}
     old_chu = Commune.objects.get(code="05536")
     assert UnitSuccession.objects.get(predecessor_commune=old_chu).successor_commune.code == "05569"
     assert report.counts[UnitLevel.COMMUNE].retired == 8 and report.counts[UnitLevel.COMMUNE].created == 3
-    assert report.successor_unknown == ["05704 Xã Tân Lợi", "05782 Xã Na Mao", "05839 Xã Vạn Thọ"]
+    # Merged into a continuing unit the lists do not name: left unknown, not guessed.
+    assert report.successor_unknown == ["05704 Xã Tân Lợi", "05782 Xã Na Mao"]
 
     before = db_state()
-    again = services.unit_reorganisation_apply(old=snap(2023), new=snap(2024), effective_date=JAN_2025)
+    again = services.unit_reorganisation_apply(old=snap(2023), new=snap(2024), effective_date=DEC_2024)
     assert not again.changed_anything and db_state() == before
     assert again.successor_unknown == report.successor_unknown
 
 
 def test_end_2024_to_two_tier_2025():
     services.admin_units_load(snapshot=snap(2023))
-    services.unit_reorganisation_apply(old=snap(2023), new=snap(2024), effective_date=JAN_2025)
-    kept = Commune.objects.current().get(code="05917")  # Xã Tân Khánh continues unchanged
+    services.unit_reorganisation_apply(old=snap(2023), new=snap(2024), effective_date=DEC_2024)
+    kept = Commune.objects.current().get(code="05719")  # Xã Sảng Mộc: "không thực hiện sắp xếp"
+    tan_khanh = Commune.objects.current().get(code="05917")
 
     report = services.unit_reorganisation_apply(old=snap(2024), new=snap(2025), effective_date=JUL_2025)
     assert current_in_19().count() == 92
@@ -333,14 +348,35 @@ def test_end_2024_to_two_tier_2025():
     # Ended units keep their district: the history of 2024 still reads by district.
     assert Commune.objects.get(code="05443", valid_to=JUL_2025).district.code == "164"
     assert report.counts[UnitLevel.DISTRICT].retired == 9
-    # Same code continuing (05443 Trưng Vương → Phan Đình Phùng) and same name (05449 Phan Đình Phùng → 05443).
-    successors = set(
+    # Clause 76 of 1683/NQ-UBTVQH15: seven wards and part of Gia Sàng form Phường Phan Đình Phùng.
+    successors = dict(
         UnitSuccession.objects.filter(successor_commune__code="05443", successor_commune__valid_to=None).values_list(
-            "predecessor_commune__code", flat=True
+            "predecessor_commune__code", "share"
         )
     )
-    assert successors == {"05443", "05449"}
-    assert "05431 Phường Quán Triều" in report.successor_unknown
+    assert successors == {
+        "05443": "whole",
+        "05437": "whole",
+        "05458": "whole",
+        "05446": "whole",
+        "05440": "whole",
+        "05452": "whole",
+        "05449": "whole",
+        "05461": "part",
+    }
+    # Xã Tân Khánh keeps its code and name but is a new commune (Bàn Đạt, Đào Xá and Tân Khánh, clause 41).
+    tan_khanh.refresh_from_db()
+    new_tan_khanh = Commune.objects.current().get(code="05917")
+    assert tan_khanh.valid_to == JUL_2025 and new_tan_khanh.pk != tan_khanh.pk
+    assert set(new_tan_khanh.predecessions.values_list("predecessor_commune__name", flat=True)) == {
+        "Xã Bàn Đạt",
+        "Xã Đào Xá",
+        "Xã Tân Khánh",
+    }
+    assert new_tan_khanh.predecessions.get(predecessor_commune=tan_khanh).clause == "khoản 41 Điều 1"
+    assert report.successor_unknown == []  # every former unit of Thái Nguyên has its successor from the law
+    # Bắc Kạn's communes are not in this database: named, not invented.
+    assert "01855 Phường Xuất Hóa → 01843 Phường Bắc Kạn" in report.predecessors_missing
 
     before = db_state()
     again = services.unit_reorganisation_apply(old=snap(2024), new=snap(2025), effective_date=JUL_2025)
@@ -360,7 +396,7 @@ def test_reorganisation_refuses_a_database_not_in_the_from_state():
 
 def test_reorganisation_needs_the_province_loaded():
     with pytest.raises(services.AdminUnitDataError, match="Province 19 is not in the database"):
-        services.unit_reorganisation_apply(old=snap(2023), new=snap(2024), effective_date=JAN_2025)
+        services.unit_reorganisation_apply(old=snap(2023), new=snap(2024), effective_date=DEC_2024)
 
 
 def test_reorganisation_needs_the_same_province():
@@ -368,7 +404,7 @@ def test_reorganisation_needs_the_same_province():
     other["provinces"][0]["code"] = "06"
     with pytest.raises(services.AdminUnitDataError, match="same province"):
         services.unit_reorganisation_apply(
-            old=snap(2023), new=services.snapshot_parse(other, source="x"), effective_date=JAN_2025
+            old=snap(2023), new=services.snapshot_parse(other, source="x"), effective_date=DEC_2024
         )
 
 

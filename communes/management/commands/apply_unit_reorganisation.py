@@ -12,15 +12,19 @@ from communes.management import report as printing
 class Command(BaseCommand):
     help = (
         "Compare two snapshots of the same province (e.g. communes/data/thai_nguyen_2023.json and "
-        "thai_nguyen_2024.json) and apply the change on the effective date: ended units get valid_to, new units "
-        "valid_from, derivable successions are recorded. Idempotent; writes nothing on any error."
+        "thai_nguyen_2024.json, effective 2024-12-01) and apply the change on the effective date: ended units get "
+        "valid_to, new units valid_from, and the successions of the resolution's mapping (imported for the province, "
+        "else shipped) are recorded. Refused when a new unit has no predecessors in the mapping. Idempotent; writes "
+        "nothing on any error."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="from_file", required=True, metavar="FILE", help="Snapshot before.")
         parser.add_argument("--to", dest="to_file", required=True, metavar="FILE", help="Snapshot after.")
         parser.add_argument("--effective-date", required=True, metavar="YYYY-MM-DD")
-        parser.add_argument("--legal-basis", default="", metavar="TEXT", help="E.g. Resolution 1683/NQ-UBTVQH15.")
+        parser.add_argument(
+            "--legal-basis", default="", metavar="TEXT", help="Kept on successions whose mapping names no resolution."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and report; write nothing.")
 
     def handle(self, *args, **options):

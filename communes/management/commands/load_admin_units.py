@@ -11,8 +11,10 @@ from communes.management import report as printing
 
 class Command(BaseCommand):
     help = (
-        "Load the current official provinces and communes from the installed vietnam-provinces package (or a "
-        "snapshot file). Idempotent; checks everything before writing; writes nothing on any error."
+        "Load the current official provinces and communes from the installed vietnam-provinces package (codes "
+        "corrected to Official letter 1027/CTK-CSCL), or a snapshot file. Works on top of any earlier load: former "
+        "units the shipped history knows end on the dates of the resolutions, with their successions. Idempotent; "
+        "checks everything before writing; writes nothing on any error."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +34,14 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help="Date the retirements take effect; also the valid_from of units created by this load.",
         )
+        parser.add_argument(
+            "--with-history",
+            action="store_true",
+            help=(
+                "Also create the units before the July 2025 reform of the loaded provinces (63 provinces, their "
+                "districts and 10,047 communes, valid until 2025-07-01) with their successions from the resolutions."
+            ),
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and report; write nothing.")
 
     def handle(self, *args, **options):
@@ -48,6 +58,7 @@ class Command(BaseCommand):
             province_code=options["province"],
             retire_missing=options["retire_missing"],
             effective_date=effective_date,
+            with_history=options["with_history"],
             dry_run=options["dry_run"],
         )
         printing.write(report, seconds, self)
