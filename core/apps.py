@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
 
-    def ready(self):
+    def ready(self) -> None:
         from import_export.formats import base_formats
 
         from . import auth  # noqa: F401 (connects the login log receivers)

@@ -9,23 +9,29 @@ signals: callers that need history or evaluation do it themselves, in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
 
 __all__ = ["copy_history", "copy_rows", "update_rows"]
 
 BATCH = 5_000
 
 
-def _fields(model: type[models.Model], columns: Sequence[str]) -> list[models.Field]:
+def _fields(model: type[models.Model], columns: Sequence[str]) -> list[models.Field[Any, Any]]:
     by_name = {f.attname: f for f in model._meta.concrete_fields} | {f.name: f for f in model._meta.concrete_fields}
     return [by_name[c] for c in columns]
 
 
-def _preparer(fields: Sequence[models.Field]):
+def _preparer(fields: Sequence[models.Field[Any, Any]]) -> Callable[[Sequence[Any]], list[Any]]:
     """A function turning a row of Python values into database values, as the ORM would.
 
     psycopg adapts numbers, text, booleans, dates, decimals and UUIDs itself, so on PostgreSQL only JSON goes through
@@ -36,7 +42,7 @@ def _preparer(fields: Sequence[models.Field]):
         if not steps:
             return list
 
-        def prepare(row):
+        def prepare(row: Sequence[Any]) -> list[Any]:
             values = list(row)
             for i, prep in steps:
                 values[i] = prep(values[i], db, prepared=False)
@@ -47,7 +53,7 @@ def _preparer(fields: Sequence[models.Field]):
     return lambda row: [p(v, db, prepared=False) for p, v in zip(preps, row, strict=True)]
 
 
-def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert `rows` into `model`'s table; returns how many. Runs in the caller's transaction."""
     given = _fields(model, columns)
     rest = [f for f in model._meta.concrete_fields if f not in given and not f.primary_key]
@@ -78,7 +84,7 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
     return count
 
 
-def update_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+def update_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Set `columns` on the rows whose primary key is the first item of each tuple: (pk, value, value, …).
 
     PostgreSQL: the new values are COPYed into a temporary table and applied by one UPDATE … FROM, whatever the
@@ -114,7 +120,7 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     return len(rows)
 
 
-def copy_history(queryset: models.QuerySet, *, history_type: str, user, when) -> int:
+def copy_history(queryset: models.QuerySet[Any], *, history_type: str, user: User | None, when: datetime) -> int:
     """Write the django-simple-history rows of the records `queryset` selects as they are now, in one
     INSERT … SELECT run by the database (what `bulk_create_with_history` does row by row in Python).
 

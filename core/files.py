@@ -14,13 +14,15 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 import secrets
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
@@ -32,7 +34,7 @@ __all__ = ["PrivateFileSystemStorage", "ScopedFileField", "private_name", "serve
 class PrivateFileSystemStorage(FileSystemStorage):
     """The project's default storage: files on disk under MEDIA_ROOT, which no URL serves."""
 
-    def url(self, name):
+    def url(self, name: str | None) -> str:
         raise ValueError(
             "Stored files have no public URL: link to the field's download view (ScopedFileField.url) instead."
         )
@@ -49,9 +51,11 @@ def private_name(folder: str, filename: str) -> str:
 
 
 class ScopedFieldFile(FieldFile):
+    field: ScopedFileField
+
     @property
     def url(self) -> str:
-        self._require_file()
+        self._require_file()  # type: ignore[attr-defined]  # not in the stubs
         return reverse(self.field.download_url_name, args=[self.instance.pk])
 
     @property
@@ -64,23 +68,24 @@ class ScopedFileField(models.FileField):
 
     attr_class = ScopedFieldFile
 
-    def __init__(self, *args, download_url_name: str = "", **kwargs):
+    def __init__(self, *args: Any, download_url_name: str = "", **kwargs: Any) -> None:
         self.download_url_name = download_url_name
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["download_url_name"] = self.download_url_name
         return name, path, args, kwargs
 
 
-def serve_stored_file(fieldfile: FieldFile) -> HttpResponse:
+def serve_stored_file(fieldfile: FieldFile) -> HttpResponseBase:
     """The file as a download. Call it only after the caller has checked that the user may read the row."""
-    if not fieldfile or not fieldfile.storage.exists(fieldfile.name):
+    if not fieldfile or not fieldfile.name or not fieldfile.storage.exists(fieldfile.name):
         raise Http404(_("The file is no longer stored."))
     filename = posixpath.basename(fieldfile.name)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     mode = settings.NTM_FILE_SERVING
+    response: HttpResponseBase
     if mode == "x-accel-redirect":
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.NTM_X_ACCEL_REDIRECT_PREFIX.rstrip("/") + "/" + quote(fieldfile.name)
@@ -89,7 +94,7 @@ def serve_stored_file(fieldfile: FieldFile) -> HttpResponse:
         response["X-Sendfile"] = fieldfile.path
     else:
         response = FileResponse(fieldfile.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)  # type: ignore[assignment]
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

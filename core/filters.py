@@ -1,8 +1,10 @@
 """Filter pieces shared by every app's `filters.py`."""
 
+from typing import Any
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .text import fold
@@ -17,12 +19,12 @@ class SearchFilter(django_filters.CharFilter):
     with the folded text, so "phu binh" finds "Phú Bình"; `lookups` are other fields with their lookup (an official
     code exactly, a title `__icontains`), matched with the text as typed, trimmed. Blank text filters nothing."""
 
-    def __init__(self, *, folded: tuple[str, ...] = (), lookups: tuple[str, ...] = (), **kwargs):
+    def __init__(self, *, folded: tuple[str, ...] = (), lookups: tuple[str, ...] = (), **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Search"))
         super().__init__(**kwargs)
         self.folded, self.lookups = tuple(folded), tuple(lookups)
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
         key = fold(value)
         if not key:
             return qs
@@ -42,11 +44,11 @@ class YesNoSelect(forms.NullBooleanSelect):
     (`true`/`false`, also `True`/`False` and `2`/`3`); anything else, `unknown` included, means no filtering.
     """
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]  # Select's is a list
         # A list, as Select gives: the options are matched by membership, and "" is a substring of any string.
         shown = super().format_value(value)
         return [""] if shown == "unknown" else [shown]
@@ -55,6 +57,6 @@ class YesNoSelect(forms.NullBooleanSelect):
 class YesNoFilter(django_filters.BooleanFilter):
     """A `BooleanFilter` offered as "All / Yes / No"; the filter method gets True, False or None (all)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", YesNoSelect)
         super().__init__(*args, **kwargs)

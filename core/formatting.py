@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 MILLION = 1_000_000
 BILLION = 1_000_000_000
 
+# What Decimal() accepts.
+NumberLike = int | float | Decimal | str
 
-def number(value, decimals: int = 0) -> str:
+
+def number(value: NumberLike | None, decimals: int = 0) -> str:
     """Format with the active language's separators: vi "1.234,5", en "1,234.5"."""
     if value is None:
         return ""
@@ -17,13 +20,13 @@ def number(value, decimals: int = 0) -> str:
     return formats.number_format(quantized, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
-def percent(numerator, denominator, decimals: int = 1) -> str:
+def percent(numerator: NumberLike, denominator: NumberLike | None, decimals: int = 1) -> str:
     if not denominator:
         return "–"
     return number(Decimal(numerator) * 100 / Decimal(denominator), decimals) + "%"
 
 
-def money(amount_dong, unit: str = "auto", decimals: int = 1) -> str:
+def money(amount_dong: NumberLike | None, unit: str = "auto", decimals: int = 1) -> str:
     """Đồng as "1.234,5 tỷ" / "850,0 triệu". unit: "auto", "billion", "million"."""
     if amount_dong is None:
         return ""

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tablib
 from django import forms
@@ -39,6 +39,10 @@ from import_export.tmp_storages import MediaStorage
 
 from core.numbers import NumberFormatError, parse_integer
 from core.spreadsheets import ImportFileError, read_dataset
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "CODE_WIDTH",
@@ -85,14 +89,14 @@ class Change:
     """
 
     row: int
-    key: tuple
+    key: tuple[Any, ...]
     values: dict[str, Any]
     label: str | tuple[str, ...] = ""
     existing: Any = None
     before: str = ""
     after: str = ""
     warning: str = ""
-    unit: dict = field(default_factory=dict)
+    unit: dict[str, int | None] = field(default_factory=dict)
     blank: bool = False
 
     @property
@@ -137,11 +141,11 @@ class ImportPlan:
 # --- cell parsers ------------------------------------------------------------------------------------------------------
 
 
-def blank(raw) -> bool:
+def blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def text(raw) -> str:
+def text(raw: object) -> str:
     """A cell as text; a whole number Excel stored as 12.0 reads "12"."""
     if blank(raw):
         return ""
@@ -154,7 +158,7 @@ def text(raw) -> str:
 CODE_WIDTH = {"province": 2, "district": 3, "commune": 5}
 
 
-def official_code(raw, *, level: str) -> str:
+def official_code(raw: object, *, level: str) -> str:
     """A unit's official code as stored, from a cell, a form field or a data file.
 
     Excel drops the leading zeros of a numeric cell and people type 5797 for 05797, so digits are padded back to the
@@ -167,7 +171,7 @@ def official_code(raw, *, level: str) -> str:
     return value.zfill(CODE_WIDTH[level]) if value.isascii() and value.isdigit() else value
 
 
-def amount(raw) -> int:
+def amount(raw: object) -> int:
     """Đồng as written in Vietnamese or English ("1.500.000.000", "1,500,000,000"); whole and not negative."""
     try:
         value = parse_integer(raw)
@@ -178,7 +182,7 @@ def amount(raw) -> int:
     return value
 
 
-def integer(raw, *, low: int | None = None, high: int | None = None) -> int:
+def integer(raw: object, *, low: int | None = None, high: int | None = None) -> int:
     try:
         value = parse_integer(raw)
     except NumberFormatError as exc:
@@ -191,7 +195,7 @@ def integer(raw, *, low: int | None = None, high: int | None = None) -> int:
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"]
 
 
-def date(raw) -> datetime.date:
+def date(raw: object) -> datetime.date:
     if isinstance(raw, datetime.datetime):
         return raw.date()
     if isinstance(raw, datetime.date):
@@ -205,7 +209,7 @@ def date(raw) -> datetime.date:
     raise ValueError(_("'{value}' is not a date (write 31/12/2024)").format(value=value))
 
 
-def date_text(value) -> str:
+def date_text(value: datetime.date | None) -> str:
     """A date as exports write it and `date` reads it back."""
     return value.strftime("%d/%m/%Y") if value else ""
 
@@ -220,14 +224,14 @@ class Importer:
 
     columns: Sequence[str] = ()  # every column read; others in the file are ignored (e.g. names next to codes)
     required: Sequence[str] = ()  # refused when the header row lacks one
-    help_text: str = ""  # what the upload page says: columns, formats, what happens to existing records
-    preview_columns: Sequence[str] = (pgettext_lazy("import row", "Record"),)  # headings of `Change.label`
+    help_text: StrOrPromise = ""  # what the upload page says: columns, formats, what happens to existing records
+    preview_columns: Sequence[StrOrPromise] = (pgettext_lazy("import row", "Record"),)  # headings of `Change.label`
     duplicate_column: str = ""  # the column a duplicate row is reported on (default: the first required one)
-    duplicate_message: str = gettext_lazy("The same record as row {row}")
-    success_message: str = gettext_lazy("Imported: {created} new, {updated} changed.")  # formatted with write()
+    duplicate_message: StrOrPromise = gettext_lazy("The same record as row {row}")
+    success_message: StrOrPromise = gettext_lazy("Imported: {created} new, {updated} changed.")  # formatted with write()
     plan_class: type[ImportPlan] = ImportPlan
 
-    def __init__(self, *, user):
+    def __init__(self, *, user: User | AnonymousUser) -> None:
         self.user = user
 
     @property
@@ -236,10 +240,10 @@ class Importer:
 
     # What each importer declares.
 
-    def prepare(self, rows: list[dict]) -> None:
+    def prepare(self, rows: list[dict[str, Any]]) -> None:
         """Resolve every code of the file in bulk (a fixed number of queries, whatever the row count)."""
 
-    def check(self, n: int, row: dict, err) -> Change | None:
+    def check(self, n: int, row: dict[str, Any], err: Callable[[str, object], None]) -> Change | None:
         """Check row `n` without writing: call `err(column, reason)` for each problem, return the Change if none."""
         raise NotImplementedError
 
@@ -276,17 +280,17 @@ class Importer:
                 RowError(1, columns, _("Required columns are missing: {columns}").format(columns=columns))
             )
             return plan
-        rows = []
+        rows: list[tuple[int, dict[str, Any]]] = []
         for n, raw in enumerate(dataset, start=2):  # row 1 is the header
             if all(blank(v) for v in raw):
                 continue
             rows.append((n, {h: raw[i] for i, h in enumerate(headers) if h in self.columns}))
         self.prepare([row for _n, row in rows])
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[Any, ...], int] = {}
         for n, row in rows:
             errors_before = len(plan.errors)
 
-            def err(column, reason, n=n):
+            def err(column: str, reason: object, n: int = n) -> None:
                 plan.errors.append(RowError(n, column, str(reason)))
 
             change = self.check(n, row, err)
@@ -333,7 +337,7 @@ def counts(**numbers: int) -> dict[str, str]:
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Filled-in file (.xlsx or .csv)"))
 
-    def __init__(self, *args, label: str = "", **kwargs):
+    def __init__(self, *args: Any, label: StrOrPromise = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if label:
             self.fields["file"].label = label
@@ -347,18 +351,23 @@ class ImportPage:
     template needs choices (a criteria set, a year). `import_url` is where the upload form posts (default: the
     page itself)."""
 
-    title: str
+    title: StrOrPromise
     back_url: str
-    back_label: str = gettext_lazy("Back")
+    back_label: StrOrPromise = gettext_lazy("Back")
     template_url: str = ""
     template_form: forms.Form | None = None
-    template_help: str = ""
-    form_label: str = ""
+    template_help: StrOrPromise = ""
+    form_label: StrOrPromise = ""
     import_url: str = ""
 
 
 def render_import_page(
-    request: HttpRequest, *, importer: Importer, page: ImportPage, form: ImportForm | None = None, plan=None
+    request: HttpRequest,
+    *,
+    importer: Importer,
+    page: ImportPage,
+    form: ImportForm | None = None,
+    plan: ImportPlan | None = None,
 ) -> HttpResponse:
     """The upload page: the importer's instructions, the template, the upload form, and why a file was refused."""
     form = form if form is not None else ImportForm(label=page.form_label)
@@ -367,12 +376,12 @@ def render_import_page(
     return render(request, "generic/import.html", context)
 
 
-def _page_context(request: HttpRequest, *, importer: Importer, page: ImportPage) -> dict:
+def _page_context(request: HttpRequest, *, importer: Importer, page: ImportPage) -> dict[str, Any]:
     return {**page.__dict__, "import_url": page.import_url or request.path, "importer": importer}
 
 
 def _storage(session_key: str, name: str | None = None) -> MediaStorage:
-    return MediaStorage(name=name, MEDIA_FOLDER=f"imports/{session_key}")
+    return MediaStorage(name=name, MEDIA_FOLDER=f"imports/{session_key}")  # type: ignore[call-arg]  # stubs lag
 
 
 def import_view(

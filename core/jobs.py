@@ -17,9 +17,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,18 +31,20 @@ from .models import Job, JobStatus
 
 log = logging.getLogger("ntm.jobs")
 
-KINDS: dict[str, Callable[..., dict]] = {}
+KINDS: dict[str, Callable[..., dict[str, Any] | None]] = {}
+
+_Work = TypeVar("_Work", bound=Callable[..., dict[str, Any] | None])
 
 __all__ = ["KINDS", "Progress", "job_kind", "refresh_stale", "run_job", "start_job"]
 
 
-def job_kind(name: str):
+def job_kind(name: str) -> Callable[[_Work], _Work]:
     """Register the function that does the work of jobs of kind `name`: fn(job=, progress=, **params) -> result.
 
     The result is a dict saved on the job (JSON: counts, a message); to hand back a file, call
     `progress.attach(filename, content)`."""
 
-    def register(fn):
+    def register(fn: _Work) -> _Work:
         KINDS[name] = fn
         return fn
 
@@ -55,7 +58,7 @@ class Progress:
     in autocommit so the page sees it at once; the final write is one short transaction (its progress would only
     show when it commits)."""
 
-    def __init__(self, job: Job):
+    def __init__(self, job: Job) -> None:
         self.job = job
         self._saved_at = timezone.now() - timedelta(seconds=10)
 
@@ -84,7 +87,7 @@ class Progress:
         Job.objects.filter(pk=self.job.pk).update(**fields)
 
 
-def start_job(*, kind: str, owner, title: str, **params: Any) -> Job:
+def start_job(*, kind: str, owner: User, title: str, **params: Any) -> Job:
     """Create the job and enqueue its task once the current transaction commits (the worker must see the row)."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")

@@ -24,16 +24,17 @@ what they need in the context comes from `get_context_data`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
 from html import unescape
+from typing import Any
 
 import django_tables2 as tables
 import tablib
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -56,7 +57,7 @@ PER_PAGE = 50
 class NumberColumn(tables.Column):
     """A figure: right-aligned on the page, a number (not text) in the export."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("attrs", NUM)
         super().__init__(*args, **kwargs)
 
@@ -65,18 +66,18 @@ class MoneyColumn(NumberColumn):
     """An amount in đồng: shown in triệu / tỷ ("1.234,5 tỷ"; `unit` "auto", "million" or "billion"), exported in
     đồng as a number."""
 
-    def __init__(self, *args, unit: str = "auto", **kwargs):
+    def __init__(self, *args: Any, unit: str = "auto", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.unit = unit
 
-    def render(self, value):
+    def render(self, value: formatting.NumberLike | None) -> str:
         return formatting.money(value, self.unit)
 
-    def value(self, value):
+    def value(self, value: Any) -> Any:
         return value
 
 
-def short_date(value) -> str:
+def short_date(value: date | None) -> str:
     """A date (or a moment, in local time) as offices write it: 31/12/2024."""
     if value is None:
         return ""
@@ -86,10 +87,10 @@ def short_date(value) -> str:
 class DateColumn(tables.Column):
     """A date shown as offices write it (31/12/2024), exported as a date."""
 
-    def render(self, value):
+    def render(self, value: date | None) -> str:
         return short_date(value)
 
-    def value(self, value):
+    def value(self, value: Any) -> Any:
         return value
 
 
@@ -107,19 +108,19 @@ class ListTable(tables.Table):
         orderable = False
         default = ""
 
-    records = None  # the records of the page the view cut; None: every row
+    records: list[Any] | None = None  # the records of the page the view cut; None: every row
 
     @property
-    def paginated_rows(self):
+    def paginated_rows(self) -> Any:
         """The rows of the page the view cut (its records, already fetched), else every row."""
         if self.records is None:
             return self.rows
         return tables.rows.BoundRows(data=self.records, table=self)
 
-    def export_columns(self) -> list:
+    def export_columns(self) -> list[Any]:
         return [c for c in self.columns.iterall() if not c.column.exclude_from_export]
 
-    def export_rows(self) -> Iterator[list]:
+    def export_rows(self) -> Iterator[list[Any]]:
         """Every row's cell values for a spreadsheet: numbers and dates as they are, text without markup."""
         columns = self.export_columns()
         for row in self.rows:
@@ -133,7 +134,7 @@ class ListTable(tables.Table):
         return dataset
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """A cell's value for a spreadsheet: rendered HTML loses its tags and entities, text is kept as typed (leading
     tabs and the like included: core.spreadsheets keeps them from running as a formula), a moment is written in
     local time (spreadsheets know no time zones); numbers, dates and the rest go to core.spreadsheets as they are."""
@@ -147,7 +148,7 @@ def _plain(value):
 class _Count(int):
     """A count that picks the plural as a number and is written with the language's grouping (1.234 / 1,234)."""
 
-    def __str__(self):
+    def __str__(self) -> str:
         return formatting.number(int(self))
 
 
@@ -160,7 +161,7 @@ class ListView(View):
 
     template_name = "generic/list.html"
     table_class: type[ListTable] | None = None  # None: the template shows the records its own way (cards)
-    selector = None
+    selector: Callable[..., Any] | None = None
     title = ""
     paginate_by: int | None = PER_PAGE
     context_object_name: str | None = None  # the page's records are also given under this name
@@ -171,14 +172,14 @@ class ListView(View):
 
     # --- the rows ---------------------------------------------------------------------------------------------------
 
-    def get_rows(self) -> tuple[QuerySet, object | None]:
+    def get_rows(self) -> tuple[QuerySet[Any], object | None]:
         """The rows the user may see, filtered, and the FilterSet that filtered them (or None)."""
-        result = self.selector(user=self.request.user, filters=self.request.GET, request=self.request)
+        result = self.selector(user=self.request.user, filters=self.request.GET, request=self.request)  # type: ignore[misc]
         return result if isinstance(result, tuple) else (result, None)
 
-    def get_table(self, rows, **kwargs) -> ListTable:
+    def get_table(self, rows: Any, **kwargs: Any) -> ListTable:
         """The table over every row, in the order the user asked for (the selector's order breaks ties)."""
-        table = self.table_class(rows, order_by=(), **kwargs)  # no request: tables2 would paginate on its own
+        table = self.table_class(rows, order_by=(), **kwargs)  # type: ignore[misc]  # no request: tables2 would paginate on its own
         table.request = self.request
         sort = [s for s in self.request.GET.getlist("sort") if s]
         if sort and isinstance(rows, QuerySet):
@@ -189,17 +190,17 @@ class ListView(View):
                 table.data.data = ordered.order_by(*ordered.query.order_by, *own_order)
         return table
 
-    def get_filter_form(self, filterset):
+    def get_filter_form(self, filterset: Any) -> Any:
         return filterset.form if filterset is not None else None
 
     # --- the response -----------------------------------------------------------------------------------------------
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if self.login_required and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         rows, filterset = self.get_rows()
         table = self.get_table(rows) if self.table_class is not None else None
         file_format = request.GET.get(self.export_param)
@@ -216,7 +217,7 @@ class ListView(View):
     def get_template_names(self) -> list[str]:
         return [self.template_name]
 
-    def paginate(self, rows) -> tuple[list, object | None]:
+    def paginate(self, rows: Any) -> tuple[list[Any], Page[Any] | None]:
         """The records of the page the user asked for (`?page=`; past the end, the last page) and the page; every
         record and no page when the list is not paginated."""
         if not self.paginate_by:
@@ -225,7 +226,9 @@ class ListView(View):
         page.object_list = list(page.object_list)
         return page.object_list, page
 
-    def get_context_data(self, *, table, filterset, page, records) -> dict:
+    def get_context_data(
+        self, *, table: ListTable | None, filterset: Any, page: Page[Any] | None, records: list[Any]
+    ) -> dict[str, Any]:
         count = page.paginator.count if page is not None else len(records)
         context = {
             "title": self.title,

@@ -1,6 +1,9 @@
 """Request-level guards shared by every app."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -16,10 +19,10 @@ class UploadLimitMiddleware:
     Without this, Django writes the whole file to disk and the import reads it before saying no (a 22 MB file took
     47 s). The page answers 413 and says the limit; nothing is stored or changed."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.NTM_MAX_UPLOAD_MB * 1024 * 1024
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

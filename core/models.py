@@ -24,7 +24,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-def job_file_path(instance, filename):
+def job_file_path(instance: "Job", filename: str) -> str:
     return private_name(f"jobs/{instance.pk}", filename)
 
 
@@ -58,7 +58,7 @@ class Job(models.Model):
         verbose_name_plural = _("background jobs")
         indexes = [models.Index(fields=["owner", "-created_at"], name="core_job_owner_recent")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property

@@ -7,18 +7,25 @@ do not reach and dropdowns left empty. Seven top-level entries keep the bar on o
 run longer than English.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
 from .registry import Registry, Slot
 from .scope import user_roles
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Link:
-    label: str
+    label: StrOrPromise
     url_name: str
     order: int
     roles: frozenset[str] | None = None  # None: every signed-in user
@@ -28,7 +35,7 @@ class Link:
 @dataclass(frozen=True)
 class Section:
     key: str
-    label: str
+    label: StrOrPromise
     order: int
 
 
@@ -37,7 +44,7 @@ class Badge:
     """A navbar button with a count (the workflow's unread notifications)."""
 
     url_name: str
-    count: Callable  # (*, user) -> int
+    count: Callable[..., int]  # (*, user) -> int
 
 
 links: Registry[Link] = Registry("the menu's links")
@@ -45,34 +52,36 @@ sections: Registry[Section] = Registry("the menu's dropdowns")
 notifications: Slot[Badge] = Slot("the navbar's notification badge (verification)")
 
 
-def add_link(label, url_name: str, *, order: int, roles=None, section: str | None = None) -> Link:
+def add_link(
+    label: StrOrPromise, url_name: str, *, order: int, roles: Iterable[str] | None = None, section: str | None = None
+) -> Link:
     return links.add(Link(label, url_name, order, frozenset(roles) if roles is not None else None, section))
 
 
-def add_section(key: str, label, *, order: int) -> Section:
+def add_section(key: str, label: StrOrPromise, *, order: int) -> Section:
     return sections.add(Section(key, label, order))
 
 
-def _link(link: Link, roles, current_path: str) -> dict | None:
+def _link(link: Link, roles: frozenset[str], current_path: str) -> dict[str, Any] | None:
     if link.roles is not None and not (roles & link.roles):
         return None
     url = reverse(link.url_name)
     return {"label": link.label, "url": url, "active": current_path.startswith(url) and url != "/"}
 
 
-def _keep_longest_active(links: list[dict]) -> None:
+def _keep_longest_active(links: list[dict[str, Any]]) -> None:
     """Only the most specific match stays active (the dashboard's /reports/ is a prefix of /reports/office/)."""
     active = [link for link in links if link["active"]]
     for link in active:
         link["active"] = link is max(active, key=lambda x: len(x["url"]))
 
 
-def menu_for(user, current_path: str = "") -> list[dict]:
+def menu_for(user: User | AnonymousUser, current_path: str = "") -> list[dict[str, Any]]:
     """Top-level items; a dropdown has `children` and is active when one of them is. Empty dropdowns are left out."""
     if not user.is_authenticated:
         return []
     roles = user_roles(user)
-    entries: list[tuple[int, dict]] = []
+    entries: list[tuple[int, dict[str, Any]]] = []
     for section in sections:
         children = [
             item
@@ -92,7 +101,7 @@ def menu_for(user, current_path: str = "") -> list[dict]:
     return items
 
 
-def notification_badge(user) -> dict | None:
+def notification_badge(user: User | AnonymousUser) -> dict[str, Any] | None:
     """The badge's link and its count as a callable the template resolves at most once (one query, and none for
     anonymous users or pages that do not show the badge). None when no app provides a badge."""
     if not notifications.provided:

@@ -10,7 +10,7 @@ class NumberFormatError(ValueError):
     pass
 
 
-def parse_number(raw) -> Decimal:
+def parse_number(raw: object) -> Decimal:
     """Return a Decimal; raise NumberFormatError with a message saying what was wrong.
 
     Rules: "." groups thousands and "," marks decimals (Vietnamese), unless the text clearly uses the English
@@ -56,13 +56,13 @@ def parse_number(raw) -> Decimal:
         raise NumberFormatError("'{}' is not a number".format(raw)) from exc
 
 
-def _check_groups(text: str, group: str, raw) -> None:
+def _check_groups(text: str, group: str, raw: object) -> None:
     parts = text.split(group)
     if not parts[0] or len(parts[0]) > 3 or any(len(p) != 3 for p in parts[1:]):
         raise NumberFormatError("'{}' has misplaced thousand separators".format(raw))
 
 
-def parse_integer(raw) -> int:
+def parse_integer(raw: object) -> int:
     value = parse_number(raw)
     if value != value.to_integral_value():
         raise NumberFormatError("'{}' is not a whole number".format(raw))

@@ -34,19 +34,24 @@ once per user and role set per request: the result is cached on the user object.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from .registry import Slot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+_M = TypeVar("_M", bound=models.Model)
 
 _CACHE_ATTR = "_ntm_scope_cache"
 
@@ -99,7 +104,7 @@ class UnitScope:
             q |= Q(**{f"{p}commune_id__in": self.commune_ids})
         return q
 
-    def covers_commune(self, commune) -> bool:
+    def covers_commune(self, commune: Any) -> bool:  # a Commune (core imports no app)
         return (
             self.everything
             or commune.province_id in self.province_ids
@@ -107,13 +112,15 @@ class UnitScope:
             or commune.pk in self.commune_ids
         )
 
-    def covers_district(self, district) -> bool:
+    def covers_district(self, district: Any) -> bool:
         return self.everything or district.province_id in self.province_ids or district.pk in self.district_ids
 
-    def covers_province(self, province) -> bool:
+    def covers_province(self, province: Any) -> bool:
         return self.everything or province.pk in self.province_ids
 
-    def covers_unit(self, *, province_id, district_id=None, commune_id=None) -> bool:
+    def covers_unit(
+        self, *, province_id: int | None, district_id: int | None = None, commune_id: int | None = None
+    ) -> bool:
         """A row that belongs to its lowest unit and carries the ids of the units above it (`lowest_unit_q`)."""
         return (
             self.everything
@@ -131,15 +138,15 @@ class Resolver(Protocol):
 
     all_roles: frozenset[str]
 
-    def units(self, user, roles: frozenset[str] | None) -> UnitScope: ...
+    def units(self, user: User, roles: frozenset[str] | None) -> UnitScope: ...
 
-    def roles(self, user) -> frozenset[str]: ...
+    def roles(self, user: User) -> frozenset[str]: ...
 
 
 resolver: Slot[Resolver] = Slot("the membership lookup of core.scope (offices)")
 
 
-def scope_for(user, roles: Iterable[str] | None = None) -> UnitScope:
+def scope_for(user: User | AnonymousUser | None, roles: Iterable[str] | None = None) -> UnitScope:
     """The units `user` covers, through memberships with any of `roles` (all roles when None).
 
     One query per user and role set per request: the result is cached on the user object.
@@ -149,25 +156,25 @@ def scope_for(user, roles: Iterable[str] | None = None) -> UnitScope:
     if user.is_superuser:
         return UnitScope(everything=True)
     key = frozenset(roles) if roles is not None else None
-    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    cache: dict[frozenset[str] | None, UnitScope] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if key not in cache:
         cache[key] = resolver.get().units(user, key)
     return cache[key]
 
 
-def user_roles(user) -> frozenset[str]:
+def user_roles(user: User | AnonymousUser) -> frozenset[str]:
     """Every role the user holds anywhere (superusers hold all)."""
     if not user.is_authenticated:
         return frozenset()
     if user.is_superuser:
         return resolver.get().all_roles
-    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    cache: dict[str, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if "roles" not in cache:
         cache["roles"] = resolver.get().roles(user)
     return cache["roles"]
 
 
-def clear_cache(user) -> None:
+def clear_cache(user: User | AnonymousUser) -> None:
     user.__dict__.pop(_CACHE_ATTR, None)
 
 
@@ -183,10 +190,10 @@ def _prefixed(q: Q, prefix: str) -> Q:
     if not prefix:
         return q
     children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (_join(prefix, child[0]), child[1])
+        _prefixed(child, prefix) if isinstance(child, Q) else (_join(prefix, child[0]), child[1])  # type: ignore[index]
         for child in q.children
     ]
-    return Q.create(children, connector=q.connector, negated=q.negated)
+    return Q.create(children, connector=q.connector, negated=q.negated)  # type: ignore[arg-type,return-value]
 
 
 def _when_lookups(q: Q) -> Iterable[str]:
@@ -194,17 +201,17 @@ def _when_lookups(q: Q) -> Iterable[str]:
         if isinstance(child, Q):
             yield from _when_lookups(child)
         else:
-            yield child[0]
+            yield child[0]  # type: ignore[index]  # a (lookup, value) pair; the stubs say any Node
 
 
-def _matches(q: Q, obj) -> bool:
+def _matches(q: Q, obj: Any) -> bool:
     """Evaluate a `when` condition on a loaded row, without a query (own fields only: exact or isnull)."""
-    results = []
+    results: list[bool] = []
     for child in q.children:
         if isinstance(child, Q):
             results.append(_matches(child, obj))
             continue
-        lookup, value = child
+        lookup, value = child  # type: ignore[misc]
         name, _sep, op = lookup.partition("__")
         current = getattr(obj, obj._meta.get_field(name).attname)
         results.append((current is None) == value if op == "isnull" else current == value)
@@ -212,7 +219,7 @@ def _matches(q: Q, obj) -> bool:
     return not matched if q.negated else matched
 
 
-def _follow(obj, path: str):
+def _follow(obj: Any, path: str) -> Any:
     for name in path.split("__") if path else ():
         obj = getattr(obj, name)
         if obj is None:
@@ -225,13 +232,13 @@ class UnitPath:
 
     when: Q | None = None
 
-    def q(self, scope: UnitScope, model, prefix: str) -> Q:
+    def q(self, scope: UnitScope, model: type[models.Model], prefix: str) -> Q:
         raise NotImplementedError
 
-    def covers(self, scope: UnitScope, obj) -> bool:
+    def covers(self, scope: UnitScope, obj: Any) -> bool:
         raise NotImplementedError
 
-    def check(self, model) -> list[str]:
+    def check(self, model: type[models.Model]) -> list[str]:
         """Problems with the declaration on `model` (fields that do not exist), for the system check."""
         problems = []
         for lookup in _when_lookups(self.when) if self.when is not None else ():
@@ -243,11 +250,11 @@ class UnitPath:
     def _applies(self, prefix: str, q: Q) -> Q:
         return q if self.when is None else _prefixed(self.when, prefix) & q
 
-    def _applies_to(self, obj) -> bool:
+    def _applies_to(self, obj: models.Model) -> bool:
         return self.when is None or _matches(self.when, obj)
 
 
-def _field_problem(model, path: str) -> str | None:
+def _field_problem(model: Any, path: str) -> str | None:
     for name in path.split("__") if path else ():
         try:
             field = model._meta.get_field(name)
@@ -263,11 +270,11 @@ class _UnitAt(UnitPath):
     path: str = ""
     when: Q | None = None
 
-    def q(self, scope, model, prefix):
+    def q(self, scope: UnitScope, model: type[models.Model], prefix: str) -> Q:
         unit_q = {"province": scope.province_q, "district": scope.district_q, "commune": scope.commune_q}[self.level]
         return self._applies(prefix, unit_q(_join(prefix, self.path)))
 
-    def covers(self, scope, obj):
+    def covers(self, scope: UnitScope, obj: Any) -> bool:
         if not self._applies_to(obj):
             return False
         unit = _follow(obj, self.path)
@@ -277,7 +284,7 @@ class _UnitAt(UnitPath):
             self.level
         ](unit)
 
-    def check(self, model):
+    def check(self, model: type[models.Model]) -> list[str]:
         problem = _field_problem(model, self.path)
         return [*([problem] if problem else []), *super().check(model)]
 
@@ -287,17 +294,17 @@ class _LowestUnit(UnitPath):
     commune: bool = True
     when: Q | None = None
 
-    def q(self, scope, model, prefix):
+    def q(self, scope: UnitScope, model: type[models.Model], prefix: str) -> Q:
         return self._applies(prefix, scope.lowest_unit_q(prefix, commune=self.commune))
 
-    def covers(self, scope, obj):
+    def covers(self, scope: UnitScope, obj: Any) -> bool:
         return self._applies_to(obj) and scope.covers_unit(
             province_id=obj.province_id,
             district_id=obj.district_id,
             commune_id=obj.commune_id if self.commune else None,
         )
 
-    def check(self, model):
+    def check(self, model: type[models.Model]) -> list[str]:
         names = ["province", "district", *(["commune"] if self.commune else [])]
         return [p for p in (_field_problem(model, n) for n in names) if p] + super().check(model)
 
@@ -306,18 +313,18 @@ class _LowestUnit(UnitPath):
 class _Through(UnitPath):
     relation: str
 
-    def q(self, scope, model, prefix):
-        return _paths_q(model._meta.get_field(self.relation).related_model, scope, _join(prefix, self.relation))
+    def q(self, scope: UnitScope, model: type[models.Model], prefix: str) -> Q:
+        return _paths_q(model._meta.get_field(self.relation).related_model, scope, _join(prefix, self.relation))  # type: ignore[arg-type]
 
-    def covers(self, scope, obj):
+    def covers(self, scope: UnitScope, obj: Any) -> bool:
         related = getattr(obj, self.relation)
         return related is not None and _covers(type(related), scope, related)
 
-    def check(self, model):
+    def check(self, model: type[models.Model]) -> list[str]:
         problem = _field_problem(model, self.relation)
         if problem:
             return [problem]
-        related = model._meta.get_field(self.relation).related_model
+        related: Any = model._meta.get_field(self.relation).related_model
         return [] if getattr(related, "unit_path", None) else [f"{related._meta.label} declares no unit_path"]
 
 
@@ -346,7 +353,7 @@ def through(relation: str) -> UnitPath:
     return _Through(relation)
 
 
-def _declared(model) -> tuple[UnitPath, ...]:
+def _declared(model: type[models.Model]) -> tuple[UnitPath, ...]:
     declared = getattr(model, "unit_path", None)
     if declared is None:
         raise ImproperlyConfigured(
@@ -357,7 +364,7 @@ def _declared(model) -> tuple[UnitPath, ...]:
     return declared if isinstance(declared, tuple) else (declared,)
 
 
-def _paths_q(model, scope: UnitScope, prefix: str = "") -> Q:
+def _paths_q(model: type[models.Model], scope: UnitScope, prefix: str = "") -> Q:
     if scope.everything:
         return Q()
     paths = _declared(model)
@@ -367,39 +374,51 @@ def _paths_q(model, scope: UnitScope, prefix: str = "") -> Q:
     return q
 
 
-def _covers(model, scope: UnitScope, obj) -> bool:
+def _covers(model: type[models.Model], scope: UnitScope, obj: models.Model) -> bool:
     return scope.everything or any(path.covers(scope, obj) for path in _declared(model))
 
 
 # --- reading through the declarations --------------------------------------------------------------------------
 
 
-def visible_q(model, user, roles: Iterable[str] | None = None, *, prefix: str = "") -> Q:
+def visible_q(
+    model: type[models.Model],
+    user: User | AnonymousUser | None,
+    roles: Iterable[str] | None = None,
+    *,
+    prefix: str = "",
+) -> Q:
     """Q for rows of `model`, reached from the model being queried through `prefix` ("" for `model` itself, e.g.
     "registrations" inside an annotation), that `user` sees through memberships with `roles`."""
     return _paths_q(model, scope_for(user, roles), prefix)
 
 
-def covers(user, obj, roles: Iterable[str] | None = None) -> bool:
+def covers(user: User | AnonymousUser | None, obj: models.Model, roles: Iterable[str] | None = None) -> bool:
     """Whether `user` sees this loaded row (through memberships with `roles`): `visible_to` for one object."""
     return _covers(type(obj), scope_for(user, roles), obj)
 
 
-class ScopedQuerySet(QuerySet):
+class ScopedQuerySet(QuerySet[_M]):
     """The queryset of every scoped model: `Model.objects.visible_to(user, roles=...)`."""
 
-    def visible_to(self, user, roles: Iterable[str] | None = None):
+    def visible_to(self, user: User | AnonymousUser | None, roles: Iterable[str] | None = None) -> Self:
         """The rows `user` sees through memberships with any of `roles` (all roles when None)."""
         return self.filter(visible_q(self.model, user, roles))
 
 
-def get_visible_or_404(queryset, user, *, roles: Iterable[str] | None = None, **lookup):
+def get_visible_or_404(
+    queryset: QuerySet[_M] | type[_M],
+    user: User | AnonymousUser | None,
+    *,
+    roles: Iterable[str] | None = None,
+    **lookup: Any,
+) -> _M:
     """One row the user may see; 404 (never 403) when it exists outside the scope. `queryset` may be a model."""
     if isinstance(queryset, type) and issubclass(queryset, models.Model):
         queryset = queryset._default_manager.all()
     try:
         return queryset.filter(visible_q(queryset.model, user, roles)).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except queryset.model.DoesNotExist as exc:  # type: ignore[attr-defined]  # any model's
         raise Http404(_("Not found or outside your area.")) from exc
 
 
@@ -407,15 +426,15 @@ class ScopedAdminMixin:
     """Admin changelists and change pages show only the rows in the staff user's scope (the model's unit_path).
     A row outside the scope is simply not found (the admin answers as for a missing object)."""
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]  # a mixin of ModelAdmin
         return qs.filter(visible_q(qs.model, request.user))
 
 
 @checks.register()
-def check_unit_paths(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_unit_paths(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Every declared unit path names real fields, and its model's manager offers `visible_to`."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for model in apps.get_models():
         if getattr(model, "unit_path", None) is None:
             continue

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import tablib
 from django.http import HttpResponse
@@ -27,10 +28,13 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 __all__ = [
     "CSV_CONTENT_TYPE",
@@ -62,20 +66,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # --- cells -------------------------------------------------------------------------------------------------------------
 
 
-def csv_text(value):
+def csv_text(value: Any) -> Any:
     """A csv cell: text that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _uncsv_text(value):
+def _uncsv_text(value: Any) -> Any:
     if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
         return value[1:]
     return value
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if value is None or isinstance(value, bool | int | float):
@@ -85,7 +89,9 @@ def _plain(value):
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def xlsx_cell(ws, value, *, number_format: str | None = None, font: Font | None = None) -> WriteOnlyCell:
+def xlsx_cell(
+    ws: WriteOnlyWorksheet, value: Any, *, number_format: str | None = None, font: Font | None = None
+) -> Cell:
     """A write-only cell whose text is always text, never a formula."""
     cell = WriteOnlyCell(ws, value=_plain(value))
     if isinstance(cell.value, str):
@@ -113,7 +119,7 @@ class Table:
 
     heading: str
     columns: list[Column]
-    rows: Iterable[Iterable]
+    rows: Iterable[Iterable[Any]]
 
 
 def _sheet_title(title: str) -> str:
@@ -131,7 +137,7 @@ def build_xlsx(
     title: str,
     meta: Iterable[str],
     columns: list[Column],
-    rows: Iterable[Iterable],
+    rows: Iterable[Iterable[Any]],
     tables: Iterable[Table] = (),
 ) -> bytes:
     """A report: a title block (report, area, date), one header row and the data rows, then any further tables.
@@ -159,7 +165,7 @@ def build_xlsx(
     return _save(wb)
 
 
-def _append_table(ws, columns: list[Column], rows: Iterable[Iterable]) -> None:
+def _append_table(ws: WriteOnlyWorksheet, columns: list[Column], rows: Iterable[Iterable[Any]]) -> None:
     bold = Font(bold=True)
     header_cells = []
     for column in columns:
@@ -204,7 +210,7 @@ def dataset_csv(dataset: tablib.Dataset) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _csv_value(value):
+def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, Decimal | int | float):
@@ -212,7 +218,7 @@ def _csv_value(value):
     return str(value)
 
 
-def xlsx_response(*, filename: str, **kwargs) -> HttpResponse:
+def xlsx_response(*, filename: str, **kwargs: Any) -> HttpResponse:
     """A report workbook (see build_xlsx) as a download."""
     return spreadsheet_response(build_xlsx(**kwargs), filename=filename, file_format="xlsx")
 
@@ -235,14 +241,14 @@ def export_dataset(dataset: tablib.Dataset, file_format: str) -> bytes:
 class SafeXLSX(base_formats.XLSX):
     """django-import-export's xlsx format (the admin's export), written by `dataset_xlsx`."""
 
-    def export_data(self, dataset, **kwargs):
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
         return dataset_xlsx(dataset)
 
 
 class SafeCSV(base_formats.CSV):
     """django-import-export's csv format, written by `dataset_csv`."""
 
-    def export_data(self, dataset, **kwargs):
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
         return dataset_csv(dataset).decode("utf-8")
 
 
@@ -275,12 +281,12 @@ def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
     return dataset
 
 
-def _csv_rows(content: bytes) -> list[list]:
+def _csv_rows(content: bytes) -> list[list[Any]]:
     text = content.decode("utf-8-sig")
     return [[_uncsv_text(v) for v in row] for row in csv.reader(io.StringIO(text))]
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
+def _xlsx_rows(content: bytes) -> list[list[Any]]:
     """The active sheet's cells as Excel stored them (python-calamine, ten times openpyxl's speed): numbers, dates,
     booleans, text; an empty cell is None and a whole number an int, as openpyxl would give them."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -294,7 +300,7 @@ def _xlsx_rows(content: bytes) -> list[list]:
     return rows
 
 
-def _calamine_cell(value):
+def _calamine_cell(value: Any) -> Any:
     if value == "":
         return None
     if isinstance(value, float) and value.is_integer():
@@ -320,7 +326,7 @@ def _has_formulas(content: bytes) -> bool:
         )
 
 
-def _check_formulas(content: bytes, sheet: str, values: Sequence[Sequence]) -> None:
+def _check_formulas(content: bytes, sheet: str, values: Sequence[Sequence[Any]]) -> None:
     """Formula cells take the value Excel cached for them; a formula with none refuses the file."""
     wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     try:
