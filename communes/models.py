@@ -1,6 +1,10 @@
 """Administrative units. Codes are the official ones (General Statistics Office); a code may be reused by a new
 unit after a merger, so a unit is current while `valid_to` is empty and only one current unit holds a code."""
 
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Self, TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,6 +26,11 @@ from .choices import (
     UnitLevel,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+_Unit = TypeVar("_Unit", bound="AdminUnit")
+
 
 class Region(models.Model):
     """Socio-economic region whose targets apply to 2021–2025 indicators (e.g. northern midlands and mountains)."""
@@ -38,11 +47,11 @@ class Region(models.Model):
         return self.name
 
 
-class AdminUnitQuerySet(scope.ScopedQuerySet):
-    def current(self):
+class AdminUnitQuerySet(scope.ScopedQuerySet[_Unit]):
+    def current(self) -> Self:
         return self.filter(valid_to__isnull=True)
 
-    def valid_on(self, day):
+    def valid_on(self, day: datetime.date) -> Self:
         """Units that existed on `day` (history stays attached to the unit it named)."""
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gt=day)
@@ -83,8 +92,8 @@ def _current_code_unique(name):
     )
 
 
-class ProvinceQuerySet(AdminUnitQuerySet):
-    def worked_in(self, user, roles=None):
+class ProvinceQuerySet(AdminUnitQuerySet["Province"]):
+    def worked_in(self, user: "User | AnonymousUser | None", roles: Iterable[str] | None = None) -> Self:
         """Provinces the user works in: those of every unit the scope covers (wider than `visible_to`, which is
         only the provinces whose own office the user belongs to)."""
         s = scope.scope_for(user, roles)

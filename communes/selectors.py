@@ -1,4 +1,9 @@
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 
 from core.scope import get_visible_or_404
 
@@ -6,7 +11,9 @@ from .filters import CommuneFilterSet
 from .models import Commune
 
 
-def commune_list(*, user, filters: dict | None = None, request=None) -> tuple[QuerySet[Commune], CommuneFilterSet]:
+def commune_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> tuple[QuerySet[Commune], CommuneFilterSet]:
     """Communes in the user's scope, filtered; one query whatever the page size."""
     qs = (
         Commune.objects.visible_to(user)
@@ -18,7 +25,7 @@ def commune_list(*, user, filters: dict | None = None, request=None) -> tuple[Qu
     return filterset.qs, filterset
 
 
-def access_commune_by_code(*, user, code: str) -> Commune:
+def access_commune_by_code(*, user: User | AnonymousUser, code: str) -> Commune:
     """The current commune with this official code, or 404 if it does not exist or is outside the user's scope."""
     return get_visible_or_404(
         Commune.objects.select_related("province", "district", "region", "province__region"),
@@ -28,7 +35,7 @@ def access_commune_by_code(*, user, code: str) -> Commune:
     )
 
 
-def access_commune_by_id(*, user, pk: int) -> Commune:
+def access_commune_by_id(*, user: User | AnonymousUser, pk: int) -> Commune:
     return get_visible_or_404(
         Commune.objects.select_related("province", "district", "region", "province__region"), user, pk=pk
     )

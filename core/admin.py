@@ -1,7 +1,5 @@
 """Admin pieces shared by every app's admin.py."""
 
-from typing import Any
-
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import Format
 

@@ -142,4 +142,4 @@ def copy_history(queryset: models.QuerySet[Any], *, history_type: str, user: Use
     date = history._meta.get_field("history_date").get_db_prep_value(when, db, prepared=False)
     with connection.cursor() as cursor:
         cursor.execute(insert, (date, history_type, getattr(user, "pk", None), *params))
-        return cursor.rowcount
+        return cursor.rowcount  # type: ignore[no-any-return]

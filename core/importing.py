@@ -228,7 +228,9 @@ class Importer:
     preview_columns: Sequence[StrOrPromise] = (pgettext_lazy("import row", "Record"),)  # headings of `Change.label`
     duplicate_column: str = ""  # the column a duplicate row is reported on (default: the first required one)
     duplicate_message: StrOrPromise = gettext_lazy("The same record as row {row}")
-    success_message: StrOrPromise = gettext_lazy("Imported: {created} new, {updated} changed.")  # formatted with write()
+    success_message: StrOrPromise = gettext_lazy(
+        "Imported: {created} new, {updated} changed."
+    )  # formatted with write()
     plan_class: type[ImportPlan] = ImportPlan
 
     def __init__(self, *, user: User | AnonymousUser) -> None:

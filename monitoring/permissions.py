@@ -8,6 +8,8 @@
 Seeing follows the models' declared unit paths (core.scope).
 """
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from core.scope import covers
 from offices.choices import Role
 from offices.models import Membership
@@ -21,42 +23,42 @@ MONITOR = frozenset({Role.MONITOR})
 EDITOR = frozenset({Role.EDITOR})
 
 
-def can_monitor_dossier(user, dossier: Dossier) -> bool:
+def can_monitor_dossier(user: User | AnonymousUser, dossier: Dossier) -> bool:
     """A Front monitor whose office covers the dossier's unit."""
     return acts_at(user, dossier, roles=MONITOR, level=ActingLevel.UNIT)
 
 
-def can_enter_survey(user, dossier: Dossier) -> bool:
+def can_enter_survey(user: User | AnonymousUser, dossier: Dossier) -> bool:
     """Surveys are entered while the commune prepares the dossier; once submitted, the verifier relies on them."""
     return dossier.status in COMMUNE_STAGE and can_monitor_dossier(user, dossier)
 
 
-def can_critique(user, dossier: Dossier) -> bool:
+def can_critique(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return dossier.status not in TERMINAL and can_monitor_dossier(user, dossier)
 
 
-def can_moderate(user, dossier: Dossier) -> bool:
+def can_moderate(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return acts_at(user, dossier, roles=EDITOR, level=ActingLevel.UNIT)
 
 
-def report_visible(user, report: SupervisionReport) -> bool:
+def report_visible(user: User | AnonymousUser, report: SupervisionReport) -> bool:
     return covers(user, report)
 
 
-def can_file_report(user, report: SupervisionReport) -> bool:
+def can_file_report(user: User | AnonymousUser, report: SupervisionReport) -> bool:
     return covers(user, report, MONITOR)
 
 
-def editor_office_ids(user) -> frozenset[int]:
+def editor_office_ids(user: User) -> frozenset[int]:
     """Offices where the user holds the data-entry role (one query; pass it to can_respond for many findings)."""
     return frozenset(Membership.objects.filter(user=user, role=Role.EDITOR).values_list("office_id", flat=True))
 
 
-def can_respond(user, finding: Finding, office_ids: frozenset[int] | None = None) -> bool:
+def can_respond(user: User | AnonymousUser, finding: Finding, office_ids: frozenset[int] | None = None) -> bool:
     """An editor of the office concerned; without a named office, an editor whose office covers the subject."""
     if finding.concerned_office_id:
         if user.is_superuser:
             return True
-        office_ids = editor_office_ids(user) if office_ids is None else office_ids
+        office_ids = editor_office_ids(user) if office_ids is None else office_ids  # type: ignore[arg-type]  # signed in
         return finding.concerned_office_id in office_ids
     return covers(user, finding.report, EDITOR)

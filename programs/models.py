@@ -5,6 +5,7 @@ Targets are promises typed in; what was achieved is counted from the recognition
 """
 
 import datetime
+from typing import Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -285,8 +286,8 @@ class Registration(TimeStampedModel):
             raise ValidationError(_("{unit} is outside the plan's area.").format(unit=self.unit))
 
 
-class OcopQuerySet(scope.ScopedQuerySet):
-    def with_stars(self):
+class OcopQuerySet(scope.ScopedQuerySet["OcopProduct"]):
+    def with_stars(self) -> Self:
         """Annotate `stars` from the score, with the bands of programs.choices (computed in SQL, never stored)."""
         return self.annotate(
             stars=Case(
@@ -296,7 +297,7 @@ class OcopQuerySet(scope.ScopedQuerySet):
             )
         )
 
-    def in_force_on(self, day):
+    def in_force_on(self, day: datetime.date) -> Self:
         return self.filter(decision_date__lte=day).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
 
 

@@ -5,6 +5,9 @@ decision and a revocation through its transitions). The table keeps the name it 
 verification.
 """
 
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,8 +20,8 @@ from core.models import TimeStampedModel
 from criteria.choices import StandardLevel, SubjectKind
 
 
-class RecognitionQuerySet(scope.ScopedQuerySet):
-    def in_force_on(self, day):
+class RecognitionQuerySet(scope.ScopedQuerySet["Recognition"]):
+    def in_force_on(self, day: datetime.date) -> Self:
         """Recognitions decided on or before `day` and not revoked by then (figures "as they stood" on a date)."""
         return self.filter(decision_date__lte=day).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
 

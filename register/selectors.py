@@ -1,20 +1,28 @@
 """Reads of the register: the list, one entry, and THE counts of recognised units. Everything through the
 Recognition's declared unit path (core.scope)."""
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 
 from core.scope import get_visible_or_404
 from criteria.choices import StandardLevel, SubjectKind
 
 from .filters import RecognitionFilterSet
-from .models import Recognition
+from .models import Recognition, RecognitionQuerySet
 
 
 def recognition_list(
-    *, user, filters=None, request=None, as_of: date | None = None
+    *,
+    user: User | AnonymousUser,
+    filters: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    as_of: date | None = None,
 ) -> tuple[QuerySet[Recognition], RecognitionFilterSet]:
     """The register in the user's area, filtered: THE source of the register page and report. With `as_of`, the
     register as it stood that day: decisions taken by then, each `revoked_by_then` or in force; without, every
@@ -38,7 +46,7 @@ def recognition_list(
     return filterset.qs, filterset
 
 
-def access_recognition_by_id(*, user, pk: int) -> Recognition:
+def access_recognition_by_id(*, user: User | AnonymousUser, pk: int) -> Recognition:
     return get_visible_or_404(
         Recognition.objects.select_related(
             "commune", "commune__province", "hamlet", "hamlet__commune", "district", "district__province"
@@ -48,14 +56,20 @@ def access_recognition_by_id(*, user, pk: int) -> Recognition:
     )
 
 
-def recognised_counts(*, user, as_of: date, subject_kind: str = SubjectKind.COMMUNE, qs=None) -> dict[str, int]:
+def recognised_counts(
+    *,
+    user: User | AnonymousUser | None,
+    as_of: date,
+    subject_kind: str = SubjectKind.COMMUNE,
+    qs: RecognitionQuerySet | None = None,
+) -> dict[str, int]:
     """Units recognised and not revoked on `as_of`, per level: THE source of "recognised" figures in the app.
 
     A unit counts once per level (several decisions for the same unit and level are not double-counted).
     One query.
     """
     unit_field = {SubjectKind.COMMUNE: "commune", SubjectKind.HAMLET: "hamlet", SubjectKind.DISTRICT: "district"}[
-        subject_kind
+        subject_kind  # type: ignore[index]  # a SubjectKind value
     ]
     base = qs if qs is not None else Recognition.objects.visible_to(user)
     rows = (

@@ -5,6 +5,9 @@ Seeing follows the Dossier's declared unit path (core.scope: district dossiers b
 acting needs, in addition, a role at the level the transition table names (verification.choices.TRANSITIONS).
 """
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -12,7 +15,7 @@ from core.scope import covers, scope_for
 from offices.choices import Role
 from register.models import Recognition
 
-from .choices import COMMUNE_STAGE, FRONT_DOCUMENTS, TERMINAL, ActingLevel, transitions_from
+from .choices import COMMUNE_STAGE, FRONT_DOCUMENTS, TERMINAL, ActingLevel, Transition, transitions_from
 from .models import Dossier
 
 
@@ -20,16 +23,16 @@ class OutOfScope(Http404):
     """The dossier exists but not in the user's area: answered as "not found"."""
 
 
-def dossier_visible(user, dossier: Dossier) -> bool:
+def dossier_visible(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return covers(user, dossier)
 
 
-def require_visible(user, dossier: Dossier) -> None:
+def require_visible(user: User | AnonymousUser, dossier: Dossier) -> None:
     if not dossier_visible(user, dossier):
         raise OutOfScope(_("Not found or outside your area."))
 
 
-def acts_at(user, dossier: Dossier, *, roles, level: str) -> bool:
+def acts_at(user: User | AnonymousUser, dossier: Dossier, *, roles: Iterable[str], level: str) -> bool:
     """Whether the user holds one of `roles` in an office at `level` for this dossier's unit."""
     scope = scope_for(user, roles)
     if scope.everything:
@@ -41,7 +44,7 @@ def acts_at(user, dossier: Dossier, *, roles, level: str) -> bool:
     return dossier.province_id in scope.province_ids
 
 
-def allowed_transitions(user, dossier: Dossier):
+def allowed_transitions(user: User | AnonymousUser, dossier: Dossier) -> list[Transition]:
     """Transitions from the dossier's current status that this user may press (gates not checked here)."""
     return [
         t
@@ -50,7 +53,7 @@ def allowed_transitions(user, dossier: Dossier):
     ]
 
 
-def can_review(user, dossier: Dossier) -> bool:
+def can_review(user: User | AnonymousUser, dossier: Dossier) -> bool:
     """The verifier or appraiser holding the dossier in their queue records the review findings."""
     return any(
         t.queue and t.roles & {Role.VERIFIER, Role.APPRAISER} and acts_at(user, dossier, roles=t.roles, level=t.level)
@@ -58,7 +61,7 @@ def can_review(user, dossier: Dossier) -> bool:
     )
 
 
-def can_add_document(user, dossier: Dossier, kind: str | None = None) -> bool:
+def can_add_document(user: User | AnonymousUser, dossier: Dossier, kind: str | None = None) -> bool:
     """The commune while it prepares the dossier, the Front its own papers, the office holding the dossier its
     reports; nobody once the dossier is closed."""
     if dossier.status in TERMINAL:
@@ -72,15 +75,15 @@ def can_add_document(user, dossier: Dossier, kind: str | None = None) -> bool:
     return any(t.queue for t in allowed_transitions(user, dossier))
 
 
-def revocation_province_ids(user) -> frozenset | None:
+def revocation_province_ids(user: User | AnonymousUser) -> frozenset[int] | None:
     """Provinces where the user may propose revocations (None: everywhere)."""
     s = scope_for(user, [Role.APPRAISER])
     return None if s.everything else s.province_ids
 
 
-def can_propose_revocation(user, recognition: Recognition) -> bool:
+def can_propose_revocation(user: User | AnonymousUser, recognition: Recognition) -> bool:
     if recognition.revoked_on:
         return False
     provinces = revocation_province_ids(user)
-    unit = recognition.district or recognition.commune or recognition.hamlet.commune
+    unit = recognition.district or recognition.commune or recognition.hamlet.commune  # type: ignore[union-attr]
     return provinces is None or unit.province_id in provinces

@@ -1,7 +1,12 @@
 """Reads for the workflow pages. Every read goes through the models' declared unit paths (core.scope); queues are
 derived from the transition table."""
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest
 
 from core.scope import get_visible_or_404, scope_for, user_roles, visible_q
 from register.selectors import (  # noqa: F401 (the register page of the workflow reads them here)
@@ -17,18 +22,20 @@ from .models import Dossier, DossierDocument, DossierEvent, Notification
 _DOSSIER_RELATED = ("province", "district", "commune", "commune__district", "hamlet", "created_by")
 
 
-def dossier_list(*, user, filters=None, request=None) -> tuple[QuerySet[Dossier], DossierFilterSet]:
+def dossier_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> tuple[QuerySet[Dossier], DossierFilterSet]:
     qs = Dossier.objects.visible_to(user).select_related(*_DOSSIER_RELATED).order_by("-status_changed_at", "-id")
     filterset = DossierFilterSet(filters or {}, queryset=qs, request=request)
     return filterset.qs, filterset
 
 
-def access_dossier_by_id(*, user, pk: int) -> Dossier:
+def access_dossier_by_id(*, user: User | AnonymousUser, pk: int) -> Dossier:
     """One dossier in the user's area, or 404 (never 403: the user must not learn it exists)."""
     return get_visible_or_404(Dossier.objects.select_related(*_DOSSIER_RELATED), user, pk=pk)
 
 
-def access_document_by_id(*, user, pk: int) -> DossierDocument:
+def access_document_by_id(*, user: User | AnonymousUser, pk: int) -> DossierDocument:
     """A document of a dossier the user may open (the dossier page's rule), or 404."""
     return get_visible_or_404(DossierDocument, user, pk=pk)
 
@@ -48,13 +55,13 @@ def dossier_documents(*, dossier: Dossier) -> QuerySet[DossierDocument]:
 # --- queues --------------------------------------------------------------------------------------------------------
 
 
-def queue_roles(user) -> list[str]:
+def queue_roles(user: User | AnonymousUser) -> list[str]:
     """The supervisor roles this user holds, in workflow order (each has its own queue)."""
     held = user_roles(user)
     return [r for r in QUEUE_ROLES if r in held]
 
 
-def queue_q(user, role: str) -> Q:
+def queue_q(user: User | AnonymousUser, role: str) -> Q:
     """Dossiers waiting for `role` at the user's level: every (route, status) the table marks as this role's queue,
     restricted to the districts or provinces where the user holds that role."""
     s = scope_for(user, [role])
@@ -74,7 +81,13 @@ def queue_q(user, role: str) -> Q:
     return q
 
 
-def dossier_queue(*, user, role: str, filters=None, request=None) -> tuple[QuerySet[Dossier], QueueFilterSet]:
+def dossier_queue(
+    *,
+    user: User | AnonymousUser,
+    role: str,
+    filters: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[QuerySet[Dossier], QueueFilterSet]:
     """Oldest first: the order they arrived in this stage."""
     qs = (
         Dossier.objects.filter(queue_q(user, role))
@@ -89,7 +102,7 @@ def dossier_queue(*, user, role: str, filters=None, request=None) -> tuple[Query
 # --- notifications ---------------------------------------------------------------------------------------------------
 
 
-def notification_list(*, user) -> QuerySet[Notification]:
+def notification_list(*, user: User) -> QuerySet[Notification]:
     return (
         Notification.objects.filter(recipient=user)
         .select_related("dossier", "dossier__commune", "dossier__hamlet", "dossier__district", "event", "event__actor")
@@ -97,7 +110,7 @@ def notification_list(*, user) -> QuerySet[Notification]:
     )
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
