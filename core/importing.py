@@ -41,7 +41,7 @@ from core.numbers import NumberFormatError, parse_integer
 from core.spreadsheets import ImportFileError, read_dataset
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
+    from django.contrib.auth.models import User
     from django_stubs_ext import StrOrPromise
 
 __all__ = [
@@ -233,7 +233,7 @@ class Importer:
     )  # formatted with write()
     plan_class: type[ImportPlan] = ImportPlan
 
-    def __init__(self, *, user: User | AnonymousUser) -> None:
+    def __init__(self, *, user: User) -> None:
         self.user = user
 
     @property
@@ -395,7 +395,7 @@ def import_view(
     The caller decides who may import (the app's scope rules) before calling this."""
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, importer_class=importer_class, session_key=session_key, page=page)
-    importer = importer_class(user=request.user)
+    importer = importer_class(user=request.user)  # type: ignore[arg-type]  # signed in: the caller checked
     form = ImportForm(request.POST or None, request.FILES or None, label=page.form_label)
     plan = None
     if request.method == "POST" and form.is_valid():
@@ -438,7 +438,7 @@ def _confirm(
     except OSError:
         messages.error(request, expired)
         return redirect(request.path)
-    importer = importer_class(user=request.user)
+    importer = importer_class(user=request.user)  # type: ignore[arg-type]  # signed in: the caller checked
     try:
         plan, result = importer.confirm(read_dataset(content, pending["filename"]))
     except (ValidationError, PermissionDenied) as exc:

@@ -2,22 +2,25 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from communes.models import Commune
 from core.formatting import money
+from core.importing import ImportPlan
 from offices.permissions import can_change_unit, require_change
 
-from .models import CapitalPlanLine, ConstructionDebt, Disbursement
+from .models import CapitalPlanLine, ConstructionDebt, Disbursement, Project
 
 LINE_FIELDS = ["planned_amount", "mobilised_amount", "note"]
 
 
 @transaction.atomic
-def plan_line_save(*, actor, line: CapitalPlanLine) -> CapitalPlanLine:
+def plan_line_save(*, actor: User, line: CapitalPlanLine) -> CapitalPlanLine:
     """Create or update a plan line (the unit's parents are filled from its lowest unit)."""
     line.fill_parents()
     require_change(actor, line)
@@ -55,7 +58,7 @@ def over_plan_message(*, planned: int, already: int, amount: int) -> str:
 
 @transaction.atomic
 def disbursement_create(
-    *, line: CapitalPlanLine, actor, reference: str, paid_on: datetime.date, amount: int, note: str = ""
+    *, line: CapitalPlanLine, actor: User, reference: str, paid_on: datetime.date, amount: int, note: str = ""
 ) -> Disbursement:
     """Record a payment against a plan line. Going above the line's planned amount is allowed only with a note,
     and the payment is flagged so lists and reports show the warning."""
@@ -80,7 +83,13 @@ def disbursement_create(
 
 @transaction.atomic
 def construction_debt_record(
-    *, actor, commune, amount: int, as_of: datetime.date, note: str = "", project=None
+    *,
+    actor: User,
+    commune: Commune,
+    amount: int,
+    as_of: datetime.date,
+    note: str = "",
+    project: Project | None = None,
 ) -> ConstructionDebt:
     debt = ConstructionDebt(commune=commune, amount=amount, as_of=as_of, note=note, project=project)
     require_change(actor, debt)
@@ -90,7 +99,7 @@ def construction_debt_record(
 
 
 @transaction.atomic
-def construction_debt_settle(*, debt: ConstructionDebt, actor, settled_on: datetime.date) -> ConstructionDebt:
+def construction_debt_settle(*, debt: ConstructionDebt, actor: User, settled_on: datetime.date) -> ConstructionDebt:
     debt = ConstructionDebt.objects.select_for_update().select_related("commune").get(pk=debt.pk)
     require_change(actor, debt)
     debt.settled, debt.settled_on = True, settled_on
@@ -102,7 +111,7 @@ def construction_debt_settle(*, debt: ConstructionDebt, actor, settled_on: datet
 # --- imports (plans built by funding.resources; nothing is written unless every row is good) ---------------------
 
 
-def _check_plan(plan, actor) -> None:
+def _check_plan(plan: ImportPlan, actor: User) -> None:
     if plan.errors:
         raise ValidationError(_("The file has errors; nothing was imported."))
     for change in plan.changes:
@@ -111,7 +120,7 @@ def _check_plan(plan, actor) -> None:
 
 
 @transaction.atomic
-def plan_lines_import_apply(*, plan, actor) -> dict[str, int]:
+def plan_lines_import_apply(*, plan: ImportPlan, actor: User) -> dict[str, int]:
     _check_plan(plan, actor)
     new = [CapitalPlanLine(**c.values) for c in plan.changes if c.is_new]
     changed = []
@@ -132,7 +141,7 @@ def plan_lines_import_apply(*, plan, actor) -> dict[str, int]:
 
 
 @transaction.atomic
-def disbursements_import_apply(*, plan, actor) -> dict[str, int]:
+def disbursements_import_apply(*, plan: ImportPlan, actor: User) -> dict[str, int]:
     _check_plan(plan, actor)
     fields = ["paid_on", "amount", "note", "exceeds_plan"]
     # Lock the lines and re-check the over-plan rule against what is stored now.

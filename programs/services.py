@@ -3,12 +3,15 @@
 import calendar
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from communes.models import Commune, District, Hamlet
+from core.importing import ImportPlan
 from offices.permissions import can_change_unit, require_change, require_change_unit
 
 from .choices import OCOP_VALIDITY_MONTHS
@@ -16,9 +19,9 @@ from .models import AnnualPlan, OcopProduct, PlanTarget, Registration
 
 
 @transaction.atomic
-def plan_save(*, actor, plan: AnnualPlan) -> AnnualPlan:
+def plan_save(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     if plan.district_id:
-        plan.province_id = plan.district.province_id
+        plan.province_id = plan.district.province_id  # type: ignore[union-attr]
     require_change(actor, plan)
     if plan.pk:
         require_change(actor, AnnualPlan.objects.select_for_update().get(pk=plan.pk))
@@ -28,7 +31,7 @@ def plan_save(*, actor, plan: AnnualPlan) -> AnnualPlan:
 
 
 @transaction.atomic
-def plan_target_set(*, actor, plan: AnnualPlan, kind: str, target: int, note: str = "") -> PlanTarget:
+def plan_target_set(*, actor: User, plan: AnnualPlan, kind: str, target: int, note: str = "") -> PlanTarget:
     """Set (create or change) the plan's target of one kind."""
     require_change(actor, plan)
     obj = PlanTarget.objects.select_for_update().filter(plan=plan, kind=kind).first() or PlanTarget(
@@ -40,17 +43,26 @@ def plan_target_set(*, actor, plan: AnnualPlan, kind: str, target: int, note: st
     return obj
 
 
-def _unit_ids(*, commune=None, hamlet=None, district=None) -> dict:
+def _unit_ids(
+    *, commune: Commune | None = None, hamlet: Hamlet | None = None, district: District | None = None
+) -> dict[str, int | None]:
     if hamlet is not None:
         commune = hamlet.commune
     if commune is not None:
         return {"province_id": commune.province_id, "district_id": commune.district_id, "commune_id": commune.pk}
-    return {"province_id": district.province_id, "district_id": district.pk, "commune_id": None}
+    return {"province_id": district.province_id, "district_id": district.pk, "commune_id": None}  # type: ignore[union-attr]
 
 
 @transaction.atomic
 def registration_create(
-    *, actor, target: PlanTarget, commune=None, hamlet=None, district=None, note: str = "", registered_on=None
+    *,
+    actor: User,
+    target: PlanTarget,
+    commune: Commune | None = None,
+    hamlet: Hamlet | None = None,
+    district: District | None = None,
+    note: str = "",
+    registered_on: datetime.date | None = None,
 ) -> Registration:
     """Register a commune, hamlet or district against a plan target. The actor must be able to change the unit's
     data (a commune officer registers their commune; a district office any commune of the district)."""
@@ -71,7 +83,7 @@ def registration_create(
 
 
 @transaction.atomic
-def registration_delete(*, actor, registration: Registration) -> None:
+def registration_delete(*, actor: User, registration: Registration) -> None:
     require_change(actor, registration)
     registration.delete()
 
@@ -88,7 +100,7 @@ def ocop_default_expiry(decision_date: datetime.date) -> datetime.date:
 
 
 @transaction.atomic
-def ocop_product_save(*, actor, product: OcopProduct) -> OcopProduct:
+def ocop_product_save(*, actor: User, product: OcopProduct) -> OcopProduct:
     require_change(actor, product)
     if product.pk:
         require_change(actor, OcopProduct.objects.select_for_update().select_related("commune").get(pk=product.pk))
@@ -103,7 +115,7 @@ OCOP_FIELDS = ["commune_id", "name", "owner", "group", "score", "decision_number
 
 
 @transaction.atomic
-def ocop_import_apply(*, plan, actor) -> dict[str, int]:
+def ocop_import_apply(*, plan: ImportPlan, actor: User) -> dict[str, int]:
     """Write a checked OCOP import plan (programs.resources.OcopImporter) in bulk."""
     if plan.errors:
         raise ValidationError(_("The file has errors; nothing was imported."))

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +56,11 @@ from .successions import (
     successions_record,
 )
 
+if TYPE_CHECKING:
+    from .loading import LoadReport
+
+_Unit = TypeVar("_Unit", Province, District, Commune)
+
 REFORM = TWO_TIER_FROM
 # Snapshots older than the list of 30/06/2025: their units absent from it ended on the given date.
 EARLIER_SNAPSHOTS = [(DATA_DIR / "thai_nguyen_2023.json", datetime.date(2024, 12, 1))]
@@ -71,7 +78,7 @@ def _earlier_snapshots() -> tuple[tuple[Snapshot, datetime.date], ...]:
 
 
 @lru_cache(maxsize=1)
-def national_data() -> dict:
+def national_data() -> dict[str, Any]:
     """The national mapping file as stored: provinces, comparison, package code corrections."""
     return mapping_data(SHIPPED_FILES[1])
 
@@ -104,7 +111,7 @@ class Version:
 class Timeline:
     """Unit versions before the current list for the provinces that formed `province_codes` (current codes)."""
 
-    def __init__(self, province_codes):
+    def __init__(self, province_codes: Iterable[str]) -> None:
         formed_from = {p["code"]: p["formed_from"] for p in national_data()["provinces"]}
         self.new_codes = set(province_codes)
         self.old_codes = {old for code in self.new_codes for old in formed_from.get(code, [code])}
@@ -125,7 +132,7 @@ class Timeline:
         self.renewed = {e.key for e in self.reform_entries if e.renews_a_predecessor}
         current_provinces = {p.key for p in snapshot_current().provinces}
         pre = pre_reform_snapshot()
-        self.versions: dict[str, dict[tuple, Version]] = {level: {} for level in MODELS}
+        self.versions: dict[str, dict[tuple[str, str, str], Version]] = {level: {} for level in MODELS}
         for level in MODELS:
             for rec in pre.records(level):
                 if (rec.code if level == UnitLevel.PROVINCE else rec.province_code) not in self.old_codes:
@@ -144,10 +151,10 @@ class Timeline:
 
     # --- step 1: end the current rows that the history says ended ----------------------------------------------
 
-    def retire_known(self, report) -> None:
+    def retire_known(self, report: LoadReport) -> None:
         now = timezone.now()
         scope = self.old_codes | self.new_codes
-        current = {
+        current: dict[str, Any] = {
             UnitLevel.PROVINCE: Province.objects.current().filter(code__in=scope),
             UnitLevel.DISTRICT: District.objects.current().filter(province__code__in=scope),
             UnitLevel.COMMUNE: Commune.objects.current().filter(province__code__in=scope),
@@ -170,7 +177,7 @@ class Timeline:
 
     # --- steps 3 and 4: the versions missing from the database, and the successions -----------------------------
 
-    def complete(self, report, *, with_history: bool, only: set[str] | None = None) -> None:
+    def complete(self, report: LoadReport, *, with_history: bool, only: set[str] | None = None) -> None:
         """Create the missing versions of the provinces that hold history (all with `with_history`, or the former
         provinces `only`) and record the successions of every step for them."""
         with_rows = set(
@@ -201,19 +208,19 @@ class Timeline:
         )
         report.add_successions(succession_report)
 
-    def _backfill(self, codes: set[str], report) -> None:
+    def _backfill(self, codes: set[str], report: LoadReport) -> None:
         now = timezone.now()
-        regions = dict(Region.objects.values_list("code", "id"))
+        regions: dict[str | None, int] = dict(Region.objects.values_list("code", "id"))
         region_of = {code: regions.get(r) for code, r in province_regions(ERA_BEFORE_TWO_TIER).items()}
         # Province rows by code as they stood before the reform: a continuing province is its current row.
         provinces = {p.code: p for p in Province.objects.filter(valid_to=REFORM, code__in=codes)}
         pre = pre_reform_snapshot()
         for rec in pre.provinces:
             if (rec.province_code in codes or rec.code in codes) and rec.code not in provinces:
-                row = Province.objects.current().filter(code=rec.code).first()
+                row: Any = Province.objects.current().filter(code=rec.code).first()  # a unit of each level below
                 if row is not None and unit_key(row) == rec.key:
                     provinces[rec.code] = row
-        created = []
+        created: list[Any] = []  # then of each level below
         for version in self.versions[UnitLevel.PROVINCE].values():
             rec = version.record
             if rec.code in codes and rec.code not in provinces:
@@ -225,7 +232,9 @@ class Timeline:
         Province.objects.bulk_create(created)
         report.history_created[UnitLevel.PROVINCE] += len(created)
 
-        districts = {d.code: d for d in District.objects.filter(valid_to=REFORM, province__code__in=codes)}
+        districts: dict[str | None, District] = {
+            d.code: d for d in District.objects.filter(valid_to=REFORM, province__code__in=codes)
+        }
         created = []
         for version in self.versions[UnitLevel.DISTRICT].values():
             rec = version.record
@@ -258,7 +267,7 @@ def _formed_from(code: str) -> list[str]:
     return next((p["formed_from"] for p in national_data()["provinces"] if p["code"] == code), [code])
 
 
-def _row(model, version: Version, now):
+def _row(model: type[_Unit], version: Version, now: datetime.datetime) -> _Unit:
     rec = version.record
     return model(
         code=rec.code,

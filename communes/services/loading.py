@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,8 +24,10 @@ from ..choices import UnitLevel
 from ..models import Commune, District, Province, Region
 from .snapshots import (
     MODELS,
+    PRE_REFORM_FILE,
     AdminUnitDataError,
     Snapshot,
+    StoredUnit,
     UnitRecord,
     province_regions,
 )
@@ -80,16 +84,20 @@ class LoadReport:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+# A stored unit of the level at hand (Province, District or Commune: the code works on every level alike).
+_Row = Any
+
+
 class _Plan:
     """Which database rows are kept, retired or created for a target snapshot."""
 
-    def __init__(self):
-        self.keep: dict[str, dict[str, object]] = {lvl: {} for lvl in MODELS}  # code → kept row
+    def __init__(self) -> None:
+        self.keep: dict[str, dict[str, _Row]] = {lvl: {} for lvl in MODELS}  # code → kept row
         self.create: dict[str, list[UnitRecord]] = {lvl: [] for lvl in MODELS}
-        self.retire: dict[str, list] = {lvl: [] for lvl in MODELS}  # codes reused by another unit
-        self.renew: dict[str, list] = {lvl: [] for lvl in MODELS}  # same code, name and type, but a new unit
+        self.retire: dict[str, list[_Row]] = {lvl: [] for lvl in MODELS}  # codes reused by another unit
+        self.renew: dict[str, list[_Row]] = {lvl: [] for lvl in MODELS}  # same code, name and type, but a new unit
         self.conflicts: list[str] = []
-        self.missing: dict[str, list] = {lvl: [] for lvl in MODELS}
+        self.missing: dict[str, list[_Row]] = {lvl: [] for lvl in MODELS}
         self.scope_province_ids: set[int] = set()  # database provinces whose units the list speaks for
 
 
@@ -97,8 +105,8 @@ def _plan(
     snapshot: Snapshot,
     *,
     whole_country: bool,
-    current: dict[str, list],
-    renewed: frozenset = frozenset(),
+    current: dict[str, list[_Row]],
+    renewed: frozenset[tuple[str, str, str]] = frozenset(),
     effective_date: datetime.date | None = None,
 ) -> _Plan:
     plan = _Plan()
@@ -141,7 +149,7 @@ def _plan(
     return plan
 
 
-def _before(row, effective_date) -> bool:
+def _before(row: _Row, effective_date: datetime.date | None) -> bool:
     """Whether a stored unit existed before `effective_date` (a row that the reorganisation created does not)."""
     return effective_date is not None and (row.valid_from is None or row.valid_from < effective_date)
 
@@ -157,7 +165,7 @@ def _region_ids(snapshot: Snapshot) -> dict[str, int | None]:
     return {code: regions[r] if r else None for code, r in mapping.items()}
 
 
-def _new_unit(rec: UnitRecord, *, valid_from):
+def _new_unit(rec: UnitRecord, *, valid_from: datetime.date | None) -> _Row:
     model = MODELS[rec.level]
     unit = model(
         code=rec.code, name=rec.name, search_name=fold(rec.name), unit_type=rec.unit_type, valid_from=valid_from
@@ -174,14 +182,14 @@ def _sync(
     retire_missing: bool,
     effective_date: datetime.date | None,
     report: LoadReport,
-    renewed: frozenset = frozenset(),
-    valid_from_of: dict | None = None,
+    renewed: frozenset[tuple[str, str, str]] = frozenset(),
+    valid_from_of: dict[tuple[str, str, str], datetime.date] | None = None,
 ) -> None:
     """Make the current units of the snapshot's provinces (or of the whole country) match the snapshot.
 
     `renewed`: keys the mapping forms anew although a stored unit has them (retired and created again);
     `valid_from_of`: the start date of units to create, by key (default `effective_date`)."""
-    current = {
+    current: dict[str, list[_Row]] = {
         UnitLevel.PROVINCE: list(Province.objects.current()),
         UnitLevel.DISTRICT: list(District.objects.current()),
         UnitLevel.COMMUNE: list(Commune.objects.current()),
@@ -273,7 +281,7 @@ def _sync(
     _count(report, UnitLevel.DISTRICT, created, changed, plan.keep[UnitLevel.DISTRICT])
 
     # Communes
-    def links(rec):
+    def links(rec: UnitRecord) -> dict[str, int | None]:
         return {
             "province_id": provinces[rec.province_code].pk,
             "district_id": districts[rec.district_code].pk if rec.district_code else None,
@@ -293,7 +301,7 @@ def _sync(
     _count(report, UnitLevel.COMMUNE, created, changed, plan.keep[UnitLevel.COMMUNE])
 
 
-def _apply(row, wanted: dict, now) -> bool:
+def _apply(row: _Row, wanted: dict[str, Any], now: datetime.datetime) -> bool:
     """Set the wanted values on a kept row; True if anything changed."""
     changed = False
     for attr, value in wanted.items():
@@ -306,12 +314,18 @@ def _apply(row, wanted: dict, now) -> bool:
     return changed
 
 
-def _bulk_update(model, rows: list, fields: list[str]) -> None:
+def _bulk_update(model: type[StoredUnit], rows: Sequence[_Row], fields: list[str]) -> None:
     if rows:
         model.objects.bulk_update(rows, fields, batch_size=500)
 
 
-def _count(report: LoadReport, level: str, created: list, changed: list, kept: dict) -> None:
+def _count(
+    report: LoadReport,
+    level: str,
+    created: Sequence[StoredUnit],
+    changed: Sequence[StoredUnit],
+    kept: dict[str, StoredUnit],
+) -> None:
     counts = report.counts[level]
     counts.created += len(created)
     counts.updated += len(changed)
@@ -407,7 +421,7 @@ def admin_units_history_load(*, province_code: str, dry_run: bool = False) -> Lo
     as they are. Idempotent. Other former provinces merged into the same current one are left out."""
     from . import history
 
-    report = LoadReport(source=str(history.PRE_REFORM_FILE.name), dry_run=dry_run)
+    report = LoadReport(source=str(PRE_REFORM_FILE.name), dry_run=dry_run)
     formed = [p["code"] for p in history.national_data()["provinces"] if province_code in p["formed_from"]]
     timeline = history.Timeline(formed or [province_code])
     timeline.retire_known(report)

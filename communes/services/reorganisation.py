@@ -45,10 +45,10 @@ def _check_from_state(old: Snapshot, new: Snapshot, *, effective_date: datetime.
             db_rows = list(
                 model.objects.filter(province=province).filter(Q(valid_to__isnull=True) | Q(valid_to=effective_date))
             )
-            current_keys = {_key(u) for u in db_rows if u.valid_to is None}
-            ended_keys = {_key(u) for u in db_rows if u.valid_to == effective_date}
+            current_keys = {_key(u) for u in db_rows if u.valid_to is None}  # type: ignore[arg-type]
+            ended_keys = {_key(u) for u in db_rows if u.valid_to == effective_date}  # type: ignore[arg-type]
             for row in db_rows:
-                if row.valid_to is None and _key(row) not in known:
+                if row.valid_to is None and _key(row) not in known:  # type: ignore[arg-type]  # District or Commune
                     errors.append(
                         _(
                             "{unit} ({level}) is current in the database but in neither snapshot: the database does "

@@ -12,13 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
 
 from core.importing import CODE_WIDTH, official_code
 
 from ..choices import CommuneType, DistrictType, ProvinceType, UnitLevel
-from ..models import Commune, District, Province
+from ..models import AdminUnit, Commune, District, Province
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PROVINCE_REGIONS_FILE = DATA_DIR / "province_regions.json"
@@ -27,12 +28,19 @@ TWO_TIER_FROM = datetime.date(2025, 7, 1)
 ERA_BEFORE_TWO_TIER = "before_2025_07_01"
 ERA_TWO_TIER = "from_2025_07_01"
 
-UNIT_TYPES = {
+# A stored unit of any level.
+StoredUnit: TypeAlias = Province | District | Commune
+
+UNIT_TYPES: dict[str, set[str]] = {
     UnitLevel.PROVINCE: set(ProvinceType.values),
     UnitLevel.DISTRICT: set(DistrictType.values),
     UnitLevel.COMMUNE: set(CommuneType.values),
 }
-MODELS = {UnitLevel.PROVINCE: Province, UnitLevel.DISTRICT: District, UnitLevel.COMMUNE: Commune}
+MODELS: dict[str, type[StoredUnit]] = {
+    UnitLevel.PROVINCE: Province,
+    UnitLevel.DISTRICT: District,
+    UnitLevel.COMMUNE: Commune,
+}
 NAME_MAX_LENGTH = 128
 MAX_ERRORS_SHOWN = 20
 
@@ -49,7 +57,7 @@ PACKAGE_COMMUNE_TYPES = {
 class AdminUnitDataError(Exception):
     """The data or the database state does not allow the load; `errors` names each offending record."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str]) -> None:
         self.errors = list(errors)
         shown = self.errors[:MAX_ERRORS_SHOWN]
         if len(self.errors) > MAX_ERRORS_SHOWN:
@@ -97,7 +105,7 @@ class Snapshot:
             UnitLevel.PROVINCE: self.provinces,
             UnitLevel.DISTRICT: self.districts,
             UnitLevel.COMMUNE: self.communes,
-        }[level]
+        }[level]  # type: ignore[index]  # a UnitLevel value
 
     def only_province(self, code: str) -> Snapshot:
         return Snapshot(
@@ -124,7 +132,7 @@ def name_key(name: str) -> str:
     return " ".join(syllables)
 
 
-def _clean_code(value, *, level: str, path: str, errors: list[str]) -> str | None:
+def _clean_code(value: object, *, level: str, path: str, errors: list[str]) -> str | None:
     """A data file's code: present, digits only, not wider than its level's, then padded like every code."""
     if value is None or (isinstance(value, str) and not value.strip()):
         errors.append(_("{path}: code missing").format(path=path))
@@ -143,7 +151,7 @@ def _clean_code(value, *, level: str, path: str, errors: list[str]) -> str | Non
     return official_code(text, level=level)
 
 
-def _clean_name(value, *, path: str, errors: list[str]) -> str | None:
+def _clean_name(value: object, *, path: str, errors: list[str]) -> str | None:
     if not isinstance(value, str) or not value.strip():
         errors.append(_("{path}: name missing").format(path=path))
         return None
@@ -154,7 +162,7 @@ def _clean_name(value, *, path: str, errors: list[str]) -> str | None:
     return name
 
 
-def _clean_type(value, *, level: str, path: str, errors: list[str]) -> str | None:
+def _clean_type(value: Any, *, level: str, path: str, errors: list[str]) -> str | None:
     if value is None or value == "":
         errors.append(_("{path}: unit_type missing").format(path=path))
         return None
@@ -165,10 +173,10 @@ def _clean_type(value, *, level: str, path: str, errors: list[str]) -> str | Non
             )
         )
         return None
-    return value
+    return value  # type: ignore[no-any-return]  # one of the level's types
 
 
-def _list(record: dict, key: str, *, path: str, errors: list[str]) -> list:
+def _list(record: dict[str, Any], key: str, *, path: str, errors: list[str]) -> list[Any]:
     value = record.get(key, [])
     if value is None:
         return []
@@ -178,7 +186,7 @@ def _list(record: dict, key: str, *, path: str, errors: list[str]) -> list:
     return value
 
 
-def snapshot_parse(data, *, source: str, era: str | None = None) -> Snapshot:
+def snapshot_parse(data: object, *, source: str, era: str | None = None) -> Snapshot:
     """Check a snapshot in the normalised format (see communes/data/thai_nguyen_2023.json) and return its records.
 
     Raises AdminUnitDataError listing every bad record by its path; nothing is returned half-read.
@@ -195,7 +203,7 @@ def snapshot_parse(data, *, source: str, era: str | None = None) -> Snapshot:
     snapshot = Snapshot(source=source, era="", as_of=as_of)
     seen: dict[tuple[str, str], str] = {}
 
-    def record(level, raw, path, **extra) -> UnitRecord | None:
+    def record(level: str, raw: object, path: str, **extra: Any) -> UnitRecord | None:
         if not isinstance(raw, dict):
             errors.append(_("{path}: expected an object").format(path=path))
             return None
@@ -309,7 +317,7 @@ def snapshot_from_package(path: Path | str | None = None) -> Snapshot:
     if not isinstance(raw, list):
         raise AdminUnitDataError([_("{path}: expected a list of provinces").format(path=path)])
 
-    def code(value):
+    def code(value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     provinces = []
@@ -317,7 +325,7 @@ def snapshot_from_package(path: Path | str | None = None) -> Snapshot:
         if not isinstance(p, dict):
             provinces.append(p)
             continue
-        p_type = PACKAGE_PROVINCE_TYPES.get(p.get("division_type"), p.get("division_type"))
+        p_type = PACKAGE_PROVINCE_TYPES.get(p.get("division_type"), p.get("division_type"))  # type: ignore[arg-type]
         name = p.get("name")
         if p_type == ProvinceType.PROVINCE and isinstance(name, str) and not name.startswith("Tỉnh "):
             name = "Tỉnh " + name  # the package drops the prefix for provinces but keeps "Thành phố"
@@ -330,7 +338,7 @@ def snapshot_from_package(path: Path | str | None = None) -> Snapshot:
                     {
                         "code": code(w.get("code")),
                         "name": w.get("name"),
-                        "unit_type": PACKAGE_COMMUNE_TYPES.get(w.get("division_type"), w.get("division_type")),
+                        "unit_type": PACKAGE_COMMUNE_TYPES.get(w.get("division_type"), w.get("division_type")),  # type: ignore[arg-type]
                     }
                     if isinstance(w, dict)
                     else w
@@ -351,11 +359,11 @@ def province_regions(era: str) -> dict[str, str | None]:
     return {row["code"]: row.get("region") for row in data[era]}
 
 
-def describe(unit) -> str:
+def describe(unit: UnitRecord | AdminUnit) -> str:
     """ "05917 Xã Tân Khánh": how reports name a unit."""
     return "{} {}".format(unit.code, unit.name)
 
 
-def unit_key(unit) -> tuple[str, str, str]:
+def unit_key(unit: StoredUnit) -> tuple[str, str, str]:
     """The identity of a stored unit, comparable with `UnitRecord.key`."""
     return (unit.code, name_key(unit.name), unit.unit_type)

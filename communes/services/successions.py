@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime
 import gzip
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -86,14 +88,14 @@ class Mapping:
     source: str
     effective_date: datetime.date | None = None
     entries: list[MappingEntry] = field(default_factory=list)
-    provinces: list[dict] = field(default_factory=list)  # province successions: code, formed_from, resolution
+    provinces: list[dict[str, Any]] = field(default_factory=list)  # province successions: code, formed_from, resolution
 
 
-def _date(value) -> datetime.date | None:
+def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def mapping_parse(data: dict, *, source: str) -> Mapping:
+def mapping_parse(data: dict[str, Any], *, source: str) -> Mapping:
     """Check a mapping file's content; errors name the entry (units[i]) and nothing is returned half-read."""
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("units"), list):
         raise AdminUnitDataError(
@@ -155,11 +157,11 @@ def mapping_read(path: Path | str) -> Mapping:
     return mapping_parse(data, source=path.name)
 
 
-def mapping_data(path: Path | str) -> dict:
+def mapping_data(path: Path | str) -> dict[str, Any]:
     """A shipped mapping file as stored (with its comparison and corrections), for tests and reports."""
     path = Path(path)
     raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    return json.loads(raw.decode("utf-8"))
+    return json.loads(raw.decode("utf-8"))  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +170,7 @@ def shipped_mappings() -> tuple[Mapping, ...]:
     return tuple(mapping_read(path) for path in SHIPPED_FILES)
 
 
-def mapping_for(*, province_codes, effective_date: datetime.date) -> list[MappingEntry]:
+def mapping_for(*, province_codes: Iterable[str], effective_date: datetime.date) -> list[MappingEntry]:
     """The mapping of the new units of these provinces that start on `effective_date`.
 
     A province whose office imported a mapping for that date uses it; the others use the shipped files."""
@@ -184,12 +186,12 @@ def mapping_for(*, province_codes, effective_date: datetime.date) -> list[Mappin
     return imported + shipped
 
 
-def imported_entries(*, province_codes, effective_date: datetime.date) -> list[MappingEntry]:
+def imported_entries(*, province_codes: Iterable[str], effective_date: datetime.date) -> list[MappingEntry]:
     """Entries from imported spreadsheets (one `SuccessionMapping` row per predecessor), grouped by new unit."""
     rows = SuccessionMapping.objects.filter(province_code__in=province_codes, effective_date=effective_date).order_by(
         "successor_code", "predecessor_code"
     )
-    grouped: dict[tuple, list[SuccessionMapping]] = {}
+    grouped: dict[tuple[str, str, str], list[SuccessionMapping]] = {}
     for row in rows:
         grouped.setdefault((row.province_code, row.successor_code, name_key(row.successor_name)), []).append(row)
     entries = []
@@ -223,7 +225,7 @@ def imported_entries(*, province_codes, effective_date: datetime.date) -> list[M
     return entries
 
 
-def province_formation(effective_date: datetime.date) -> list[dict]:
+def province_formation(effective_date: datetime.date) -> list[dict[str, Any]]:
     """Province successions of the shipped mappings for that date (Resolution 202/2025/QH15 for 01/07/2025)."""
     return [p for mapping in shipped_mappings() if mapping.effective_date == effective_date for p in mapping.provinces]
 
@@ -231,7 +233,9 @@ def province_formation(effective_date: datetime.date) -> list[dict]:
 # --- checks before a reorganisation ------------------------------------------------------------------------------------
 
 
-def coverage_errors(new_units: list[UnitRecord], entries: list[MappingEntry], *, effective_date) -> list[str]:
+def coverage_errors(
+    new_units: list[UnitRecord], entries: list[MappingEntry], *, effective_date: datetime.date
+) -> list[str]:
     """Every unit a reorganisation creates must have its predecessors in the mapping; name those that have none."""
     known = {e.key for e in entries if e.predecessors}
     lacking = [rec for rec in new_units if rec.key not in known]
@@ -255,11 +259,15 @@ class SuccessionReport:
     successor_unknown: list[str] = field(default_factory=list)
 
 
-_LEVEL_MODELS = {UnitLevel.COMMUNE: Commune, UnitLevel.DISTRICT: District}
+_LEVEL_MODELS: dict[str, type[Commune] | type[District]] = {UnitLevel.COMMUNE: Commune, UnitLevel.DISTRICT: District}
 
 
 def successions_record(
-    *, entries: list[MappingEntry], effective_date: datetime.date, province_codes, report: SuccessionReport
+    *,
+    entries: list[MappingEntry],
+    effective_date: datetime.date,
+    province_codes: Iterable[str],
+    report: SuccessionReport,
 ) -> None:
     """Record old unit → new unit for every mapping entry whose units are in the database. Idempotent.
 
@@ -269,7 +277,7 @@ def successions_record(
     these provinces that ended on that date with no successor are listed as `successor_unknown`."""
     entries = [e for e in entries if e.effective_date == effective_date]
     successor_codes = {e.code for e in entries}
-    successors: dict[tuple, Commune] = {}
+    successors: dict[tuple[str, str, str], Commune] = {}
     for unit in Commune.objects.valid_on(effective_date).filter(code__in=successor_codes):
         successors[(unit.code, name_key(unit.name), unit.unit_type)] = unit
     ended = {
@@ -281,7 +289,7 @@ def successions_record(
         }
         for level, model in _LEVEL_MODELS.items()
     }
-    existing = set(
+    existing: set[tuple[str, int | None, int | None, int]] = set(
         UnitSuccession.objects.filter(effective_date=effective_date).values_list(
             "level", "predecessor_commune_id", "predecessor_district_id", "successor_commune_id"
         )
@@ -310,7 +318,7 @@ def successions_record(
                 continue
             existing.add(signature)
             rows.append(
-                UnitSuccession(
+                UnitSuccession(  # type: ignore[misc]  # `old` is a commune or a district, as is_commune says
                     level=predecessor.level,
                     predecessor_commune=old if is_commune else None,
                     predecessor_district=None if is_commune else old,
