@@ -47,10 +47,10 @@ class Comparator(models.TextChoices):
     MET = "met", _("met (yes)")
 
 
-COMPARATOR_SYMBOLS = {Comparator.GTE: "≥", Comparator.LTE: "≤", Comparator.EQ: "=", Comparator.MET: ""}
+COMPARATOR_SYMBOLS: dict[str, str] = {Comparator.GTE: "≥", Comparator.LTE: "≤", Comparator.EQ: "=", Comparator.MET: ""}
 
 # Standard levels from the lowest to the highest, to tell which level a commune reaches.
-LEVEL_ORDER = [StandardLevel.BASIC, StandardLevel.ADVANCED, StandardLevel.MODEL, StandardLevel.MODERN]
+LEVEL_ORDER: list[str] = [StandardLevel.BASIC, StandardLevel.ADVANCED, StandardLevel.MODEL, StandardLevel.MODERN]
 
 
 class MetBucket(models.TextChoices):

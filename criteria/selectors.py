@@ -4,13 +4,18 @@ stored ones (criteria_met / criteria_total on Assessment), never recomputed per 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import CombinedExpression
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import Commune
+from communes.models import Commune, District, Province
 from core.registry import Slot
 from core.scope import get_visible_or_404
 
@@ -70,7 +75,9 @@ def criteria_set_structure(*, criteria_set: CriteriaSet) -> SetStructure:
     )
 
 
-def criteria_set_for(*, level: str, year: int, subject: str = SubjectKind.COMMUNE, province=None) -> CriteriaSet | None:
+def criteria_set_for(
+    *, level: str, year: int, subject: str = SubjectKind.COMMUNE, province: Province | None = None
+) -> CriteriaSet | None:
     """The set in force for a subject, level and year: a province's own set first, else the national one."""
     sets = CriteriaSet.objects.filter(subject=subject, level=level, year_from__lte=year, year_to__gte=year)
     if province is not None:
@@ -91,7 +98,7 @@ def commune_sets(*, year: int | None = None) -> QuerySet[CriteriaSet]:
 
 
 def assessment_list(
-    *, user, filters: dict | None = None, request=None
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
 ) -> tuple[QuerySet[Assessment], AssessmentFilterSet]:
     """Assessments of the communes in the user's scope, filtered; one query whatever the page size."""
     qs = Assessment.objects.visible_to(user).select_related("commune", "commune__district", "criteria_set", "locked_by")
@@ -102,11 +109,11 @@ def assessment_list(
     return filterset.qs, filterset
 
 
-def access_assessment(*, user, pk: int) -> Assessment:
+def access_assessment(*, user: User | AnonymousUser, pk: int) -> Assessment:
     return get_visible_or_404(Assessment.objects.select_related(*ASSESSMENT_RELATED), user, pk=pk)
 
 
-def access_evidence(*, user, pk: int) -> IndicatorValue:
+def access_evidence(*, user: User | AnonymousUser, pk: int) -> IndicatorValue:
     """An indicator value with an evidence file, in the user's area (whoever reads the scorecard reads its files)."""
     return get_visible_or_404(IndicatorValue.objects.exclude(evidence=""), user, pk=pk)
 
@@ -123,7 +130,7 @@ def latest_assessment(*, commune: Commune, level: str, year: int | None = None) 
 
 def assessment_unmet_reasons(*, assessment: Assessment) -> list[str]:
     """Why the assessment is not all met, one sentence per failing indicator (empty when all met). One query."""
-    reasons = []
+    reasons: list[str] = []
     for result in (
         CriterionResult.objects.filter(assessment=assessment, is_met=False)
         .select_related("criterion")
@@ -154,7 +161,7 @@ def level_reached(assessments: list[Assessment]) -> str:
     return reached
 
 
-def assessment_years(*, user) -> list[int]:
+def assessment_years(*, user: User | AnonymousUser) -> list[int]:
     years = Assessment.objects.visible_to(user).values_list("year", flat=True)
     return sorted(set(years.distinct()), reverse=True)
 
@@ -209,7 +216,7 @@ class Scorecard:
     rows: list[CriterionRow]
     others: list[Assessment]
     level_reached: str
-    history: list
+    history: list[Any]
 
 
 def scorecard(*, assessment: Assessment) -> Scorecard:
@@ -258,7 +265,7 @@ def scorecard(*, assessment: Assessment) -> Scorecard:
 @dataclass
 class GapRow:
     criterion: Criterion
-    details: list[dict]  # each: indicator, reason, gap
+    details: list[dict[str, Any]]  # each: indicator, reason, gap
 
 
 def gap(*, assessment: Assessment) -> list[GapRow]:
@@ -283,7 +290,7 @@ def gap(*, assessment: Assessment) -> list[GapRow]:
     return rows
 
 
-def _risk_q() -> Q:
+def _risk_q() -> tuple[Q, CombinedExpression]:
     """18/2022 rule in SQL on the stored counts (mirrors evaluation.is_revocation_risk)."""
     unmet100 = (F("criteria_total") - F("criteria_met")) * 100
     return Q(criteria_total__gt=0) & (
@@ -295,10 +302,12 @@ def _risk_q() -> Q:
 # The register of recognitions sits above criteria (it names criteria's levels) and fills this slot in its
 # AppConfig.ready(): (commune_ref=, level_ref=) -> Exists() of a recognition, never revoked, of the outer commune at the
 # outer level.
-recognised_at_set_level: Slot = Slot("the register's recognised-at-level subquery (register)")
+recognised_at_set_level: Slot[Callable[..., Exists]] = Slot("the register's recognised-at-level subquery (register)")
 
 
-def revocation_risk_list(*, user, year: int, level: str | None = None, district=None) -> QuerySet[Assessment]:
+def revocation_risk_list(
+    *, user: User | AnonymousUser, year: int, level: str | None = None, district: District | None = None
+) -> QuerySet[Assessment]:
     """Assessments of the year in the user's scope (and `district`) that meet the 18/2022 revocation rule, with
     `is_recognised` (the commune holds a recognition in force at the set's level, from the register). The one
     source of the revocation-risk list and report."""
@@ -334,7 +343,7 @@ def latest_assessment_pk(*, commune_ref: str, year: int, level: str = StandardLe
     )
 
 
-def met_summary(*, user, year: int, level: str = StandardLevel.BASIC) -> dict:
+def met_summary(*, user: User | AnonymousUser, year: int, level: str = StandardLevel.BASIC) -> dict[str, Any]:
     """Dashboard figures from stored counts, in one query, over each commune's latest assessment up to `year`:
     communes assessed, all met, buckets, average met."""
     qs = Assessment.objects.visible_to(user).filter(

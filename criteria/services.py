@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -23,6 +26,9 @@ from .choices import NUMERIC_TYPES, ValueType
 from .models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
 from .permissions import can_unlock
 from .selectors import SetStructure, criteria_set_structure
+
+if TYPE_CHECKING:
+    from .resources import ValueImportPlan
 
 __all__ = [
     "ValueEntry",
@@ -50,7 +56,9 @@ class ValueEntry:
 
 
 @transaction.atomic
-def assessment_get_or_create(*, commune: Commune, year: int, criteria_set: CriteriaSet, actor=None) -> Assessment:
+def assessment_get_or_create(
+    *, commune: Commune, year: int, criteria_set: CriteriaSet, actor: User | None = None
+) -> Assessment:
     """The commune's assessment against the set for the year, created (and evaluated: nothing met) if missing."""
     assessment = Assessment.objects.filter(commune=commune, year=year, criteria_set=criteria_set).first()
     if assessment is not None:
@@ -58,7 +66,7 @@ def assessment_get_or_create(*, commune: Commune, year: int, criteria_set: Crite
     assessment = Assessment(commune=commune, year=year, criteria_set=criteria_set)
     assessment.full_clean()
     if actor is not None:
-        assessment._history_user = actor
+        assessment._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     assessment.save()
     assessments_evaluate(assessments=[assessment])
     return assessment
@@ -79,7 +87,16 @@ class _StoredValue:
 
     __slots__ = ("pk", "indicator_id", "value_number", "value_bool", "value_text", "is_met", "note")
 
-    def __init__(self, pk, indicator_id, value_number, value_bool, value_text, is_met, note=None):
+    def __init__(
+        self,
+        pk: int | None,
+        indicator_id: int,
+        value_number: Decimal | None,
+        value_bool: bool | None,
+        value_text: str,
+        is_met: bool,
+        note: str | None = None,
+    ) -> None:
         self.pk, self.indicator_id, self.is_met, self.note = pk, indicator_id, is_met, note
         self.value_number, self.value_bool, self.value_text = value_number, value_bool, value_text
 
@@ -98,7 +115,7 @@ def _stored_values(assessment_ids: list[int], *, with_note: bool = False) -> dic
     return values
 
 
-def _stored_results(assessment_ids: list[int]) -> dict[tuple[int, int], tuple]:
+def _stored_results(assessment_ids: list[int]) -> dict[tuple[int, int], tuple[Any, ...]]:
     """(assessment id, criterion id) → (result id, is_met, reasons, details) of the stored results."""
     stored = {}
     for start in range(0, len(assessment_ids), 5000):
@@ -112,7 +129,9 @@ def _stored_results(assessment_ids: list[int]) -> dict[tuple[int, int], tuple]:
 
 @transaction.atomic
 def assessments_evaluate(
-    *, assessments: list[Assessment], values_by_assessment: dict[int, dict[int, IndicatorValue]] | None = None
+    *,
+    assessments: list[Assessment],
+    values_by_assessment: Mapping[int, Mapping[int, IndicatorValue | _StoredValue]] | None = None,
 ) -> None:
     """Evaluate many assessments and store the results in bulk: a fixed number of queries whatever their number.
 
@@ -138,7 +157,9 @@ def assessments_evaluate(
     }
     sets = CriteriaSet.objects.in_bulk({a.criteria_set_id for a in assessments})
     structures: dict[int, SetStructure] = {pk: criteria_set_structure(criteria_set=s) for pk, s in sets.items()}
-    targets: dict[tuple, object] = {}
+    targets: dict[tuple[Any, ...], object] = {}
+    became_met: list[int]
+    became_unmet: list[int]
     became_met, became_unmet = [], []
     results_new, results_changed, assessments_changed = [], [], []
     seen_results = set()
@@ -203,12 +224,12 @@ def assessment_evaluate(*, assessment: Assessment) -> Assessment:
 # --- value entry ------------------------------------------------------------------------------------------------
 
 
-def _check_can_change(actor, commune: Commune) -> None:
+def _check_can_change(actor: User, commune: Commune) -> None:
     if not scope.can_change_commune(actor, commune):
         raise PermissionDenied(_("You may not change the data of {commune}.").format(commune=commune))
 
 
-def _set_value(obj: IndicatorValue, value_type: str, value) -> None:
+def _set_value(obj: IndicatorValue, value_type: str, value: Decimal | bool | str | None) -> None:
     obj.value_number, obj.value_bool, obj.value_text = None, None, ""
     if value is None or value == "":
         return
@@ -221,7 +242,7 @@ def _set_value(obj: IndicatorValue, value_type: str, value) -> None:
 
 
 @transaction.atomic
-def assessment_values_save(*, assessment: Assessment, entries: dict[int, ValueEntry], actor) -> Assessment:
+def assessment_values_save(*, assessment: Assessment, entries: dict[int, ValueEntry], actor: User) -> Assessment:
     """Store entered values (indicator id → entry), then re-evaluate. Refused while the assessment is locked."""
     assessment = Assessment.objects.select_for_update().select_related("commune", "criteria_set").get(pk=assessment.pk)
     _check_can_change(actor, assessment.commune)
@@ -250,7 +271,7 @@ def assessment_values_save(*, assessment: Assessment, entries: dict[int, ValueEn
             continue
         if not obj.pk and obj.raw_value is None and not obj.note and not obj.evidence:
             continue  # nothing entered for an indicator that had no value
-        obj._history_user = actor
+        obj._history_user = actor  # type: ignore[attr-defined]
         obj.full_clean(exclude=["assessment", "indicator"], validate_unique=False, validate_constraints=False)
         obj.save()
     assessments_evaluate(assessments=[assessment])
@@ -261,7 +282,7 @@ def assessment_values_save(*, assessment: Assessment, entries: dict[int, ValueEn
 
 
 @transaction.atomic
-def assessment_lock(*, assessment: Assessment, actor, reason: str) -> Assessment:
+def assessment_lock(*, assessment: Assessment, actor: User, reason: str) -> Assessment:
     """Freeze the values (e.g. a dossier relies on this assessment). Locking a locked assessment keeps the first lock."""
     reason = (reason or "").strip()
     if not reason:
@@ -272,15 +293,15 @@ def assessment_lock(*, assessment: Assessment, actor, reason: str) -> Assessment
     locked.locked_at = timezone.now()
     locked.locked_by = actor
     locked.lock_reason = reason[:500]
-    locked._history_user = actor
-    locked._change_reason = _("Locked: {reason}").format(reason=reason)[:100]
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked._change_reason = _("Locked: {reason}").format(reason=reason)[:100]  # type: ignore[attr-defined]
     locked.save(update_fields=["locked_at", "locked_by", "lock_reason", "updated_at"])
     assessment.locked_at, assessment.locked_by, assessment.lock_reason = locked.locked_at, actor, locked.lock_reason
     return locked
 
 
 @transaction.atomic
-def assessment_unlock(*, assessment: Assessment, actor, reason: str) -> Assessment:
+def assessment_unlock(*, assessment: Assessment, actor: User, reason: str) -> Assessment:
     """Allow changes again. The reason is kept in the assessment's history."""
     reason = (reason or "").strip()
     if not reason:
@@ -291,8 +312,8 @@ def assessment_unlock(*, assessment: Assessment, actor, reason: str) -> Assessme
     if not locked.is_locked:
         raise ValidationError(_("This assessment is not locked."))
     locked.locked_at, locked.locked_by, locked.lock_reason = None, None, ""
-    locked._history_user = actor
-    locked._change_reason = _("Unlocked: {reason}").format(reason=reason)[:100]
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked._change_reason = _("Unlocked: {reason}").format(reason=reason)[:100]  # type: ignore[attr-defined]
     locked.save(update_fields=["locked_at", "locked_by", "lock_reason", "updated_at"])
     assessment.locked_at, assessment.locked_by, assessment.lock_reason = None, None, ""
     return locked
@@ -305,7 +326,7 @@ VALUE_FIELDS = ["value_number", "value_bool", "value_text", "note", "is_met"]
 
 
 @transaction.atomic
-def values_import_apply(*, plan, actor) -> dict[str, int]:
+def values_import_apply(*, plan: ValueImportPlan, actor: User) -> dict[str, int]:
     """Write a checked import plan (criteria.resources.ValuesImporter) at the speed of the database, then re-evaluate.
 
     The plan was checked row by row without writing; here scope and locks are checked again inside the transaction,
