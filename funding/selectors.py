@@ -1,12 +1,16 @@
 """Reads for funding pages, the dashboard and the recognition gate. Totals are computed in SQL; every read is
 limited to the user's scope (the rows' declared unit paths, core.scope)."""
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 
 from communes.models import Commune, District, Province
 from offices import scope
@@ -21,13 +25,13 @@ ZERO = Value(0, output_field=BigIntegerField())
 # --- the recognition gate -----------------------------------------------------------------------------------------
 
 
-def outstanding_construction_debt(*, commune) -> int:
+def outstanding_construction_debt(*, commune: Commune) -> int:
     """Unsettled construction debt of the commune in đồng (0 if none). One query."""
     total = ConstructionDebt.objects.filter(commune=commune, settled=False).aggregate(total=Sum("amount"))["total"]
     return int(total or 0)
 
 
-def debt_list(*, user) -> QuerySet[ConstructionDebt]:
+def debt_list(*, user: User | AnonymousUser) -> QuerySet[ConstructionDebt]:
     return (
         ConstructionDebt.objects.visible_to(user).select_related("commune", "commune__district", "project")
     ).order_by("settled", "commune__district__code", "commune__code", "-as_of")
@@ -103,15 +107,22 @@ class CapitalReport:
     def is_empty(self) -> bool:
         return not (self.total.planned or self.total.mobilised or self.total.disbursed)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[SourceRow]:
         return iter(self.rows)
 
 
-def scoped_lines(*, user, roles=None) -> QuerySet[CapitalPlanLine]:
+def scoped_lines(*, user: User | AnonymousUser, roles: Iterable[str] | None = None) -> QuerySet[CapitalPlanLine]:
     return CapitalPlanLine.objects.visible_to(user, roles)
 
 
-def _area_lines(*, user, year: int, province=None, district=None, commune=None) -> QuerySet[CapitalPlanLine]:
+def _area_lines(
+    *,
+    user: User | AnonymousUser,
+    year: int,
+    province: Province | None = None,
+    district: District | None = None,
+    commune: Commune | None = None,
+) -> QuerySet[CapitalPlanLine]:
     lines = scoped_lines(user=user).filter(year=year)
     if commune is not None:
         return lines.filter(commune=commune)
@@ -124,11 +135,11 @@ def _area_lines(*, user, year: int, province=None, district=None, commune=None) 
 
 def capital_by_source(
     *,
-    user,
+    user: User | AnonymousUser,
     year: int,
-    province=None,
-    district=None,
-    commune=None,
+    province: Province | None = None,
+    district: District | None = None,
+    commune: Commune | None = None,
     paid_by: date | None = None,
     breakdown: bool = True,
 ) -> CapitalReport:
@@ -165,7 +176,13 @@ def capital_by_source(
     return report
 
 
-def _by_unit(lines: QuerySet, *, district=None, commune=None, paid_by: date | None = None) -> list[UnitRow]:
+def _by_unit(
+    lines: QuerySet[CapitalPlanLine],
+    *,
+    district: District | None = None,
+    commune: Commune | None = None,
+    paid_by: date | None = None,
+) -> list[UnitRow]:
     """The area split one level down: by district for a province, by commune for a district."""
     if commune is not None:
         return []
@@ -208,7 +225,9 @@ class YearGroups:
     total: Amounts = field(default_factory=Amounts)
 
 
-def capital_by_year(*, user, up_to: int, last: int = 5, district=None) -> list[YearGroups]:
+def capital_by_year(
+    *, user: User | AnonymousUser, up_to: int, last: int = 5, district: District | None = None
+) -> list[YearGroups]:
     """Planned and mobilised capital per year and source group for the `last` years up to `up_to` that have lines
     in the user's scope (and `district`), oldest first. One query."""
     lines = scoped_lines(user=user).filter(year__lte=up_to, year__gt=up_to - last)
@@ -228,35 +247,35 @@ def capital_by_year(*, user, up_to: int, last: int = 5, district=None) -> list[Y
     return [years[y] for y in sorted(years) if years[y].total.planned or years[y].total.mobilised]
 
 
-def report_years(*, user) -> list[int]:
+def report_years(*, user: User | AnonymousUser) -> list[int]:
     years = scoped_lines(user=user).order_by().values_list("year", flat=True).distinct()
     return sorted(set(years), reverse=True)
 
 
-def report_default_year(*, user) -> int | None:
+def report_default_year(*, user: User | AnonymousUser) -> int | None:
     """The year the report opens on: the latest with money mobilised or disbursed in the user's scope, else the
     latest planned year (None when the scope has no lines). A plan alone would show a page of zeros."""
     lines = scoped_lines(user=user).order_by()
     with_money = lines.filter(Q(mobilised_amount__gt=0) | Exists(Disbursement.objects.filter(line=OuterRef("pk"))))
     latest = with_money.aggregate(year=Max("year"))["year"]
-    return latest if latest is not None else lines.aggregate(year=Max("year"))["year"]
+    return latest if latest is not None else lines.aggregate(year=Max("year"))["year"]  # type: ignore[no-any-return]
 
 
-def report_areas(*, user):
+def report_areas(*, user: User | AnonymousUser) -> tuple[QuerySet[Province], QuerySet[District]]:
     """Provinces and current districts the user may pick as the report's area."""
     provinces = scope.provinces(user).filter(valid_to__isnull=True).order_by("code")
     districts = scope.districts(user).filter(valid_to__isnull=True).select_related("province").order_by("code")
     return provinces, districts
 
 
-def default_province(*, user) -> Province | None:
+def default_province(*, user: User | AnonymousUser) -> Province | None:
     return scope.provinces(user).filter(valid_to__isnull=True).order_by("code").first()
 
 
 # --- plan lines ---------------------------------------------------------------------------------------------------
 
 
-def line_disbursed_subquery():
+def line_disbursed_subquery() -> Coalesce:
     return Coalesce(
         Subquery(
             Disbursement.objects.filter(line=OuterRef("pk"))
@@ -269,7 +288,9 @@ def line_disbursed_subquery():
     )
 
 
-def line_list(*, user, filters: dict | None = None, request=None):
+def line_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> tuple[QuerySet[CapitalPlanLine], LineFilterSet]:
     """Plan lines in the user's scope with the amount disbursed and whether it went above the plan. One query for
     the page whatever its size."""
     qs = (
@@ -286,7 +307,7 @@ def line_list(*, user, filters: dict | None = None, request=None):
     return filterset.qs, filterset
 
 
-def access_line(*, user, pk: int) -> CapitalPlanLine:
+def access_line(*, user: User | AnonymousUser, pk: int) -> CapitalPlanLine:
     from django.http import Http404
     from django.utils.translation import gettext as _
 
@@ -302,5 +323,5 @@ def access_line(*, user, pk: int) -> CapitalPlanLine:
     return line
 
 
-def line_disbursements(*, line) -> QuerySet[Disbursement]:
+def line_disbursements(*, line: CapitalPlanLine) -> QuerySet[Disbursement]:
     return line.disbursements.order_by("paid_on", "id")
