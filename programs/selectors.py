@@ -2,11 +2,14 @@
 (register.Recognition); registered counts from registrations; everything limited to the user's scope."""
 
 import datetime
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +29,7 @@ PLAN_RELATED = ["province", "district", "phase"]
 # --- plans --------------------------------------------------------------------------------------------------------
 
 
-def visible_plans(*, user) -> QuerySet[AnnualPlan]:
+def visible_plans(*, user: User | AnonymousUser) -> QuerySet[AnnualPlan]:
     """Plans whose area holds some unit of the user's scope: a province plan for everyone working in the province,
     a district plan for the province and that district (and its communes). Figures inside stay scoped."""
     s = scope.scope_for(user)
@@ -42,7 +45,9 @@ def visible_plans(*, user) -> QuerySet[AnnualPlan]:
     )
 
 
-def plan_list(*, user, filters: dict | None = None, request=None):
+def plan_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> tuple[QuerySet[AnnualPlan], PlanFilterSet]:
     qs = (
         visible_plans(user=user)
         .select_related(*PLAN_RELATED)
@@ -53,14 +58,14 @@ def plan_list(*, user, filters: dict | None = None, request=None):
     return filterset.qs, filterset
 
 
-def access_plan(*, user, pk: int) -> AnnualPlan:
+def access_plan(*, user: User | AnonymousUser, pk: int) -> AnnualPlan:
     plan = visible_plans(user=user).select_related(*PLAN_RELATED).filter(pk=pk).first()
     if plan is None:
         raise Http404(_("Not found or outside your area."))
     return plan
 
 
-def plan_years(*, user) -> list[int]:
+def plan_years(*, user: User | AnonymousUser) -> list[int]:
     return sorted(set(visible_plans(user=user).order_by().values_list("year", flat=True).distinct()), reverse=True)
 
 
@@ -99,11 +104,11 @@ class PlanProgress:
     partial: bool
     rows: list[TargetRow] = field(default_factory=list)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[TargetRow]:
         return iter(self.rows)
 
 
-def _default_plan(*, user, year: int) -> AnnualPlan | None:
+def _default_plan(*, user: User | AnonymousUser, year: int) -> AnnualPlan | None:
     """The plan a user's dashboard shows for a year: the province's, else their district's."""
     return (
         visible_plans(user=user)
@@ -115,7 +120,13 @@ def _default_plan(*, user, year: int) -> AnnualPlan | None:
     )
 
 
-def plan_progress(*, user, plan: AnnualPlan | None = None, year: int | None = None, as_of=None) -> PlanProgress | None:
+def plan_progress(
+    *,
+    user: User | AnonymousUser,
+    plan: AnnualPlan | None = None,
+    year: int | None = None,
+    as_of: datetime.date | None = None,
+) -> PlanProgress | None:
     """Target, registered and achieved per target kind of a plan (or of the user's plan for `year`).
 
     Achieved = recognitions for the plan's year at the kind's level, in force on `as_of` (today), inside the
@@ -176,7 +187,9 @@ class Shortfall:
     criteria: list[tuple[object, list[str]]]
 
 
-def registration_rows(*, user, plan: AnnualPlan, as_of=None) -> list[Registration]:
+def registration_rows(
+    *, user: User | AnonymousUser, plan: AnnualPlan, as_of: datetime.date | None = None
+) -> list[Registration]:
     """The plan's registrations in the user's scope, each with `achieved` (a recognition in force for the plan's
     year at the target's level) and, for communes not there yet, `shortfall`: the latest assessment against the
     level and the criteria it still misses. Four queries whatever the number of registrations."""
@@ -214,12 +227,12 @@ def registration_rows(*, user, plan: AnnualPlan, as_of=None) -> list[Registratio
         .order_by("kind_order", "district__code", "commune__district__code", "commune__code", "hamlet__code")
     )
     shortfalls = _shortfalls(
-        [(r.commune_id, r.wanted_level) for r in rows if r.wanted_subject == SubjectKind.COMMUNE and not r.achieved],
+        [(r.commune_id, r.wanted_level) for r in rows if r.wanted_subject == SubjectKind.COMMUNE and not r.achieved],  # type: ignore[misc]  # communes
         year=plan.year,
     )
     for r in rows:
-        r.shortfall = shortfalls.get((r.commune_id, r.wanted_level)) if not r.achieved else None
-    return rows
+        r.shortfall = shortfalls.get((r.commune_id, r.wanted_level)) if not r.achieved else None  # type: ignore[attr-defined,arg-type]
+    return rows  # type: ignore[return-value]  # with their annotations
 
 
 def _shortfalls(pairs: list[tuple[int, str]], *, year: int) -> dict[tuple[int, str], Shortfall]:
@@ -233,7 +246,7 @@ def _shortfalls(pairs: list[tuple[int, str]], *, year: int) -> dict[tuple[int, s
     except ImportError:
         return {}
     wanted = set(pairs)
-    latest: dict[tuple[int, str], object] = {}
+    latest: dict[tuple[int, str], Assessment] = {}
     for a in (
         Assessment.objects.filter(
             commune_id__in={c for c, _l in wanted},
@@ -247,7 +260,7 @@ def _shortfalls(pairs: list[tuple[int, str]], *, year: int) -> dict[tuple[int, s
         key = (a.commune_id, a.criteria_set.level)
         if key in wanted and key not in latest:
             latest[key] = a
-    unmet: dict[int, list] = {}
+    unmet: dict[int, list[tuple[object, list[str]]]] = {}
     for result in (
         CriterionResult.objects.filter(assessment__in=[a.pk for a in latest.values()], is_met=False)
         .select_related("criterion")
@@ -262,7 +275,9 @@ def _shortfalls(pairs: list[tuple[int, str]], *, year: int) -> dict[tuple[int, s
 # --- OCOP ---------------------------------------------------------------------------------------------------------
 
 
-def ocop_list(*, user, filters: dict | None = None, request=None):
+def ocop_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> tuple[QuerySet[OcopProduct], OcopFilterSet]:
     qs = (OcopProduct.objects.visible_to(user).with_stars().select_related("commune", "commune__district")).order_by(
         "commune__district__code", "commune__code", "-score", "name"
     )
@@ -270,13 +285,19 @@ def ocop_list(*, user, filters: dict | None = None, request=None):
     return filterset.qs, filterset
 
 
-def access_ocop_product(*, user, pk: int) -> OcopProduct:
+def access_ocop_product(*, user: User | AnonymousUser, pk: int) -> OcopProduct:
     return get_visible_or_404(
         OcopProduct.objects.with_stars().select_related("commune", "commune__district", "thematic_program"), user, pk=pk
     )
 
 
-def ocop_count_by_commune(*, communes=None, user=None, on=None, min_stars: int | None = None) -> dict[int, int]:
+def ocop_count_by_commune(
+    *,
+    communes: Iterable[Commune] | None = None,
+    user: User | AnonymousUser | None = None,
+    on: datetime.date | None = None,
+    min_stars: int | None = None,
+) -> dict[int, int]:
     """Commune id → number of OCOP products with a certificate in force on `on` (today), optionally of at least
     `min_stars`. One query. What criterion 13 (production) reads."""
     qs = OcopProduct.objects.with_stars().in_force_on(on or timezone.localdate())
@@ -285,10 +306,10 @@ def ocop_count_by_commune(*, communes=None, user=None, on=None, min_stars: int |
     if user is not None:
         qs = qs.visible_to(user)
     if min_stars:
-        qs = qs.filter(stars__gte=min_stars)
+        qs = qs.filter(stars__gte=min_stars)  # type: ignore[misc]  # annotated by with_stars()
     return dict(qs.order_by().values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"))
 
 
-def ocop_star_summary(*, products: QuerySet) -> dict[int, int]:
+def ocop_star_summary(*, products: QuerySet[OcopProduct]) -> dict[int, int]:
     """Stars → count for a filtered product list (one query)."""
-    return dict(products.order_by().values("stars").annotate(n=Count("pk")).values_list("stars", "n"))
+    return dict(products.order_by().values("stars").annotate(n=Count("pk")).values_list("stars", "n"))  # type: ignore[misc]  # with_stars()
