@@ -363,7 +363,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 ACTIONS = frozenset(t.action for t in TRANSITIONS)
 # The approving action of each supervisor role (what "bulk approve" applies), after taking the dossier up.
-APPROVE_ACTIONS = {Role.VERIFIER: "verify", Role.APPRAISER: "appraise", Role.APPROVER: "recognise"}
+APPROVE_ACTIONS: dict[str, str] = {Role.VERIFIER: "verify", Role.APPRAISER: "appraise", Role.APPROVER: "recognise"}
 QUEUE_ROLES = (Role.VERIFIER, Role.APPRAISER, Role.APPROVER)
 
 

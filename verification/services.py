@@ -3,10 +3,13 @@
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -51,7 +54,7 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def dossier_create(
     *,
-    actor,
+    actor: User,
     subject_kind: str,
     level: str,
     year: int,
@@ -106,7 +109,7 @@ def _due_days(stage: str) -> int:
     return int(settings.NTM_DUE_DAYS[str(stage)])
 
 
-def _decision_data(data: dict) -> dict:
+def _decision_data(data: dict[str, Any]) -> dict[str, Any]:
     errors = {}
     number = (data.get("decision_number") or "").strip()
     decided = data.get("decision_date")
@@ -122,7 +125,7 @@ def _decision_data(data: dict) -> dict:
     return {"decision_number": number, "decision_date": decided, "signer": signer}
 
 
-def _lock_assessment(dossier: Dossier, actor, reason: str) -> None:
+def _lock_assessment(dossier: Dossier, actor: User, reason: str) -> None:
     if dossier.subject_kind != SubjectKind.COMMUNE:
         return
     assessment = gates.relied_on_assessment(dossier)
@@ -134,7 +137,7 @@ def _lock_assessment(dossier: Dossier, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def dossier_transition(*, dossier: Dossier, action: str, actor, comment: str = "", **data) -> Dossier:
+def dossier_transition(*, dossier: Dossier, action: str, actor: User, comment: str = "", **data: Any) -> Dossier:
     """Apply `action` to the dossier, following verification.choices.TRANSITIONS.
 
     Locks the row, then refuses with: OutOfScope (404) outside the actor's area; PermissionDenied (403) without the
@@ -250,7 +253,7 @@ def dossier_transition(*, dossier: Dossier, action: str, actor, comment: str = "
     return locked
 
 
-dossier_transition.alters_data = True
+dossier_transition.alters_data = True  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -262,7 +265,9 @@ class BulkApproval:
     refused: list[tuple[Dossier, ValidationError | PermissionDenied]] = field(default_factory=list)
 
 
-def dossier_bulk_approve(*, actor, role: str, dossier_ids: list[int], comment: str = "", **data) -> BulkApproval:
+def dossier_bulk_approve(
+    *, actor: User, role: str, dossier_ids: list[int], comment: str = "", **data: Any
+) -> BulkApproval:
     """Approve several dossiers from `role`'s queue: each one is taken up first if it still waits to be, then
     approved, each in its own transaction (oldest in the queue first), so that one whose gates fail is refused and
     left as it was while the others go on. Ids that are not waiting in the actor's queue are ignored.
@@ -290,10 +295,10 @@ def dossier_bulk_approve(*, actor, role: str, dossier_ids: list[int], comment: s
     return result
 
 
-dossier_bulk_approve.alters_data = True
+dossier_bulk_approve.alters_data = True  # type: ignore[attr-defined]
 
 
-def _record_recognition(dossier: Dossier, actor, decision: dict, issuing_body: str) -> Recognition:
+def _record_recognition(dossier: Dossier, actor: User, decision: dict[str, Any], issuing_body: str) -> Recognition:
     if not issuing_body:
         issuing_body = (
             _("Prime Minister") if dossier.subject_kind == SubjectKind.DISTRICT else _("Provincial People's Committee")
@@ -317,7 +322,7 @@ def _record_recognition(dossier: Dossier, actor, decision: dict, issuing_body: s
     return recognition
 
 
-def _record_revocation(dossier: Dossier, decision: dict, reason: str) -> None:
+def _record_revocation(dossier: Dossier, decision: dict[str, Any], reason: str) -> None:
     recognition = Recognition.objects.select_for_update().filter(dossier=dossier).first()
     if recognition is None:
         raise ValidationError(_("This dossier has no recognition in the register to revoke."))
@@ -386,7 +391,7 @@ def notify(*, event_id: int, kind: str) -> list[Notification]:
 
 
 @transaction.atomic
-def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
@@ -398,7 +403,7 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
 
 @transaction.atomic
 def dossier_review_update(
-    *, dossier: Dossier, actor, security_status: str, criteria_confirmed: bool, comment: str = ""
+    *, dossier: Dossier, actor: User, security_status: str, criteria_confirmed: bool, comment: str = ""
 ) -> Dossier:
     """The verifier's (or appraiser's) findings: security classification and, for hamlets/districts, criteria."""
     locked = (
@@ -428,7 +433,9 @@ def dossier_review_update(
 
 
 @transaction.atomic
-def dossier_document_add(*, dossier: Dossier, actor, kind: str, file, title: str = "") -> DossierDocument:
+def dossier_document_add(
+    *, dossier: Dossier, actor: User, kind: str, file: UploadedFile, title: str = ""
+) -> DossierDocument:
     """Attach a document: the commune while it prepares the dossier, the Front its own papers, the office
     holding the dossier its reports."""
     require_visible(actor, dossier)
@@ -437,7 +444,7 @@ def dossier_document_add(*, dossier: Dossier, actor, kind: str, file, title: str
     return _document_create(dossier=dossier, actor=actor, kind=kind, file=file, title=title)
 
 
-def _document_create(*, dossier: Dossier, actor, kind: str, file, title: str) -> DossierDocument:
+def _document_create(*, dossier: Dossier, actor: User, kind: str, file: UploadedFile, title: str) -> DossierDocument:
     document = DossierDocument(dossier=dossier, kind=kind, file=file, title=(title or "").strip(), uploaded_by=actor)
     document.full_clean()
     document.save()
@@ -445,7 +452,9 @@ def _document_create(*, dossier: Dossier, actor, kind: str, file, title: str) ->
 
 
 @transaction.atomic
-def consultation_posting_add(*, dossier: Dossier, actor, posted_on: date, place: str, note: str = ""):
+def consultation_posting_add(
+    *, dossier: Dossier, actor: User, posted_on: date, place: str, note: str = ""
+) -> ConsultationPosting:
     """Record one public posting of the results report during the consultation (Article 5)."""
     require_visible(actor, dossier)
     if not acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
@@ -468,7 +477,7 @@ def consultation_posting_add(*, dossier: Dossier, actor, posted_on: date, place:
 
 
 @transaction.atomic
-def recognition_revocation_propose(*, recognition: Recognition, actor, comment: str) -> Dossier:
+def recognition_revocation_propose(*, recognition: Recognition, actor: User, comment: str) -> Dossier:
     """Propose revoking a register entry. Entries recorded before the app have no dossier: one is opened in
     "recognised" from the entry, so the revocation follows the same table, events and queues as any other."""
     rec = (
@@ -483,9 +492,9 @@ def recognition_revocation_propose(*, recognition: Recognition, actor, comment: 
     else:
         commune = rec.commune or (rec.hamlet.commune if rec.hamlet else None)
         if rec.subject_kind == SubjectKind.DISTRICT:
-            province, district, route = rec.district.province, rec.district, Route.NATIONAL
+            province, district, route = rec.district.province, rec.district, Route.NATIONAL  # type: ignore[union-attr]
         else:
-            province, district = commune.province, commune.district
+            province, district = commune.province, commune.district  # type: ignore[union-attr]
             route = Route.DISTRICT_TIER if province.has_district_tier and district else Route.PROVINCIAL
         dossier = Dossier(
             subject_kind=rec.subject_kind,
@@ -519,4 +528,4 @@ def recognition_revocation_propose(*, recognition: Recognition, actor, comment: 
         )
         rec.dossier = dossier
         rec.save(update_fields=["dossier", "updated_at"])
-    return dossier_transition(dossier=dossier, action="propose_revocation", actor=actor, comment=comment)
+    return dossier_transition(dossier=dossier, action="propose_revocation", actor=actor, comment=comment)  # type: ignore[arg-type]
