@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -143,7 +144,7 @@ def _validate_period(period_start: date, period_end: date) -> None:
         raise ValidationError({"period_start": _("The survey cannot start in the future.")})
 
 
-def _check_survey_actor(actor, dossier: Dossier) -> None:
+def _check_survey_actor(actor: User, dossier: Dossier) -> None:
     require_visible(actor, dossier)
     if not can_monitor_dossier(actor, dossier):
         raise PermissionDenied(_("Satisfaction surveys are entered by the Fatherland Front only."))
@@ -188,7 +189,7 @@ def _save_survey(survey: SatisfactionSurvey, rows: list[SurveyRow], complete: bo
 def survey_create(
     *,
     dossier: Dossier,
-    actor,
+    actor: User,
     period_start: date,
     period_end: date,
     rows: list[SurveyRow],
@@ -210,14 +211,14 @@ def survey_create(
     return _save_survey(survey, rows, complete)
 
 
-survey_create.alters_data = True
+survey_create.alters_data = True  # type: ignore[attr-defined]
 
 
 @transaction.atomic
 def survey_update(
     *,
     survey: SatisfactionSurvey,
-    actor,
+    actor: User,
     period_start: date,
     period_end: date,
     rows: list[SurveyRow],
@@ -236,7 +237,7 @@ def survey_update(
     return _save_survey(locked, rows, complete)
 
 
-survey_update.alters_data = True
+survey_update.alters_data = True  # type: ignore[attr-defined]
 
 
 # --- supervision reports and findings --------------------------------------------------------------------------
@@ -261,7 +262,7 @@ def _report_unit(report: SupervisionReport, *, commune: Commune | None, dossier:
         raise ValidationError({"subject_kind": _("Choose what the report is about.")})
 
 
-def _check_report_actor(actor, report: SupervisionReport) -> None:
+def _check_report_actor(actor: User, report: SupervisionReport) -> None:
     if not report_visible(actor, report):
         raise _out_of_scope()
     if not can_file_report(actor, report):
@@ -271,7 +272,7 @@ def _check_report_actor(actor, report: SupervisionReport) -> None:
 @transaction.atomic
 def supervision_report_create(
     *,
-    actor,
+    actor: User,
     subject_kind: str,
     title: str,
     period_start: date,
@@ -295,12 +296,12 @@ def supervision_report_create(
     return report
 
 
-supervision_report_create.alters_data = True
+supervision_report_create.alters_data = True  # type: ignore[attr-defined]
 
 
 @transaction.atomic
 def supervision_report_update(
-    *, report: SupervisionReport, actor, title: str, period_start: date, period_end: date, summary: str = ""
+    *, report: SupervisionReport, actor: User, title: str, period_start: date, period_end: date, summary: str = ""
 ) -> SupervisionReport:
     """Correct the title, period or summary; the subject stays (file a new report for another subject)."""
     locked = (
@@ -318,14 +319,14 @@ def supervision_report_update(
     return locked
 
 
-supervision_report_update.alters_data = True
+supervision_report_update.alters_data = True  # type: ignore[attr-defined]
 
 
 @transaction.atomic
 def finding_add(
     *,
     report: SupervisionReport,
-    actor,
+    actor: User,
     severity: str,
     description: str,
     recommendation: str,
@@ -350,10 +351,10 @@ def finding_add(
     return finding
 
 
-finding_add.alters_data = True
+finding_add.alters_data = True  # type: ignore[attr-defined]
 
 
-def _finding_for_update(finding: Finding, action: str, actor) -> Finding:
+def _finding_for_update(finding: Finding, action: str, actor: User) -> Finding:
     locked = (
         Finding.objects.select_for_update(of=("self",))
         .select_related("report", "report__commune", "report__district")
@@ -375,7 +376,7 @@ def _finding_for_update(finding: Finding, action: str, actor) -> Finding:
 
 
 @transaction.atomic
-def finding_respond(*, finding: Finding, actor, response: str) -> Finding:
+def finding_respond(*, finding: Finding, actor: User, response: str) -> Finding:
     """The office concerned answers (open → answered; an answered finding may be answered again)."""
     locked = _finding_for_update(finding, "respond", actor)
     response = (response or "").strip()
@@ -390,11 +391,11 @@ def finding_respond(*, finding: Finding, actor, response: str) -> Finding:
     return locked
 
 
-finding_respond.alters_data = True
+finding_respond.alters_data = True  # type: ignore[attr-defined]
 
 
 @transaction.atomic
-def finding_close(*, finding: Finding, actor, note: str = "") -> Finding:
+def finding_close(*, finding: Finding, actor: User, note: str = "") -> Finding:
     locked = _finding_for_update(finding, "close", actor)
     locked.status = FindingStatus.CLOSED
     locked.closed_by = actor
@@ -405,11 +406,11 @@ def finding_close(*, finding: Finding, actor, note: str = "") -> Finding:
     return locked
 
 
-finding_close.alters_data = True
+finding_close.alters_data = True  # type: ignore[attr-defined]
 
 
 @transaction.atomic
-def finding_reopen(*, finding: Finding, actor, note: str) -> Finding:
+def finding_reopen(*, finding: Finding, actor: User, note: str) -> Finding:
     locked = _finding_for_update(finding, "reopen", actor)
     note = (note or "").strip()
     if not note:
@@ -423,14 +424,14 @@ def finding_reopen(*, finding: Finding, actor, note: str) -> Finding:
     return locked
 
 
-finding_reopen.alters_data = True
+finding_reopen.alters_data = True  # type: ignore[attr-defined]
 
 
 # --- critiques -------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def critique_add(*, dossier: Dossier, actor, text: str) -> Critique:
+def critique_add(*, dossier: Dossier, actor: User, text: str) -> Critique:
     """The Front's critique (phản biện) on a dossier, added to its timeline."""
     require_visible(actor, dossier)
     if not can_monitor_dossier(actor, dossier):
@@ -443,7 +444,7 @@ def critique_add(*, dossier: Dossier, actor, text: str) -> Critique:
     return critique
 
 
-critique_add.alters_data = True
+critique_add.alters_data = True  # type: ignore[attr-defined]
 
 
 # --- residents' comments -------------------------------------------------------------------------------------------
@@ -453,7 +454,7 @@ def public_comment_allowed(*, client_ip: str) -> bool:
     """Count one comment from this address in the current hour; False once NTM_PUBLIC_COMMENTS_PER_HOUR is used.
 
     A fixed one-hour window in the cache (shared by every app server when the cache is shared)."""
-    limit = settings.NTM_PUBLIC_COMMENTS_PER_HOUR
+    limit: int = settings.NTM_PUBLIC_COMMENTS_PER_HOUR
     window = int(timezone.now().timestamp() // 3600)
     key = f"monitoring:comments:{client_ip}:{window}"
     cache.add(key, 0, timeout=3600)
@@ -498,11 +499,11 @@ def public_comment_submit(*, dossier: Dossier, text: str, author_name: str = "")
     return comment
 
 
-public_comment_submit.alters_data = True
+public_comment_submit.alters_data = True  # type: ignore[attr-defined]
 
 
 @transaction.atomic
-def public_comment_moderate(*, comment: PublicComment, actor, outcome: str, reply: str = "") -> PublicComment:
+def public_comment_moderate(*, comment: PublicComment, actor: User, outcome: str, reply: str = "") -> PublicComment:
     """The commune office publishes (taken into account / explained) or rejects a comment; the outcome is kept."""
     locked = (
         PublicComment.objects.select_for_update(of=("self",))
@@ -526,4 +527,4 @@ def public_comment_moderate(*, comment: PublicComment, actor, outcome: str, repl
     return locked
 
 
-public_comment_moderate.alters_data = True
+public_comment_moderate.alters_data = True  # type: ignore[attr-defined]
