@@ -4,11 +4,14 @@ Everything a logged-in user sees passes through the models' declared unit paths 
 summed in SQL from the hamlet rows. The public selectors read dossiers in public consultation only.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Case,
     Count,
@@ -23,12 +26,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.choices import CommuneType
-from communes.models import Commune
+from communes.models import Commune, Hamlet
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment
 from offices import scope
@@ -45,14 +48,14 @@ _DOSSIER_RELATED = ("dossier", "dossier__province", "dossier__district", "dossie
 NOT_ACTIVE = (*TERMINAL, DossierStatus.RECOGNISED)
 
 
-def _not_found():
+def _not_found() -> Http404:
     return Http404(_("Not found or outside your area."))
 
 
 # --- surveys -----------------------------------------------------------------------------------------------------
 
 
-def rate_of(satisfied, returned) -> Decimal | None:
+def rate_of(satisfied: int | Decimal, returned: int | Decimal | None) -> Decimal | None:
     """Satisfied / forms returned × 100, two decimals (None when no form was returned)."""
     if not returned:
         return None
@@ -71,10 +74,10 @@ def with_totals(qs: QuerySet[SatisfactionSurvey]) -> QuerySet[SatisfactionSurvey
 
 def survey_rate(survey: SatisfactionSurvey) -> Decimal | None:
     """The rate of a survey annotated by `with_totals`."""
-    return rate_of(survey.total_satisfied, survey.total_returned)
+    return rate_of(survey.total_satisfied, survey.total_returned)  # type: ignore[attr-defined]  # with_totals
 
 
-def _latest_completed(dossier_ref) -> QuerySet[SatisfactionSurvey]:
+def _latest_completed(dossier_ref: Dossier | OuterRef) -> QuerySet[SatisfactionSurvey]:
     return SatisfactionSurvey.objects.filter(dossier=dossier_ref, status=SurveyStatus.COMPLETED).order_by(
         "-period_end", "-completed_at", "-id"
     )
@@ -92,7 +95,7 @@ def dossier_satisfaction_rate(*, dossier: Dossier) -> Decimal | None:
     return survey_rate(survey) if survey is not None else None
 
 
-def _row_sum(field: str):
+def _row_sum(field: str) -> Subquery:
     """Sum of `field` over the rows of the outer dossier's latest completed survey."""
     latest = _latest_completed(OuterRef(OuterRef("pk"))).values("pk")[:1]
     return Subquery(
@@ -110,7 +113,9 @@ def with_survey_totals(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return qs.annotate(survey_returned=_row_sum("forms_returned"), survey_satisfied=_row_sum("satisfied"))
 
 
-def survey_list(*, user, filters=None, request=None) -> tuple[QuerySet[SatisfactionSurvey], SurveyFilterSet]:
+def survey_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> tuple[QuerySet[SatisfactionSurvey], SurveyFilterSet]:
     qs = (
         with_totals(SatisfactionSurvey.objects.visible_to(user))
         .select_related(*_DOSSIER_RELATED, "entered_by")
@@ -120,7 +125,7 @@ def survey_list(*, user, filters=None, request=None) -> tuple[QuerySet[Satisfact
     return filterset.qs, filterset
 
 
-def access_survey_by_id(*, user, pk: int) -> SatisfactionSurvey:
+def access_survey_by_id(*, user: User | AnonymousUser, pk: int) -> SatisfactionSurvey:
     try:
         return (
             with_totals(SatisfactionSurvey.objects.visible_to(user))
@@ -135,7 +140,7 @@ def survey_rows(*, survey: SatisfactionSurvey) -> QuerySet[SurveyHamletRow]:
     return survey.rows.select_related("hamlet").order_by("hamlet__code")
 
 
-def survey_history(*, survey: SatisfactionSurvey):
+def survey_history(*, survey: SatisfactionSurvey) -> QuerySet[Any]:
     return survey.history.select_related("history_user").order_by("-history_date", "-history_id")
 
 
@@ -143,30 +148,30 @@ def dossier_surveys(*, dossier: Dossier) -> QuerySet[SatisfactionSurvey]:
     return with_totals(dossier.surveys.all()).select_related("entered_by").order_by("-period_end", "-id")
 
 
-def survey_hamlets(*, dossier: Dossier):
+def survey_hamlets(*, dossier: Dossier) -> QuerySet[Hamlet]:
     """Hamlets a survey of this dossier may have rows for: the dossier's hamlet, commune or district."""
-    from communes.models import Hamlet
-
     qs = Hamlet.objects.select_related("commune")
     if dossier.subject_kind == SubjectKind.HAMLET:
-        return qs.filter(pk=dossier.hamlet_id)
+        return qs.filter(pk=dossier.hamlet_id)  # type: ignore[misc]  # a hamlet dossier's
     if dossier.subject_kind == SubjectKind.DISTRICT:
-        return qs.filter(commune__district_id=dossier.district_id, commune__valid_to__isnull=True).order_by(
+        return qs.filter(commune__district_id=dossier.district_id, commune__valid_to__isnull=True)  # type: ignore[misc].order_by(
             "commune__code", "code"
         )
-    return qs.filter(commune_id=dossier.commune_id).order_by("code")
+    return qs.filter(commune_id=dossier.commune_id).order_by("code")  # type: ignore[misc]
 
 
 # --- supervision -------------------------------------------------------------------------------------------------
 
 
-def _reports(user) -> QuerySet[SupervisionReport]:
+def _reports(user: User | AnonymousUser) -> QuerySet[SupervisionReport]:
     return SupervisionReport.objects.visible_to(user).select_related(
         "commune", "district", "dossier", "dossier__commune", "dossier__hamlet", "dossier__district", "created_by"
     )
 
 
-def report_list(*, user, filters=None, request=None) -> tuple[QuerySet[SupervisionReport], ReportFilterSet]:
+def report_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> tuple[QuerySet[SupervisionReport], ReportFilterSet]:
     qs = _reports(user).annotate(
         finding_count=Count("findings"),
         unresolved_count=Count("findings", filter=Q(findings__status__in=UNRESOLVED)),
@@ -175,7 +180,7 @@ def report_list(*, user, filters=None, request=None) -> tuple[QuerySet[Supervisi
     return filterset.qs, filterset
 
 
-def access_report_by_id(*, user, pk: int) -> SupervisionReport:
+def access_report_by_id(*, user: User | AnonymousUser, pk: int) -> SupervisionReport:
     try:
         return _reports(user).get(pk=pk)
     except SupervisionReport.DoesNotExist as exc:
@@ -186,7 +191,9 @@ def report_findings(*, report: SupervisionReport) -> QuerySet[Finding]:
     return report.findings.select_related("concerned_office", "responded_by", "closed_by").order_by("id")
 
 
-def finding_list(*, user, filters=None, request=None) -> tuple[QuerySet[Finding], FindingFilterSet]:
+def finding_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> tuple[QuerySet[Finding], FindingFilterSet]:
     qs = (
         Finding.objects.visible_to(user)
         .select_related("report", "report__commune", "report__dossier", "report__district", "concerned_office")
@@ -196,7 +203,7 @@ def finding_list(*, user, filters=None, request=None) -> tuple[QuerySet[Finding]
     return filterset.qs, filterset
 
 
-def access_finding_by_id(*, user, pk: int) -> Finding:
+def access_finding_by_id(*, user: User | AnonymousUser, pk: int) -> Finding:
     try:
         return (
             Finding.objects.visible_to(user)
@@ -233,7 +240,7 @@ def critiques_for_dossier(*, dossier: Dossier) -> QuerySet[Critique]:
     return Critique.objects.filter(dossier=dossier).select_related("author").order_by("created_at", "id")
 
 
-def public_comment_summary(*, dossier: Dossier) -> dict:
+def public_comment_summary(*, dossier: Dossier) -> dict[str, Any]:
     """Counts of residents' comments by moderation outcome, for the dossier's "summary of residents' comments":
     {"total", "published", "by_outcome": [(value, label, n), …]} with every outcome listed. One query."""
     counts = dict(
@@ -252,7 +259,7 @@ def public_comment_summary(*, dossier: Dossier) -> dict:
     }
 
 
-def moderation_queue(*, user, outcome: str = Moderation.PENDING) -> QuerySet[PublicComment]:
+def moderation_queue(*, user: User | AnonymousUser, outcome: str = Moderation.PENDING) -> QuerySet[PublicComment]:
     """Comments on dossiers whose unit the user's data-entry office covers (the office that moderates)."""
     qs = PublicComment.objects.visible_to(user, {Role.EDITOR})
     if outcome:
@@ -260,7 +267,7 @@ def moderation_queue(*, user, outcome: str = Moderation.PENDING) -> QuerySet[Pub
     return qs.select_related(*_DOSSIER_RELATED, "moderated_by").order_by("submitted_at", "id")
 
 
-def access_comment_by_id(*, user, pk: int) -> PublicComment:
+def access_comment_by_id(*, user: User | AnonymousUser, pk: int) -> PublicComment:
     try:
         return PublicComment.objects.visible_to(user).select_related(*_DOSSIER_RELATED).get(pk=pk)
     except PublicComment.DoesNotExist as exc:
@@ -296,7 +303,7 @@ def consultation_closed_message(started: date | None) -> str:
     )
 
 
-def _assessment_field(field: str):
+def _assessment_field(field: str) -> Coalesce:
     """The dossier's relied-on assessment when fixed, else the commune's assessment for its level and year."""
     latest = Assessment.objects.filter(
         commune_id=OuterRef("commune_id"),
@@ -340,13 +347,13 @@ def published_comments(*, dossier: Dossier) -> QuerySet[PublicComment]:
 
 @dataclass
 class Overview:
-    communes: QuerySet
-    dossiers: QuerySet
-    overdue_findings: QuerySet
-    counts: dict
+    communes: QuerySet[Commune]
+    dossiers: QuerySet[Dossier]
+    overdue_findings: QuerySet[Finding]
+    counts: dict[str, Any]
 
 
-def _recognised(level: str):
+def _recognised(level: str) -> Exists:
     return Exists(
         Recognition.objects.in_force_on(timezone.localdate()).filter(
             subject_kind=SubjectKind.COMMUNE, commune_id=OuterRef("pk"), level=level
@@ -354,7 +361,7 @@ def _recognised(level: str):
     )
 
 
-def overview_communes(*, user) -> QuerySet[Commune]:
+def overview_communes(*, user: User | AnonymousUser) -> QuerySet[Commune]:
     """Current communes in the area with their latest basic scorecard, recognitions in force, the dossier under
     way and unresolved findings. One query whatever the number of rows."""
     latest = Assessment.objects.filter(
@@ -389,7 +396,7 @@ def overview_communes(*, user) -> QuerySet[Commune]:
     )
 
 
-def overview_dossiers(*, user) -> QuerySet[Dossier]:
+def overview_dossiers(*, user: User | AnonymousUser) -> QuerySet[Dossier]:
     """Dossiers under way in the area, with the latest completed survey's figures and counts of unresolved
     findings (the same as the dossier page lists: on the dossier and, for a commune dossier, on its commune),
     critiques and comments awaiting moderation. One query."""
@@ -418,7 +425,7 @@ def overview_dossiers(*, user) -> QuerySet[Dossier]:
         default=Value(0),
     )
 
-    def count_of(model, **filters):
+    def count_of(model: type[Critique | PublicComment], **filters: Any) -> Coalesce:
         return Coalesce(
             Subquery(
                 model.objects.filter(dossier_id=OuterRef("pk"), **filters)
@@ -443,7 +450,7 @@ def overview_dossiers(*, user) -> QuerySet[Dossier]:
     )
 
 
-def overdue_findings(*, user) -> QuerySet[Finding]:
+def overdue_findings(*, user: User | AnonymousUser) -> QuerySet[Finding]:
     """Open findings whose answer is past due."""
     return (
         Finding.objects.visible_to(user)
@@ -456,7 +463,7 @@ def overdue_findings(*, user) -> QuerySet[Finding]:
     )
 
 
-def monitor_overview(*, user) -> Overview:
+def monitor_overview(*, user: User | AnonymousUser) -> Overview:
     today = timezone.localdate()
     last_start = today - timedelta(days=settings.NTM_CONSULTATION_DAYS)
     counts = (
