@@ -78,7 +78,7 @@ def survey_rate(survey: SatisfactionSurvey) -> Decimal | None:
 
 
 def _latest_completed(dossier_ref: Dossier | OuterRef) -> QuerySet[SatisfactionSurvey]:
-    return SatisfactionSurvey.objects.filter(dossier=dossier_ref, status=SurveyStatus.COMPLETED).order_by(
+    return SatisfactionSurvey.objects.filter(dossier=dossier_ref, status=SurveyStatus.COMPLETED).order_by(  # type: ignore[misc]
         "-period_end", "-completed_at", "-id"
     )
 
@@ -141,7 +141,7 @@ def survey_rows(*, survey: SatisfactionSurvey) -> QuerySet[SurveyHamletRow]:
 
 
 def survey_history(*, survey: SatisfactionSurvey) -> QuerySet[Any]:
-    return survey.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return survey.history.select_related("history_user").order_by("-history_date", "-history_id")  # type: ignore[no-any-return]  # django-simple-history
 
 
 def dossier_surveys(*, dossier: Dossier) -> QuerySet[SatisfactionSurvey]:
@@ -154,7 +154,7 @@ def survey_hamlets(*, dossier: Dossier) -> QuerySet[Hamlet]:
     if dossier.subject_kind == SubjectKind.HAMLET:
         return qs.filter(pk=dossier.hamlet_id)  # type: ignore[misc]  # a hamlet dossier's
     if dossier.subject_kind == SubjectKind.DISTRICT:
-        return qs.filter(commune__district_id=dossier.district_id, commune__valid_to__isnull=True)  # type: ignore[misc].order_by(
+        return qs.filter(commune__district_id=dossier.district_id, commune__valid_to__isnull=True).order_by(  # type: ignore[misc]
             "commune__code", "code"
         )
     return qs.filter(commune_id=dossier.commune_id).order_by("code")  # type: ignore[misc]
