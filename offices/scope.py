@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from communes.models import Commune, District, Province
+from communes.models import AdminUnitQuerySet, Commune, District, Province, ProvinceQuerySet
 from core.scope import (  # noqa: F401 (named here for callers)
     ScopedAdminMixin,
     UnitScope,
@@ -55,15 +55,15 @@ class MembershipResolver:
 # --- the units a user works in -------------------------------------------------------------------------------------
 
 
-def communes(user, roles: Iterable[str] | None = None) -> QuerySet[Commune]:
+def communes(user, roles: Iterable[str] | None = None) -> AdminUnitQuerySet[Commune]:
     return Commune.objects.visible_to(user, roles)
 
 
-def districts(user, roles: Iterable[str] | None = None) -> QuerySet[District]:
+def districts(user, roles: Iterable[str] | None = None) -> AdminUnitQuerySet[District]:
     return District.objects.visible_to(user, roles)
 
 
-def provinces(user, roles: Iterable[str] | None = None) -> QuerySet[Province]:
+def provinces(user, roles: Iterable[str] | None = None) -> ProvinceQuerySet:
     """Provinces the user works in: those of every unit the scope covers."""
     return Province.objects.worked_in(user, roles)
 

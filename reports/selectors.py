@@ -11,10 +11,13 @@ which 10 model).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Case,
     CharField,
@@ -31,7 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,8 +43,16 @@ from communes.models import Commune, District
 from criteria.choices import LEVEL_ORDER, StandardLevel, SubjectKind
 from criteria.models import Assessment, Criterion, CriterionResult
 from offices import scope
-from register.models import Recognition
+from register.models import Recognition, RecognitionQuerySet
 from verification.models import Dossier
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from funding.selectors import CapitalReport, YearGroups
+    from programs.models import AnnualPlan, Registration
+    from programs.selectors import PlanProgress
+    from register.filters import RecognitionFilterSet
 
 # Level → the levels that count for it ("at least this level").
 AT_LEAST = {level: list(LEVEL_ORDER[i:]) for i, level in enumerate(LEVEL_ORDER)}
@@ -54,7 +65,7 @@ def year_end(year: int) -> date:
     return date(year, 12, 31)
 
 
-def data_years(*, user) -> list[int]:
+def data_years(*, user: User | AnonymousUser) -> list[int]:
     """Years the user can choose, newest first: from the first recorded decision or assessment in scope to the
     current year. Two queries."""
     this_year = timezone.localdate().year
@@ -69,7 +80,7 @@ def data_years(*, user) -> list[int]:
     return list(range(last, first - 1, -1))
 
 
-def default_year(*, user, years: list[int] | None = None) -> int:
+def default_year(*, user: User | AnonymousUser, years: list[int] | None = None) -> int:
     """The latest year that has a decision or an assessment in scope (not after the current year)."""
     this_year = timezone.localdate().year
     rec = (
@@ -85,7 +96,7 @@ def default_year(*, user, years: list[int] | None = None) -> int:
 # --- building blocks ------------------------------------------------------------------------------------------------
 
 
-def in_force(as_of: date, subject_kind: str, levels: list[str]) -> QuerySet[Recognition]:
+def in_force(as_of: date, subject_kind: str, levels: list[str]) -> RecognitionQuerySet:
     return Recognition.objects.in_force_on(as_of).filter(subject_kind=subject_kind, level__in=levels)
 
 
@@ -102,7 +113,7 @@ def level_in_force(as_of: date, ref: str = "pk") -> Case:
     return Case(*whens, default=Value(""), output_field=CharField())
 
 
-def xa_valid_on(*, user, as_of: date, district: District | None = None) -> QuerySet[Commune]:
+def xa_valid_on(*, user: User | AnonymousUser, as_of: date, district: District | None = None) -> QuerySet[Commune]:
     """Communes of type xã (the programme's subjects) in scope that existed on `as_of`."""
     qs = scope.communes(user).valid_on(as_of).filter(unit_type=CommuneType.COMMUNE)
     if district is not None:
@@ -110,14 +121,18 @@ def xa_valid_on(*, user, as_of: date, district: District | None = None) -> Query
     return qs
 
 
-def _model_hamlets(*, user, as_of: date, district: District | None = None) -> QuerySet[Recognition]:
+def _model_hamlets(
+    *, user: User | AnonymousUser, as_of: date, district: District | None = None
+) -> QuerySet[Recognition]:
     qs = in_force(as_of, SubjectKind.HAMLET, AT_LEAST[StandardLevel.MODEL]).visible_to(user)
     if district is not None:
         qs = qs.filter(hamlet__commune__district=district)
     return qs
 
 
-def _districts_valid(*, user, as_of: date, district: District | None = None) -> QuerySet[District]:
+def _districts_valid(
+    *, user: User | AnonymousUser, as_of: date, district: District | None = None
+) -> QuerySet[District]:
     qs = District.objects.valid_on(as_of).visible_to(user)
     if district is not None:
         qs = qs.filter(pk=district.pk)
@@ -149,7 +164,7 @@ class UnitRow:
         return Decimal(self.ntm) / self.xa_total if self.xa_total else None
 
     @property
-    def level_label(self) -> str:
+    def level_label(self) -> StrOrPromise:
         return StandardLevel(self.level).label if self.level else ""
 
 
@@ -172,7 +187,7 @@ class UnitFigures:
     rows: list[UnitRow] = field(default_factory=list)
 
 
-def table_by(*, user, district: District | None = None) -> str:
+def table_by(*, user: User | AnonymousUser, district: District | None = None) -> str:
     """Province-wide users get one row per district; district and commune users (or a chosen district) per commune."""
     if district is not None:
         return "commune"
@@ -182,7 +197,7 @@ def table_by(*, user, district: District | None = None) -> str:
     return "commune"
 
 
-def unit_figures(*, user, as_of: date, district: District | None = None) -> UnitFigures:
+def unit_figures(*, user: User | AnonymousUser, as_of: date, district: District | None = None) -> UnitFigures:
     """Headline figures and the table rows, in four queries whatever the number of communes."""
     by = table_by(user=user, district=district)
     xa = xa_valid_on(user=user, as_of=as_of, district=district)
@@ -212,7 +227,7 @@ def _district_done_on(as_of: date) -> Exists:
     )
 
 
-def _counts(as_of: date) -> dict:
+def _counts(as_of: date) -> dict[str, Count]:
     return {
         "xa_total": Count("id"),
         "ntm": Count("id", filter=_commune_has(as_of, StandardLevel.BASIC)),
@@ -221,9 +236,11 @@ def _counts(as_of: date) -> dict:
     }
 
 
-def _district_rows(*, xa, hamlets, user, as_of: date) -> list[UnitRow]:
+def _district_rows(
+    *, xa: QuerySet[Commune], hamlets: QuerySet[Recognition], user: User | AnonymousUser, as_of: date
+) -> list[UnitRow]:
     counts = {r["district_id"]: r for r in xa.values("district_id").annotate(**_counts(as_of)).order_by()}
-    hamlet_counts = dict(
+    hamlet_counts: dict[int | None, int] = dict(
         hamlets.values("hamlet__commune__district_id")
         .annotate(n=Count("hamlet", distinct=True))
         .values_list("hamlet__commune__district_id", "n")
@@ -265,7 +282,7 @@ def _district_rows(*, xa, hamlets, user, as_of: date) -> list[UnitRow]:
     return rows
 
 
-def _commune_rows(*, xa, hamlets, as_of: date) -> list[UnitRow]:
+def _commune_rows(*, xa: QuerySet[Commune], hamlets: QuerySet[Recognition], as_of: date) -> list[UnitRow]:
     from criteria.selectors import latest_assessment_pk
 
     # The commune's scorecard as it stood then. No ordering: Assessment's default one joins communes_commune, whose
@@ -336,16 +353,16 @@ def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
 # --- charts ---------------------------------------------------------------------------------------------------------
 
 
-def assessment_year_for(*, user, year: int) -> int | None:
+def assessment_year_for(*, user: User | AnonymousUser, year: int) -> int | None:
     """The latest assessment year not after `year` in scope (the criteria chart shows the latest known state)."""
-    return (
+    return (  # type: ignore[no-any-return]
         Assessment.objects.visible_to(user)
         .filter(year__lte=year, criteria_set__subject=SubjectKind.COMMUNE)
         .aggregate(y=Max("year"))["y"]
     )
 
 
-def criteria_buckets(*, user, year: int) -> dict | None:
+def criteria_buckets(*, user: User | AnonymousUser, year: int) -> dict[str, Any] | None:
     """Communes by number of basic criteria met (all, 15 to all but one, 10–14, below 10), from criteria's
     stored counts (criteria.selectors.met_summary)."""
     from criteria.selectors import met_summary
@@ -362,11 +379,11 @@ def criteria_buckets(*, user, year: int) -> dict | None:
 @dataclass
 class QueueCount:
     role: str
-    label: str
+    label: StrOrPromise
     count: int
 
 
-def queue_counts(*, user) -> list[QueueCount]:
+def queue_counts(*, user: User | AnonymousUser) -> list[QueueCount]:
     """Dossiers waiting in each queue the user works (one query for all their roles)."""
     from offices.choices import Role
     from verification.selectors import queue_q, queue_roles
@@ -378,7 +395,7 @@ def queue_counts(*, user) -> list[QueueCount]:
     return [QueueCount(role=role, label=Role(role).label, count=agg[role]) for role in roles]
 
 
-def dossiers_in_progress(*, user) -> dict[str, int]:
+def dossiers_in_progress(*, user: User | AnonymousUser) -> dict[str, int]:
     """Dossiers in the user's area waiting at each stage (verification, appraisal, decision). One query."""
     rows = (
         Dossier.objects.visible_to(user)
@@ -394,7 +411,9 @@ def dossiers_in_progress(*, user) -> dict[str, int]:
 # --- plans and capital (programs and funding selectors) ------------------------------------------------------------
 
 
-def plan_progress(*, user, year: int, as_of: date, district: District | None = None):
+def plan_progress(
+    *, user: User | AnonymousUser, year: int, as_of: date, district: District | None = None
+) -> PlanProgress | None:
     """The year's targets against results (programs.selectors.plan_progress): the user's plan for the year (the
     province's, else their district's), or the chosen district's own plan. None when there is no such plan.
     Three queries."""
@@ -416,16 +435,18 @@ class PlanReport:
     """Plan vs result: each target kind (target, registered, achieved) and the registered units not there yet,
     with the criteria a commune still misses (programs.selectors.registration_rows)."""
 
-    progress: object  # programs.selectors.PlanProgress
-    registrations: list
-    short: list
+    progress: PlanProgress
+    registrations: list[Registration]
+    short: list[Registration]
 
     @property
-    def plan(self):
+    def plan(self) -> AnnualPlan:
         return self.progress.plan
 
 
-def plan_report(*, user, year: int, as_of: date, district: District | None = None) -> PlanReport | None:
+def plan_report(
+    *, user: User | AnonymousUser, year: int, as_of: date, district: District | None = None
+) -> PlanReport | None:
     """Six queries whatever the number of registrations."""
     from programs.selectors import registration_rows
 
@@ -434,11 +455,13 @@ def plan_report(*, user, year: int, as_of: date, district: District | None = Non
         return None
     registrations = registration_rows(user=user, plan=progress.plan, as_of=as_of)
     return PlanReport(
-        progress=progress, registrations=registrations, short=[r for r in registrations if not r.achieved]
+        progress=progress,
+        registrations=registrations,
+        short=[r for r in registrations if not r.achieved],  # type: ignore[attr-defined]
     )
 
 
-def capital_area(*, user, district: District | None = None) -> District | None:
+def capital_area(*, user: User | AnonymousUser, district: District | None = None) -> District | None:
     """The district capital figures are broken down for: the chosen one, else the only district of a district
     office (so that its report goes by commune). One query at most."""
     if district is not None:
@@ -449,7 +472,9 @@ def capital_area(*, user, district: District | None = None) -> District | None:
     return District.objects.filter(pk__in=s.district_ids).first()
 
 
-def capital_report(*, user, year: int, as_of: date, district: District | None = None, breakdown: bool = True):
+def capital_report(
+    *, user: User | AnonymousUser, year: int, as_of: date, district: District | None = None, breakdown: bool = True
+) -> CapitalReport:
     """Plan / mobilised / disbursed by source for the year (funding.selectors.capital_by_source), disbursements
     counted up to `as_of`, with the split one level down when `breakdown`. Three queries (one without)."""
     from funding.selectors import capital_by_source
@@ -457,7 +482,9 @@ def capital_report(*, user, year: int, as_of: date, district: District | None = 
     return capital_by_source(user=user, year=year, district=district, paid_by=as_of, breakdown=breakdown)
 
 
-def capital_years(*, user, year: int, district: District | None = None, last: int = 5) -> list:
+def capital_years(
+    *, user: User | AnonymousUser, year: int, district: District | None = None, last: int = 5
+) -> list[YearGroups]:
     """Planned and mobilised per source group for the `last` years up to `year` (funding.selectors.capital_by_year).
     One query."""
     from funding.selectors import capital_by_year
@@ -468,7 +495,7 @@ def capital_years(*, user, year: int, district: District | None = None, last: in
 # --- reports --------------------------------------------------------------------------------------------------------
 
 
-def access_district(*, user, pk) -> District:
+def access_district(*, user: User | AnonymousUser, pk: int | str) -> District:
     """A district the user covers (directly or through its communes), or 404."""
     s = scope.scope_for(user)
     qs = District.objects.all()
@@ -480,7 +507,7 @@ def access_district(*, user, pk) -> District:
         raise Http404(_("Not found or outside your area.")) from exc
 
 
-def district_choices(*, user) -> QuerySet[District]:
+def district_choices(*, user: User | AnonymousUser) -> QuerySet[District]:
     """Districts offered in report filters: current ones the user covers."""
     return scope.districts(user).filter(valid_to__isnull=True).order_by("code")
 
@@ -499,7 +526,7 @@ class MatrixRow:
     cells: list[bool | None]
 
     @property
-    def level_label(self) -> str:
+    def level_label(self) -> StrOrPromise:
         return StandardLevel(self.level).label if self.level else ""
 
 
@@ -511,7 +538,9 @@ class CriteriaMatrix:
     rows: list[MatrixRow]
 
 
-def criteria_matrix(*, user, year: int, level: str = StandardLevel.BASIC, district=None) -> CriteriaMatrix:
+def criteria_matrix(
+    *, user: User | AnonymousUser, year: int, level: str = StandardLevel.BASIC, district: District | None = None
+) -> CriteriaMatrix:
     """Commune × criterion (met / not met) from the stored results of the year's assessments against the commune
     sets of `level`, with the count met and the level each commune holds at the end of the year. Three queries."""
     as_of = year_end(year)
@@ -551,7 +580,13 @@ def criteria_matrix(*, user, year: int, level: str = StandardLevel.BASIC, distri
     return CriteriaMatrix(year=year, level=level, columns=[columns[n] for n in numbers], rows=rows)
 
 
-def recognition_register(*, user, as_of: date, filters=None, request=None):
+def recognition_register(
+    *,
+    user: User | AnonymousUser,
+    as_of: date,
+    filters: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[QuerySet[Recognition], RecognitionFilterSet]:
     """Decisions taken on or before `as_of` in scope, each marked in force or revoked as of that day
     (register.selectors.recognition_list)."""
     from register.selectors import recognition_list
@@ -559,14 +594,16 @@ def recognition_register(*, user, as_of: date, filters=None, request=None):
     return recognition_list(user=user, filters=filters, request=request, as_of=as_of)
 
 
-def revocation_risk(*, user, year: int, level: str | None = None, district=None):
+def revocation_risk(
+    *, user: User | AnonymousUser, year: int, level: str | None = None, district: District | None = None
+) -> QuerySet[Assessment]:
     """Communes at risk of revocation under Decision 18/2022 (criteria.selectors.revocation_risk_list)."""
     from criteria.selectors import revocation_risk_list
 
     return revocation_risk_list(user=user, year=year, level=level, district=district)
 
 
-def area_label(*, user, district=None) -> str:
+def area_label(*, user: User | AnonymousUser, district: District | None = None) -> str:
     """The area a page covers, in words ("Tỉnh Thái Nguyên", "Huyện Phú Bình, Xã Tân Khánh")."""
     if district is not None:
         return district.name
@@ -585,9 +622,11 @@ def area_label(*, user, district=None) -> str:
 # --- charts ---------------------------------------------------------------------------------------------------------
 
 
-def chart_data(*, figures: UnitFigures, buckets: dict | None, capital_years: list | None = None) -> dict:
+def chart_data(
+    *, figures: UnitFigures, buckets: dict[str, Any] | None, capital_years: list[YearGroups] | None = None
+) -> dict[str, Any]:
     """What static/js/dashboard.js draws (serialised with json_script): plain labels and numbers."""
-    data: dict = {}
+    data: dict[str, Any] = {}
     if capital_years:
         data["capital"] = _capital_chart(capital_years)
     if buckets:
@@ -624,7 +663,7 @@ def chart_data(*, figures: UnitFigures, buckets: dict | None, capital_years: lis
     return data
 
 
-def _capital_chart(years: list) -> dict:
+def _capital_chart(years: list[YearGroups]) -> dict[str, Any]:
     """Capital by source group and year: per year one bar of the plan and one of what was mobilised, each stacked
     by source group, in billions of đồng."""
     from funding.choices import SourceGroup
