@@ -3,6 +3,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.pagination import EstimatedCountPaginator
 from core.scope import ScopedAdminMixin
 
 from .choices import COMPARATOR_SYMBOLS
@@ -174,6 +175,8 @@ class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "commune__district",
     ]
     list_select_related = ["commune", "criteria_set"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = ["commune__code", "commune__name", "commune__search_name"]
     autocomplete_fields = ["commune", "criteria_set"]
     readonly_fields = [
@@ -203,6 +206,8 @@ class IndicatorValueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["assessment", "indicator"]
     readonly_fields = ["is_met"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # millions of rows: no exact COUNT(*)
+    ordering = ["-pk"]  # index-backed; the model's ordering sorts every row through two joins
 
     def has_add_permission(self, request):
         return False

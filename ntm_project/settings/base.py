@@ -177,6 +177,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 TASKS = {
     "default": {"BACKEND": env("NTM_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}
 }
+# An import whose file has more rows than this is written by the background worker, with a progress page.
+NTM_IMPORT_BACKGROUND_ROWS = env.int("NTM_IMPORT_BACKGROUND_ROWS", default=5000)
+# A report workbook with more rows than this (the whole country's criteria matrix) is written in the background.
+NTM_EXPORT_BACKGROUND_ROWS = env.int("NTM_EXPORT_BACKGROUND_ROWS", default=3000)
 # A running job whose worker has not reported for this long is shown as failed (its work was not saved).
 NTM_JOB_STALE_SECONDS = env.int("NTM_JOB_STALE_SECONDS", default=300)
 
