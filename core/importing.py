@@ -20,29 +20,35 @@ zeros Excel dropped (`official_code`, the one place codes are padded), dates as 
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import localize
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.tmp_storages import MediaStorage
 
+from core.jobs import Progress, job_kind, start_job
 from core.numbers import NumberFormatError, parse_integer
 from core.spreadsheets import ImportFileError, read_dataset
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django_stubs_ext import StrOrPromise
+
+    from core.models import Job
 
 __all__ = [
     "CODE_WIDTH",
@@ -328,6 +334,10 @@ class Importer:
             return plan, self.write(plan)
 
 
+# An importer, or one with some of its arguments given (functools.partial).
+ImporterClass: TypeAlias = "type[Importer] | functools.partial[Importer]"
+
+
 def counts(**numbers: int) -> dict[str, str]:
     """Numbers for a sentence, written as the page's language writes them (12.000 in Vietnamese)."""
     return {name: localize(value) for name, value in numbers.items()}
@@ -387,7 +397,7 @@ def _storage(session_key: str, name: str | None = None) -> MediaStorage:
 
 
 def import_view(
-    request: HttpRequest, *, importer_class: type[Importer], session_key: str, page: ImportPage
+    request: HttpRequest, *, importer_class: ImporterClass, session_key: str, page: ImportPage
 ) -> HttpResponse:
     """Step 1: upload, check every row, show the preview (nothing written); the file is kept under a token in the
     session. Step 2: confirm, which checks the stored file again and writes it in one transaction.
@@ -425,7 +435,7 @@ def import_view(
 
 
 def _confirm(
-    request: HttpRequest, *, importer_class: type[Importer], session_key: str, page: ImportPage
+    request: HttpRequest, *, importer_class: ImporterClass, session_key: str, page: ImportPage
 ) -> HttpResponse:
     expired = _("This import preview has expired; upload the file again.")
     pending = request.session.get(session_key) or {}
@@ -439,8 +449,24 @@ def _confirm(
         messages.error(request, expired)
         return redirect(request.path)
     importer = importer_class(user=request.user)  # type: ignore[arg-type]  # signed in: the caller checked
+    dataset = read_dataset(content, pending["filename"])
+    if len(dataset) > settings.NTM_IMPORT_BACKGROUND_ROWS:
+        # A large file is written by the background worker; the page that follows shows its progress.
+        job = start_job(
+            kind=BACKGROUND_IMPORT,
+            owner=request.user,  # type: ignore[arg-type]  # signed in
+            title=str(page.title),
+            importer=_dotted(importer_class),
+            importer_kwargs=_kwargs(importer_class),
+            session_key=session_key,
+            stored=storage.name,
+            filename=pending["filename"],
+            back_url=page.back_url,
+        )
+        request.session.pop(session_key, None)
+        return redirect("core:job_detail", pk=job.pk)
     try:
-        plan, result = importer.confirm(read_dataset(content, pending["filename"]))
+        plan, result = importer.confirm(dataset)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect(request.path)
@@ -450,3 +476,51 @@ def _confirm(
     request.session.pop(session_key, None)
     messages.success(request, importer.success_message.format(**result))
     return redirect(page.back_url)
+
+
+# --- large files in the background ------------------------------------------------------------------------------------
+
+BACKGROUND_IMPORT = "core.import"
+
+
+def _dotted(importer_class: ImporterClass) -> str:
+    cls = importer_class.func if isinstance(importer_class, functools.partial) else importer_class
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _kwargs(importer_class: ImporterClass) -> dict[str, Any]:
+    """The arguments a partial importer was given, as JSON (sets become lists)."""
+    if not isinstance(importer_class, functools.partial):
+        return {}
+    return {k: sorted(v) if isinstance(v, set | frozenset) else v for k, v in importer_class.keywords.items()}
+
+
+@job_kind(BACKGROUND_IMPORT)
+def _import_in_background(
+    *,
+    job: Job,
+    progress: Progress,
+    importer: str,
+    importer_kwargs: dict[str, Any],
+    session_key: str,
+    stored: str,
+    filename: str,
+    back_url: str,
+) -> dict[str, Any]:
+    """The confirm step of a large import: check the stored file again and write it, all or nothing."""
+    importer_class = import_string(importer)
+    kwargs = {k: set(v) if isinstance(v, list) else v for k, v in importer_kwargs.items()}
+    instance = importer_class(user=job.owner, **kwargs)
+    storage = _storage(session_key, stored)
+    dataset = read_dataset(storage.read(), filename)
+    progress.step(gettext("Checking every row again and writing them"), total=len(dataset))
+    plan, result = instance.confirm(dataset)
+    if result is None:
+        shown = "; ".join(
+            gettext("row {row}, column {column}: {reason}").format(row=e.row, column=e.column, reason=e.reason)
+            for e in plan.errors[:10]
+        )
+        raise ValidationError(gettext("Nothing was written: {errors}").format(errors=shown))
+    progress.advance(len(dataset))
+    storage.remove()
+    return {"message": str(instance.success_message).format(**result), "next_url": back_url, **result}
