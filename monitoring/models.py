@@ -47,9 +47,7 @@ class SatisfactionSurvey(TimeStampedModel):
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    results_posted_on = models.DateField(
-        _("results posted at the hamlet cultural houses on"), null=True, blank=True
-    )
+    results_posted_on = models.DateField(_("results posted at the hamlet cultural houses on"), null=True, blank=True)
     checked_on = models.DateField(_("tally checked by the higher-level Front on"), null=True, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

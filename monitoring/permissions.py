@@ -36,7 +36,11 @@ def can_check_survey(user, dossier: Dossier) -> bool:
     a district dossier)."""
     from criteria.choices import SubjectKind
 
-    levels = [ActingLevel.PROVINCE] if dossier.subject_kind == SubjectKind.DISTRICT else [ActingLevel.DISTRICT, ActingLevel.PROVINCE]
+    levels = (
+        [ActingLevel.PROVINCE]
+        if dossier.subject_kind == SubjectKind.DISTRICT
+        else [ActingLevel.DISTRICT, ActingLevel.PROVINCE]
+    )
     return any(acts_at(user, dossier, roles=MONITOR, level=level) for level in levels)
 
 

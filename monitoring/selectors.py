@@ -27,10 +27,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.formatting import number
-
 from communes.choices import CommuneType
 from communes.models import Commune
+from core.formatting import number
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment
 from offices import scope

@@ -318,7 +318,10 @@ def survey_update(
     _validate_posted(results_posted_on, period_start)
     locked = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
     before = (
-        [(r.hamlet_id, r.households_surveyed, r.forms_returned, r.satisfied) for r in locked.rows.order_by("hamlet_id")],
+        [
+            (r.hamlet_id, r.households_surveyed, r.forms_returned, r.satisfied)
+            for r in locked.rows.order_by("hamlet_id")
+        ],
         sorted((i.commune_id, i.criterion_id, i.satisfied) for i in locked.items.all()),
     )
     after = (

@@ -94,9 +94,7 @@ def recognised_at_set_level(*, commune_ref: str, level_ref: str):
     for set_level in StandardLevel.values:
         levels = rules.levels_judged_against(set_level)
         if levels:
-            held = Recognition.objects.filter(
-                commune=OuterRef(commune_ref), level__in=levels, revoked_on__isnull=True
-            )
+            held = Recognition.objects.filter(commune=OuterRef(commune_ref), level__in=levels, revoked_on__isnull=True)
             whens.append(When(Exists(held), **{level_ref: set_level}, then=Value(True)))
     return Case(*whens, default=Value(False), output_field=BooleanField())
 

@@ -62,14 +62,14 @@ def test_demo_is_consistent_and_its_queues_can_be_worked():
     from communes.models import Commune
     from criteria.choices import StandardLevel, SubjectKind
     from criteria.selectors import latest_assessment
+    from monitoring.models import Finding
+    from monitoring.services import finding_close
     from programs.choices import TargetKind
     from programs.selectors import plan_progress
     from register.models import Recognition
     from verification import gates
     from verification.choices import COMMUNE_STAGE, TERMINAL, DossierStatus, SecurityStatus
     from verification.models import Dossier
-    from monitoring.models import Finding
-    from monitoring.services import finding_close
     from verification.services import (
         appraisal_record,
         dossier_document_add,

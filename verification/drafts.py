@@ -326,8 +326,7 @@ def decision_context(dossier: Dossier, base: dict, level: str, unit_kind: str) -
             "Theo đề nghị của Văn phòng Điều phối nông thôn mới tỉnh.",
         ],
         "body": [
-            f"Điều 1. Công nhận {len(annex)} {unit_kind} đạt chuẩn {level} năm {dossier.year} (có danh sách kèm "
-            "theo).",
+            f"Điều 1. Công nhận {len(annex)} {unit_kind} đạt chuẩn {level} năm {dossier.year} (có danh sách kèm theo).",
             "Điều 2. Ủy ban nhân dân các đơn vị được công nhận có trách nhiệm tiếp tục duy trì, nâng cao chất lượng "
             "các tiêu chí.",
             "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.",

@@ -96,7 +96,11 @@ def plan_registered(dossier) -> bool | None:
     from programs.choices import TARGET_RECOGNITION
     from programs.models import Registration
 
-    kinds = [k for k, (subject, level) in TARGET_RECOGNITION.items() if (subject, level) == (dossier.subject_kind, dossier.level)]
+    kinds = [
+        k
+        for k, (subject, level) in TARGET_RECOGNITION.items()
+        if (subject, level) == (dossier.subject_kind, dossier.level)
+    ]
     if not kinds:
         return None
     unit = {
@@ -317,23 +321,19 @@ def gate_district_conditions(dossier) -> list[str]:
             )
     if rules.get("townships_civilised"):
         townships = list(
-            Commune.objects.current()
-            .filter(district=dossier.district, unit_type=CommuneType.TOWNSHIP)
-            .order_by("code")
+            Commune.objects.current().filter(district=dossier.district, unit_type=CommuneType.TOWNSHIP).order_by("code")
         )
         checked = {t.township_id: t for t in dossier.townships.all()}
         for township in townships:
             check = checked.get(township.pk)
             if check is None:
                 reasons.append(
-                    _("{township}: the verifier has not recorded whether it meets the civilised-urban standard.").format(
-                        township=township
-                    )
+                    _(
+                        "{township}: the verifier has not recorded whether it meets the civilised-urban standard."
+                    ).format(township=township)
                 )
             elif not check.meets_standard:
-                reasons.append(
-                    _("{township} does not meet the civilised-urban standard.").format(township=township)
-                )
+                reasons.append(_("{township} does not meet the civilised-urban standard.").format(township=township))
     return reasons
 
 
@@ -368,7 +368,9 @@ def gate_verification_report(dossier) -> list[str]:
             ends = publication.published_on + timedelta(days=days)
             if timezone.localdate() < ends:
                 reasons.append(
-                    _("The verification report is published for comments for {days} days from {start}: until {end}.").format(
+                    _(
+                        "The verification report is published for comments for {days} days from {start}: until {end}."
+                    ).format(
                         days=days, start=publication.published_on.strftime("%d/%m/%Y"), end=ends.strftime("%d/%m/%Y")
                     )
                 )

@@ -239,7 +239,12 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     dossier = models.ForeignKey(
-        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     event = models.ForeignKey(
         DossierEvent,
@@ -360,7 +365,7 @@ class Appraisal(TimeStampedModel):
 
     @property
     def tally(self) -> str:
-        """"11/11 in favour" as the minutes write it."""
+        """ "11/11 in favour" as the minutes write it."""
         if self.votes_for is None or not self.members_present:
             return ""
         return f"{self.votes_for}/{self.members_present}"

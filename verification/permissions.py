@@ -89,7 +89,9 @@ SUBMISSION_STAGE = frozenset({DossierStatus.VERIFIED, DossierStatus.UNDER_APPRAI
 
 def can_submit(user, dossier: Dossier) -> bool:
     """The provincial coordination office (a data-entry office of the province) files its submission."""
-    return dossier.status in SUBMISSION_STAGE and acts_at(user, dossier, roles={Role.EDITOR}, level=ActingLevel.PROVINCE)
+    return dossier.status in SUBMISSION_STAGE and acts_at(
+        user, dossier, roles={Role.EDITOR}, level=ActingLevel.PROVINCE
+    )
 
 
 def can_record_appraisal(user, dossier: Dossier) -> bool:

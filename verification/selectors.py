@@ -5,8 +5,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.scope import get_visible_or_404, scope_for, user_roles, visible_q
 from register.selectors import (  # noqa: F401 (the register pages of the workflow read them here)
-    district_revocation_risk,
     access_recognition_by_id,
+    district_revocation_risk,
     recognised_counts,
     recognition_list,
 )

@@ -105,7 +105,9 @@ def dossier_create(
         SubjectKind.HAMLET: {"hamlet": hamlet},
         SubjectKind.DISTRICT: {"district": district},
     }[subject_kind]
-    held = Recognition.objects.filter(subject_kind=subject_kind, level=level, year=year, revoked_on__isnull=True, **unit)
+    held = Recognition.objects.filter(
+        subject_kind=subject_kind, level=level, year=year, revoked_on__isnull=True, **unit
+    )
     if held.exists():
         rec = held.first()
         raise ValidationError(
@@ -420,7 +422,9 @@ def notify(*, event_id: int, kind: str) -> list[Notification]:
     return notes
 
 
-def notify_users(*, user_ids, kind: str, text: str, url: str = "", dossier: Dossier | None = None) -> list[Notification]:
+def notify_users(
+    *, user_ids, kind: str, text: str, url: str = "", dossier: Dossier | None = None
+) -> list[Notification]:
     """A notice the apps above the workflow send to users (a Front finding naming their office): in-app and by
     email. Run it after the write that prompts it commits (transaction.on_commit)."""
     users = list(get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).order_by("pk"))
@@ -503,8 +507,10 @@ def district_townships(dossier: Dossier):
     """The current townships (thị trấn) of a district dossier's district."""
     from communes.choices import CommuneType
 
-    return Commune.objects.current().filter(district_id=dossier.district_id, unit_type=CommuneType.TOWNSHIP).order_by(
-        "code"
+    return (
+        Commune.objects.current()
+        .filter(district_id=dossier.district_id, unit_type=CommuneType.TOWNSHIP)
+        .order_by("code")
     )
 
 
@@ -589,7 +595,11 @@ def appraisal_record(
         to_status=locked.status,
         actor=actor,
         comment=appraisal.conclusion,
-        data={"council": council.pk, "tally": appraisal.tally, "meeting_on": meeting_on.isoformat() if meeting_on else ""},
+        data={
+            "council": council.pk,
+            "tally": appraisal.tally,
+            "meeting_on": meeting_on.isoformat() if meeting_on else "",
+        },
     )
     return appraisal
 

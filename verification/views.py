@@ -416,7 +416,9 @@ def queue_approve(request):
         raise Http404(_("Unknown dossier.")) from exc
     if not form.is_valid():
         if ids:
-            messages.error(request, _("Not approved: {reasons}").format(reasons=_error_text(ValidationError(form.errors))))
+            messages.error(
+                request, _("Not approved: {reasons}").format(reasons=_error_text(ValidationError(form.errors)))
+            )
             return redirect(f"{reverse('verification:queue')}?role={role}")
         form.cleaned_data = {}
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}

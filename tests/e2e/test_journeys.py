@@ -233,7 +233,9 @@ def test_commune_to_recognition(demo, new_page, live_server):
     front.goto(reverse("monitoring:report_detail", args=[serious.report_id]))
     card = front.locator(f"#finding-{serious.pk}")
     card.locator("textarea[name=note]").fill("Đã kiểm tra thực tế: công trình cấp nước đã hoàn thành.")
-    submit(front, card.locator(f'button[formaction="{reverse("monitoring:finding_action", args=[serious.pk, "close"])}"]'))
+    submit(
+        front, card.locator(f'button[formaction="{reverse("monitoring:finding_action", args=[serious.pk, "close"])}"]')
+    )
     serious.refresh_from_db()
     assert serious.status == "closed"
 

@@ -63,7 +63,9 @@ def test_items_posting_and_check(world, hamlets, dossier, items, district_front)
     problems = selectors.dossier_survey_problems(dossier=d)
     assert any("posted" in p for p in problems) and any("higher-level" in p for p in problems)
     # The commune's Front cannot check its own tally; the district's can.
-    commune_office = OfficeFactory(kind=OfficeKind.FRONT, province=world.province, district=world.phu_binh, commune=commune)
+    commune_office = OfficeFactory(
+        kind=OfficeKind.FRONT, province=world.province, district=world.phu_binh, commune=commune
+    )
     commune_front = MembershipFactory(user=UserFactory(), office=commune_office, role=Role.MONITOR).user
     with pytest.raises(PermissionDenied):
         services.survey_check(survey=survey, actor=commune_front, checked_on=timezone.localdate())
@@ -177,7 +179,9 @@ def test_serious_findings_reach_the_gate(world, dossier):
         period_start=timezone.localdate() - datetime.timedelta(days=5),
         period_end=timezone.localdate(),
     )
-    services.finding_add(report=report, actor=world.users.front, severity="medium", description="Nhỏ", recommendation="x")
+    services.finding_add(
+        report=report, actor=world.users.front, severity="medium", description="Nhỏ", recommendation="x"
+    )
     [result] = gates.evaluate_gates(d, ["front_findings"])
     assert result.ok
     serious = services.finding_add(

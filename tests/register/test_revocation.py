@@ -118,7 +118,9 @@ def test_risk_list_judges_model_communes_against_the_advanced_set(world):
     on_model = Assessment.objects.create(
         commune=commune, year=2025, criteria_set=model, criteria_met=4, criteria_total=10, key_criteria_unmet=1
     )
-    flagged = {a.pk: a.is_recognised for a in criteria_selectors.revocation_risk_list(user=world.users.province, year=2025)}
+    flagged = {
+        a.pk: a.is_recognised for a in criteria_selectors.revocation_risk_list(user=world.users.province, year=2025)
+    }
     assert flagged == {on_advanced.pk: True, on_model.pk: False}
 
 
@@ -135,9 +137,9 @@ def test_district_risk_list(world):
     ]
     assert [r.district for r in district_revocation_risk(user=world.users.district, on=TODAY)] == [world.phu_binh]
     assert list(district_revocation_risk(user=world.users.outsider, on=TODAY)) == []
-    assert [r.district for r in district_revocation_risk(user=world.users.province, on=datetime.date(2022, 12, 31))] == [
-        world.phu_binh
-    ]
+    assert [
+        r.district for r in district_revocation_risk(user=world.users.province, on=datetime.date(2022, 12, 31))
+    ] == [world.phu_binh]
 
 
 def _count(client, url):

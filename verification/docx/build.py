@@ -78,7 +78,9 @@ def _header(doc) -> None:
     _cell_para(left, "Số: {{ number }}", size=13, align=center)
     _cell_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13, align=center)
     _cell_para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14, align=center)
-    _cell_para(right, "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}", italic=True, size=14, align=center)
+    _cell_para(
+        right, "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}", italic=True, size=14, align=center
+    )
 
 
 def _title(doc) -> None:
@@ -148,15 +150,32 @@ def _annex(doc) -> None:
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, "DANH SÁCH", bold=True, align=center)
     _para(doc, "{{ annex_title }}", bold=True, align=center)
-    _para(doc, "(Kèm theo Quyết định số {{ number }} ngày {{ day }}/{{ month }}/{{ year }} của {{ issuer_short }})", italic=True, align=center, space_after=6)
-    _grid(doc, ["TT", "Đơn vị", "Thuộc", "Mức đạt chuẩn", "Năm"], ["{{ a.n }}", "{{ a.unit }}", "{{ a.parent }}", "{{ a.level }}", "{{ a.year }}"], "a in annex", widths=[12, 55, 50, 35, 18])
+    _para(
+        doc,
+        "(Kèm theo Quyết định số {{ number }} ngày {{ day }}/{{ month }}/{{ year }} của {{ issuer_short }})",
+        italic=True,
+        align=center,
+        space_after=6,
+    )
+    _grid(
+        doc,
+        ["TT", "Đơn vị", "Thuộc", "Mức đạt chuẩn", "Năm"],
+        ["{{ a.n }}", "{{ a.unit }}", "{{ a.parent }}", "{{ a.level }}", "{{ a.year }}"],
+        "a in annex",
+        widths=[12, 55, 50, 35, 18],
+    )
 
 
 def build_results_report(doc):
     _header(doc)
     _title(doc)
     _body(doc)
-    _para(doc, "Kết quả thực hiện các tiêu chí (bảng kết quả năm {{ year_assessed }}: {{ met }}/{{ total }} tiêu chí đạt):", bold=True, space_after=6)
+    _para(
+        doc,
+        "Kết quả thực hiện các tiêu chí (bảng kết quả năm {{ year_assessed }}: {{ met }}/{{ total }} tiêu chí đạt):",
+        bold=True,
+        space_after=6,
+    )
     _grid(doc, *CRITERIA_TABLE[:3], widths=CRITERIA_TABLE[3])
     _body(doc, "closing")
     _footer(doc)
@@ -171,7 +190,13 @@ def build_appraisal_minutes(doc):
     _title(doc)
     _body(doc)
     _para(doc, "Thành phần Hội đồng:", bold=True, space_after=6)
-    _grid(doc, ["TT", "Họ và tên", "Chức vụ, đơn vị", "Vai trò"], ["{{ m.n }}", "{{ m.name }}", "{{ m.position }}", "{{ m.role }}"], "m in members", widths=[12, 50, 70, 38])
+    _grid(
+        doc,
+        ["TT", "Họ và tên", "Chức vụ, đơn vị", "Vai trò"],
+        ["{{ m.n }}", "{{ m.name }}", "{{ m.position }}", "{{ m.role }}"],
+        "m in members",
+        widths=[12, 50, 70, 38],
+    )
     _para(doc, "Kết quả kiểm tra thực tế và thẩm định các tiêu chí:", bold=True, space_after=6)
     _grid(doc, *CRITERIA_TABLE[:3], widths=CRITERIA_TABLE[3])
     _para(doc, "Kết quả biểu quyết: {{ tally }}", bold=True, space_after=6)
