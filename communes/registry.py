@@ -1,7 +1,13 @@
 """What the units app needs from the apps above it (core.registry): they fill these in their AppConfig.ready()."""
 
-from core.registry import Slot
+from collections.abc import Callable, Iterable
+
+from core.registry import Registry, Slot
 
 # The roles whose members may change data in their units (offices owns the roles): a province office's editors
 # import the succession mapping of their province.
 data_write_roles: Slot[frozenset[str]] = Slot("the roles that may change data (offices)")
+
+# Called after a load or a reorganisation wrote units in bulk (no signals), with the ids of the communes written (None:
+# possibly any), inside the same transaction: the register keeps its standings in step.
+units_changed: Registry[Callable[[Iterable[int] | None], None]] = Registry("what follows changed units")

@@ -70,3 +70,18 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class Generation(models.Model):
+    """A counter that moves on whenever data it names changes (core.cache): cached figures keyed by it retire
+    themselves. Kept in the database so every process (web workers, the background worker) sees the same value."""
+
+    name = models.CharField(_("name"), max_length=64, primary_key=True)
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("cache generation")
+        verbose_name_plural = _("cache generations")
+
+    def __str__(self):
+        return f"{self.name}: {self.value}"

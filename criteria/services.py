@@ -18,7 +18,7 @@ from core import bulk
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
-from . import evaluation
+from . import evaluation, registry
 from .choices import NUMERIC_TYPES, ValueType
 from .models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
 from .permissions import can_unlock
@@ -193,6 +193,11 @@ def assessments_evaluate(
     bulk.update_rows(CriterionResult, ["is_met", "reasons", "details"], results_changed)
     bulk.copy_rows(CriterionResult, ["assessment_id", "criterion_id", "is_met", "reasons", "details"], results_new)
     bulk.update_rows(Assessment, ASSESSMENT_COUNTS, assessments_changed)
+    if assessments_changed:
+        changed_ids = {row[0] for row in assessments_changed}
+        commune_ids = {a.commune_id for a in assessments if a.pk in changed_ids}
+        for follow in registry.assessments_changed:
+            follow(commune_ids)
 
 
 def assessment_evaluate(*, assessment: Assessment) -> Assessment:

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import cache
 from core.formatting import money
 from offices.permissions import can_change_unit, require_change
 
@@ -128,6 +129,7 @@ def plan_lines_import_apply(*, plan, actor) -> dict[str, int]:
         bulk_create_with_history(new, CapitalPlanLine, batch_size=1000, default_user=actor)
     if changed:
         bulk_update_with_history(changed, CapitalPlanLine, LINE_FIELDS, batch_size=1000, default_user=actor)
+    cache.bump(*{f"province:{c.unit['province_id']}" for c in plan.changes})  # bulk writes send no signals
     return {"created": len(new), "updated": len(changed)}
 
 
@@ -151,4 +153,5 @@ def disbursements_import_apply(*, plan, actor) -> dict[str, int]:
         bulk_create_with_history(new, Disbursement, batch_size=1000, default_user=actor)
     if changed:
         bulk_update_with_history(changed, Disbursement, fields, batch_size=1000, default_user=actor)
+    cache.bump(*{f"province:{c.unit['province_id']}" for c in plan.changes})  # bulk writes send no signals
     return {"created": len(new), "updated": len(changed)}

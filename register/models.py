@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.models import Commune, District, Hamlet
+from communes.models import Commune, District, Hamlet, Province
 from core import scope
 from core.models import TimeStampedModel
 from criteria.choices import StandardLevel, SubjectKind
@@ -112,3 +112,57 @@ class Recognition(TimeStampedModel):
     @property
     def subject(self):
         return self.hamlet or self.commune or self.district
+
+
+class StandingQuerySet(scope.ScopedQuerySet):
+    pass
+
+
+class Standing(models.Model):
+    """A commune's standing at the end of a year, kept by `register.standings` for the dashboards and reports.
+
+    One row per commune and year in which the commune existed on 31 December (from the programme's start to this
+    year): the highest level it held, read both ways the figures are published — by decision date (in force on
+    31 December) and by the year recognised for — and its latest basic-set scorecard up to that year. Derived data:
+    every write that changes it refreshes it (recognitions, assessments, units), and `manage.py rebuild_standings`
+    rebuilds it; never edited by hand. Dashboards aggregate a few thousand of these rows with an index instead of
+    looking for each commune's latest scorecard and recognitions per request.
+    """
+
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    is_xa = models.BooleanField(_("commune (xã)"), default=True)
+    level = models.CharField(_("level in force on 31 December"), max_length=16, blank=True)
+    level_for_year = models.CharField(_("level recognised for the year"), max_length=16, blank=True)
+    basic_assessment = models.ForeignKey(
+        "criteria.Assessment",
+        verbose_name=_("latest basic scorecard"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    criteria_met = models.PositiveSmallIntegerField(_("criteria met"), null=True, blank=True)
+    criteria_total = models.PositiveSmallIntegerField(_("criteria in the set"), null=True, blank=True)
+    is_all_met = models.BooleanField(_("all criteria met"), default=False)
+
+    unit_path = scope.lowest_unit()
+    objects = StandingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "commune"]
+        verbose_name = _("commune standing")
+        verbose_name_plural = _("commune standings")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"], name="register_standing_unique_commune_year"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "province", "district"], name="register_standing_year_area"),
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} {self.year}: {self.level or '-'}"

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
+    Avg,
     Case,
     CharField,
     Count,
@@ -37,10 +38,12 @@ from django.utils.translation import gettext as _
 
 from communes.choices import CommuneType
 from communes.models import Commune, District
+from core import cache
 from criteria.choices import LEVEL_ORDER, StandardLevel, SubjectKind
 from criteria.models import Assessment, Criterion, CriterionResult
 from offices import scope
-from register.models import Recognition
+from register.models import Recognition, Standing
+from register.standings import FIRST_YEAR
 from verification.models import Dossier
 
 # Level → the levels that count for it ("at least this level").
@@ -56,7 +59,11 @@ def year_end(year: int) -> date:
 
 def data_years(*, user) -> list[int]:
     """Years the user can choose, newest first: from the first recorded decision or assessment in scope to the
-    current year. Two queries."""
+    current year. Cached until a write changes them."""
+    return cache.cached(("data_years", _scope_key(user)), _scope_generations(user), lambda: _data_years(user=user))
+
+
+def _data_years(*, user) -> list[int]:
     this_year = timezone.localdate().year
     rec = Recognition.objects.visible_to(user).aggregate(
         first=Min(ExtractYear("decision_date")), last=Max(ExtractYear("decision_date"))
@@ -71,6 +78,10 @@ def data_years(*, user) -> list[int]:
 
 def default_year(*, user, years: list[int] | None = None) -> int:
     """The latest year that has a decision or an assessment in scope (not after the current year)."""
+    return cache.cached(("default_year", _scope_key(user)), _scope_generations(user), lambda: _default_year(user=user))
+
+
+def _default_year(*, user) -> int:
     this_year = timezone.localdate().year
     rec = (
         Recognition.objects.visible_to(user)
@@ -183,19 +194,70 @@ def table_by(*, user, district: District | None = None) -> str:
 
 
 def unit_figures(*, user, as_of: date, district: District | None = None) -> UnitFigures:
-    """Headline figures and the table rows, in four queries whatever the number of communes."""
+    """Headline figures and the table rows, in a fixed number of queries whatever the number of communes.
+
+    At a year's end (the dashboards and year-end reports) they come from the stored standings (register.standings)
+    and are cached until a write changes them; on any other date they are computed from the register directly."""
+    if (as_of.month, as_of.day) == (12, 31) and FIRST_YEAR <= as_of.year <= timezone.localdate().year:
+        return cache.cached(
+            ("unit_figures", _scope_key(user), as_of.year, district.pk if district else None),
+            _scope_generations(user),
+            lambda: _unit_figures(user=user, as_of=as_of, district=district, standings=True),
+        )
+    return _unit_figures(user=user, as_of=as_of, district=district, standings=False)
+
+
+def _scope_key(user) -> tuple:
+    s = scope.scope_for(user)
+    return (s.everything, sorted(s.province_ids), sorted(s.district_ids), sorted(s.commune_ids))
+
+
+def _scope_generations(user) -> list[str]:
+    """The cache generations a user's figures depend on: the provinces of its area (all of them for a national user).
+    Worked out once per user object, like its scope."""
+    if "_ntm_generation_names" not in user.__dict__:
+        user.__dict__["_ntm_generation_names"] = _generation_names(user)
+    return user.__dict__["_ntm_generation_names"]
+
+
+def _generation_names(user) -> list[str]:
+    s = scope.scope_for(user)
+    if s.everything:
+        return [cache.EVERYTHING]
+    provinces = set(s.province_ids)
+    if s.district_ids:
+        provinces |= set(District.objects.filter(pk__in=s.district_ids).values_list("province_id", flat=True))
+    if s.commune_ids:
+        provinces |= set(Commune.objects.filter(pk__in=s.commune_ids).values_list("province_id", flat=True))
+    return [f"province:{p}" for p in provinces]
+
+
+def _unit_figures(*, user, as_of: date, district: District | None, standings: bool) -> UnitFigures:
     by = table_by(user=user, district=district)
-    xa = xa_valid_on(user=user, as_of=as_of, district=district)
     hamlets = _model_hamlets(user=user, as_of=as_of, district=district)
     districts = _districts_valid(user=user, as_of=as_of, district=district)
 
     d_agg = districts.aggregate(total=Count("id"), done=Count("id", filter=_district_done_on(as_of)))
     headline = Headline(as_of=as_of, districts_total=d_agg["total"], districts_done=d_agg["done"])
 
-    if by == "district":
-        rows = _district_rows(xa=xa, hamlets=hamlets, user=user, as_of=as_of)
+    if standings:
+        rows_qs = Standing.objects.visible_to(user).filter(year=as_of.year, is_xa=True)
+        if district is not None:
+            rows_qs = rows_qs.filter(district=district)
+        counts_of = {
+            "xa_total": Count("id"),
+            **{key: Count("id", filter=Q(level__in=AT_LEAST[level])) for key, level in _LEVEL_KEYS},
+        }
     else:
-        rows = _commune_rows(xa=xa, hamlets=hamlets, as_of=as_of)
+        rows_qs = xa_valid_on(user=user, as_of=as_of, district=district)
+        counts_of = _counts(as_of)
+    if by == "district":
+        counts = {r["district_id"]: r for r in rows_qs.values("district_id").annotate(**counts_of).order_by()}
+        rows = _district_rows(counts=counts, hamlets=hamlets, user=user, as_of=as_of)
+    elif standings:
+        rows = _standing_commune_rows(standings=rows_qs, hamlets=hamlets)
+    else:
+        rows = _commune_rows(xa=rows_qs, hamlets=hamlets, as_of=as_of)
     for row in rows:
         headline.xa_total += row.xa_total
         headline.ntm += row.ntm
@@ -204,6 +266,9 @@ def unit_figures(*, user, as_of: date, district: District | None = None) -> Unit
     # Model hamlets are counted on their own (a hamlet may sit in a ward, which is not in the xã rows).
     headline.model_hamlets = hamlets.aggregate(n=Count("hamlet", distinct=True))["n"]
     return UnitFigures(headline=headline, by=by, rows=rows)
+
+
+_LEVEL_KEYS = (("ntm", StandardLevel.BASIC), ("advanced", StandardLevel.ADVANCED), ("model", StandardLevel.MODEL))
 
 
 def _district_done_on(as_of: date) -> Exists:
@@ -221,8 +286,7 @@ def _counts(as_of: date) -> dict:
     }
 
 
-def _district_rows(*, xa, hamlets, user, as_of: date) -> list[UnitRow]:
-    counts = {r["district_id"]: r for r in xa.values("district_id").annotate(**_counts(as_of)).order_by()}
+def _district_rows(*, counts: dict, hamlets, user, as_of: date) -> list[UnitRow]:
     hamlet_counts = dict(
         hamlets.values("hamlet__commune__district_id")
         .annotate(n=Count("hamlet", distinct=True))
@@ -263,6 +327,39 @@ def _district_rows(*, xa, hamlets, user, as_of: date) -> list[UnitRow]:
             )
         )
     return rows
+
+
+def _standing_commune_rows(*, standings, hamlets) -> list[UnitRow]:
+    """One row per commune from its stored standing: level in force, latest basic scorecard, model hamlets."""
+    hamlet_counts = dict(
+        hamlets.values("hamlet__commune_id")
+        .annotate(n=Count("hamlet", distinct=True))
+        .values_list("hamlet__commune_id", "n")
+        .order_by()
+    )
+    rows = []
+    for s in standings.select_related("commune").order_by("commune__code"):
+        rank = _rank(s.level)
+        rows.append(
+            UnitRow(
+                pk=s.commune_id,
+                code=s.commune.code,
+                name=s.commune.name,
+                xa_total=1,
+                ntm=int(rank >= 0),
+                advanced=int(rank >= LEVEL_ORDER.index(StandardLevel.ADVANCED)),
+                model=int(rank >= LEVEL_ORDER.index(StandardLevel.MODEL)),
+                model_hamlets=hamlet_counts.get(s.commune_id, 0),
+                level=s.level,
+                criteria_met=s.criteria_met,
+                criteria_total=s.criteria_total,
+            )
+        )
+    return rows
+
+
+def _rank(level: str) -> int:
+    return LEVEL_ORDER.index(level) if level else -1
 
 
 def _commune_rows(*, xa, hamlets, as_of: date) -> list[UnitRow]:
@@ -339,18 +436,62 @@ def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
 def assessment_year_for(*, user, year: int) -> int | None:
     """The latest assessment year not after `year` in scope (the criteria chart shows the latest known state)."""
     return (
-        Assessment.objects.visible_to(user)
-        .filter(year__lte=year, criteria_set__subject=SubjectKind.COMMUNE)
-        .aggregate(y=Max("year"))["y"]
+        cache.cached(
+            ("assessment_year", _scope_key(user), year),
+            _scope_generations(user),
+            lambda: (
+                Assessment.objects.visible_to(user)
+                .filter(year__lte=year, criteria_set__subject=SubjectKind.COMMUNE)
+                .aggregate(y=Max("year"))["y"]
+                or 0
+            ),
+        )
+        or None
     )
 
 
-def criteria_buckets(*, user, year: int) -> dict | None:
-    """Communes by number of basic criteria met (all, 15 to all but one, 10–14, below 10), from criteria's
-    stored counts (criteria.selectors.met_summary)."""
-    from criteria.selectors import met_summary
+def dashboard_sections(*, user, year: int, as_of: date, district: District | None = None) -> dict:
+    """The dashboard's sections other than the unit figures (scorecard buckets, plan progress, capital), computed
+    once per area, year and language and cached until a write changes them (core.cache)."""
+    from django.utils import translation
 
-    summary = met_summary(user=user, year=year, level=StandardLevel.BASIC)
+    def compute() -> dict:
+        assessment_year = assessment_year_for(user=user, year=year)
+        progress = plan_progress(user=user, year=year, as_of=as_of, district=district)
+        capital = capital_report(user=user, year=year, as_of=as_of, district=district, breakdown=False)
+        return {
+            "assessment_year": assessment_year,
+            "buckets": criteria_buckets(user=user, year=assessment_year) if assessment_year else None,
+            "progress": progress if progress is not None and progress.rows else None,
+            "capital": None if capital.is_empty else capital,
+            "capital_years": capital_years(user=user, year=year, district=district),
+            "area": area_label(user=user, district=district),
+            "districts": list(district_choices(user=user)),
+        }
+
+    key = ("dashboard_sections", _scope_key(user), year, district.pk if district else None, translation.get_language())
+    return cache.cached(key, _scope_generations(user), compute)
+
+
+def criteria_buckets(*, user, year: int) -> dict | None:
+    """Communes by number of basic criteria met (all, 15 to all but one, 10–14, below 10), over each commune's
+    latest basic scorecard up to `year` (its stored standing); cached until a write changes them."""
+    summary = cache.cached(
+        ("criteria_buckets", _scope_key(user), year),
+        _scope_generations(user),
+        lambda: (
+            Standing.objects.visible_to(user)
+            .filter(year=year, basic_assessment__isnull=False)
+            .aggregate(
+                assessed=Count("id"),
+                all_met=Count("id", filter=Q(is_all_met=True)),
+                met_15_plus=Count("id", filter=Q(is_all_met=False, criteria_met__gte=15)),
+                met_10_14=Count("id", filter=Q(criteria_met__gte=10, criteria_met__lt=15, is_all_met=False)),
+                met_below_10=Count("id", filter=Q(criteria_met__lt=10, is_all_met=False)),
+                average_met=Avg("criteria_met"),
+            )
+        ),
+    )
     if not summary["assessed"]:
         return None
     return summary

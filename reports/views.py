@@ -109,29 +109,24 @@ def dashboard(request):
     rows, sort = selectors.sort_rows(figures.rows, p.sort)
     if p.xlsx:
         return _dashboard_xlsx(request, p, figures, rows)
-    assessment_year = selectors.assessment_year_for(user=user, year=p.year)
-    buckets = selectors.criteria_buckets(user=user, year=assessment_year) if assessment_year else None
-    progress = selectors.plan_progress(user=user, year=p.year, as_of=p.as_of, district=p.district)
-    capital = selectors.capital_report(user=user, year=p.year, as_of=p.as_of, district=p.district, breakdown=False)
-    capital_years = selectors.capital_years(user=user, year=p.year, district=p.district)
-    context = _context(
-        request,
-        p,
-        figures=figures,
-        h=figures.headline,
-        rows=rows,
-        sort=sort,
-        headers=_headers(figures.by, sort),
-        assessment_year=assessment_year,
-        buckets=buckets,
-        queues=selectors.queue_counts(user=user),
-        in_progress=selectors.dossiers_in_progress(user=user),
-        units_chart_height=max(220, 26 * len(rows) + 70),
-        progress=progress if progress is not None and progress.rows else None,
-        capital=None if capital.is_empty else capital,
-        capital_years=capital_years,
-        charts=selectors.chart_data(figures=figures, buckets=buckets, capital_years=capital_years),
-    )
+    sections = selectors.dashboard_sections(user=user, year=p.year, as_of=p.as_of, district=p.district)
+    context = {
+        "p": p,
+        "base_template": p.base_template,
+        "levels": [(v, label) for v, label in StandardLevel.choices if v != StandardLevel.MODERN],
+        **sections,
+        "figures": figures,
+        "h": figures.headline,
+        "rows": rows,
+        "sort": sort,
+        "headers": _headers(figures.by, sort),
+        "queues": selectors.queue_counts(user=user),
+        "in_progress": selectors.dossiers_in_progress(user=user),
+        "units_chart_height": max(220, 26 * len(rows) + 70),
+        "charts": selectors.chart_data(
+            figures=figures, buckets=sections["buckets"], capital_years=sections["capital_years"]
+        ),
+    }
     return render(request, "reports/dashboard.html", context)
 
 

@@ -40,6 +40,15 @@ def _requirements(request):
         _missing("needs chromium: apt-get install -y chromium")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached figures are keyed by database generations (core.cache), which a test's rollback resets: start each
+    test with an empty cache so no test reads another's figures."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     """Province 19 with districts Phú Bình (3 communes) and Đại Từ (2 communes), offices and role users."""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.importing import official_code
 from core.text import fold
 
+from .. import registry
 from ..choices import UnitLevel
 from ..models import Commune, District, Province, Region
 from .snapshots import (
@@ -395,6 +396,8 @@ def admin_units_load(
             report=recorded,
         )
         report.add_successions(recorded)
+    for follow in registry.units_changed:  # bulk writes send no signals
+        follow(None)
     if dry_run:
         transaction.set_rollback(True)
     return report
@@ -412,6 +415,8 @@ def admin_units_history_load(*, province_code: str, dry_run: bool = False) -> Lo
     timeline = history.Timeline(formed or [province_code])
     timeline.retire_known(report)
     timeline.complete(report, with_history=False, only={province_code})
+    for follow in registry.units_changed:  # bulk writes send no signals
+        follow(None)
     if dry_run:
         transaction.set_rollback(True)
     return report

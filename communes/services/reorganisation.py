@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from .. import registry
 from ..choices import UnitLevel
 from ..models import Commune, District, Province
 from .loading import LoadReport, _sync
@@ -113,6 +114,8 @@ def unit_reorganisation_apply(
     recorded = SuccessionReport()
     successions_record(entries=entries, effective_date=effective_date, province_codes=codes, report=recorded)
     report.add_successions(recorded)
+    for follow in registry.units_changed:  # bulk writes send no signals
+        follow(None)
     if dry_run:
         transaction.set_rollback(True)
     return report

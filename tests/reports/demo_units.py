@@ -10,7 +10,7 @@ from django.conf import settings
 
 from communes.models import Commune, District, Hamlet, Province
 
-DEMO_APPS = ["offices", "criteria", "programs", "funding", "verification", "monitoring"]
+DEMO_APPS = ["offices", "criteria", "programs", "funding", "verification", "monitoring", "register"]
 
 
 def load_units(hamlets_per_commune: int = 1) -> Province:

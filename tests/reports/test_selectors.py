@@ -3,7 +3,6 @@
 import pytest
 from django.utils import timezone
 
-from communes.models import Commune
 from criteria.choices import StandardLevel
 from reports import selectors
 from verification.choices import DossierStatus
@@ -39,7 +38,8 @@ def test_revocation_counts_from_its_date(world, records):
 def test_units_that_no_longer_exist_leave_the_count(world, records):
     """A commune merged away in 2023 counts at the end of 2022, not at the end of 2023 (with its recognition)."""
     merged = world.pb[0]
-    Commune.objects.filter(pk=merged.pk).update(valid_to=D(2023, 7, 1))
+    merged.valid_to = D(2023, 7, 1)
+    merged.save()
     assert headline(world.users.province, END_2022)[:2] == (4, 5)
     assert headline(world.users.province, END_2023)[:2] == (2, 4)
 

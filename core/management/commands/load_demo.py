@@ -15,6 +15,7 @@ DEMO_LOADERS = [
     "funding.demo.load",
     "verification.demo.load",
     "monitoring.demo.load",
+    "register.demo.load",  # last: stored standings from everything above
 ]
 # Printed once everything is loaded.
 LOGINS = "offices.demo.print_logins"

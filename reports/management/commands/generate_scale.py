@@ -38,6 +38,7 @@ from funding.models import CapitalPlanLine, CapitalSource, Disbursement
 from offices.choices import OfficeKind, Role
 from offices.models import Membership, Office
 from register.models import Recognition
+from register.standings import standings_rebuild
 from verification.choices import DossierStatus, Route, stage_of
 from verification.models import Dossier, DossierEvent
 
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             self._register(current, former, users["admin"])
             self._dossiers(current, users["admin"])
             self._funding(current)
+            self._step(f"{standings_rebuild()} standings")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
