@@ -168,7 +168,11 @@ survey_list = SurveyList.as_view()
 @login_required
 def survey_detail(request, pk: int):
     survey = selectors.access_survey_by_id(user=request.user, pk=pk)
-    can_check = permissions.can_check_survey(request.user, survey.dossier) and survey.status == "completed"
+    can_check = (
+        permissions.can_check_survey(request.user, survey.dossier)
+        and survey.status == "completed"
+        and survey.checked_on is None
+    )
     return render(
         request,
         "monitoring/survey_detail.html",

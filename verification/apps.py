@@ -18,7 +18,4 @@ class VerificationConfig(AppConfig):
         )
         navigation.add_link(_("Dossiers"), "verification:dossier_list", order=20, section="recognition")
         navigation.add_link(_("Recognitions"), "verification:register", order=30, section="recognition")
-        navigation.add_link(
-            _("District revocation risk"), "verification:district_risk", order=40, section="recognition"
-        )
         navigation.notifications.provide(navigation.Badge("verification:notifications", unread_count))
