@@ -1,17 +1,21 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from core.scope import get_visible_or_404
 
 from .filters import CommuneFilterSet
-from .models import Commune
+from .models import Commune, Hamlet
 
 
 def commune_list(*, user, filters: dict | None = None, request=None) -> tuple[QuerySet[Commune], CommuneFilterSet]:
     """Communes in the user's scope, filtered; one query whatever the page size."""
+    # The hamlet count as a subquery, run only for the page's rows: a join and GROUP BY would aggregate every
+    # commune of the country before the page is cut (and again for the count).
+    hamlets = Hamlet.objects.filter(commune=OuterRef("pk")).order_by().values("commune").annotate(n=Count("pk"))
     qs = (
         Commune.objects.visible_to(user)
         .select_related("province", "district")
-        .annotate(hamlet_count=Count("hamlets"))
+        .annotate(hamlet_count=Coalesce(Subquery(hamlets.values("n")), 0))
         .order_by("province__code", "district__code", "code")
     )
     filterset = CommuneFilterSet(filters or {}, queryset=qs, request=request)

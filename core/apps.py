@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from import_export.formats import base_formats
 
-        from . import auth  # noqa: F401 (connects the login log receivers)
+        # auth connects the login log receivers; importing registers the background import with core.jobs.
+        from . import auth, importing  # noqa: F401
         from .spreadsheets import SafeXLSX
 
         # The admin's xlsx export keeps numbers and dates as such only for the formats in this list.

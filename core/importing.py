@@ -20,6 +20,7 @@ zeros Excel dropped (`official_code`, the one place codes are padded), dates as 
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,16 +28,19 @@ from typing import Any
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import localize
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export.tmp_storages import MediaStorage
 
+from core.jobs import job_kind, start_job
 from core.numbers import NumberFormatError, parse_integer
 from core.spreadsheets import ImportFileError, read_dataset
 
@@ -428,8 +432,24 @@ def _confirm(
         messages.error(request, expired)
         return redirect(request.path)
     importer = importer_class(user=request.user)
+    dataset = read_dataset(content, pending["filename"])
+    if len(dataset) > settings.NTM_IMPORT_BACKGROUND_ROWS:
+        # A large file is written by the background worker; the page that follows shows its progress.
+        job = start_job(
+            kind=BACKGROUND_IMPORT,
+            owner=request.user,
+            title=str(page.title),
+            importer=_dotted(importer_class),
+            importer_kwargs=_kwargs(importer_class),
+            session_key=session_key,
+            stored=storage.name,
+            filename=pending["filename"],
+            back_url=page.back_url,
+        )
+        request.session.pop(session_key, None)
+        return redirect("core:job_detail", pk=job.pk)
     try:
-        plan, result = importer.confirm(read_dataset(content, pending["filename"]))
+        plan, result = importer.confirm(dataset)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect(request.path)
@@ -439,3 +459,41 @@ def _confirm(
     request.session.pop(session_key, None)
     messages.success(request, importer.success_message.format(**result))
     return redirect(page.back_url)
+
+
+# --- large files in the background ------------------------------------------------------------------------------------
+
+BACKGROUND_IMPORT = "core.import"
+
+
+def _dotted(importer_class) -> str:
+    cls = importer_class.func if isinstance(importer_class, functools.partial) else importer_class
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _kwargs(importer_class) -> dict:
+    """The arguments a partial importer was given, as JSON (sets become lists)."""
+    if not isinstance(importer_class, functools.partial):
+        return {}
+    return {k: sorted(v) if isinstance(v, set | frozenset) else v for k, v in importer_class.keywords.items()}
+
+
+@job_kind(BACKGROUND_IMPORT)
+def _import_in_background(*, job, progress, importer, importer_kwargs, session_key, stored, filename, back_url):
+    """The confirm step of a large import: check the stored file again and write it, all or nothing."""
+    importer_class = import_string(importer)
+    kwargs = {k: set(v) if isinstance(v, list) else v for k, v in importer_kwargs.items()}
+    instance = importer_class(user=job.owner, **kwargs)
+    storage = _storage(session_key, stored)
+    dataset = read_dataset(storage.read(), filename)
+    progress.step(gettext("Checking every row again and writing them"), total=len(dataset))
+    plan, result = instance.confirm(dataset)
+    if result is None:
+        shown = "; ".join(
+            gettext("row {row}, column {column}: {reason}").format(row=e.row, column=e.column, reason=e.reason)
+            for e in plan.errors[:10]
+        )
+        raise ValidationError(gettext("Nothing was written: {errors}").format(errors=shown))
+    progress.advance(len(dataset))
+    storage.remove()
+    return {"message": str(instance.success_message).format(**result), "next_url": back_url, **result}

@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.pagination import EstimatedCountPaginator
 from core.scope import ScopedAdminMixin
 
 from .choices import COMPARATOR_SYMBOLS
@@ -42,6 +46,31 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "legal_basis"]
     autocomplete_fields = ["province"]
     inlines = [CriterionGroupInline]
+    actions = ["evaluate_scorecards"]
+
+    @admin.action(description=_("Re-evaluate every scorecard against the selected sets (in the background)"))
+    def evaluate_scorecards(self, request, queryset):
+        """After targets or indicators changed: the background worker re-evaluates; each job's page shows progress."""
+        from core.jobs import start_job
+
+        from .jobs import EVALUATE
+
+        jobs = [
+            start_job(
+                kind=EVALUATE,
+                owner=request.user,
+                title=_("Re-evaluate the scorecards of {set}").format(set=criteria_set.code),
+                set_id=criteria_set.pk,
+            )
+            for criteria_set in queryset
+        ]
+        if len(jobs) == 1:
+            return redirect("core:job_detail", pk=jobs[0].pk)
+        for job in jobs:
+            self.message_user(
+                request, format_html('<a href="{}">{}</a>', reverse("core:job_detail", args=[job.pk]), job.title)
+            )
+        return None
 
 
 @admin.register(CriterionGroup)
@@ -174,6 +203,8 @@ class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "commune__district",
     ]
     list_select_related = ["commune", "criteria_set"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = ["commune__code", "commune__name", "commune__search_name"]
     autocomplete_fields = ["commune", "criteria_set"]
     readonly_fields = [
@@ -203,6 +234,8 @@ class IndicatorValueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["assessment", "indicator"]
     readonly_fields = ["is_met"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # millions of rows: no exact COUNT(*)
+    ordering = ["-pk"]  # index-backed; the model's ordering sorts every row through two joins
 
     def has_add_permission(self, request):
         return False

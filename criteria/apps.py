@@ -9,4 +9,6 @@ class CriteriaConfig(AppConfig):
     def ready(self):
         from core import navigation
 
+        from . import jobs  # noqa: F401 (registers the re-evaluation with core.jobs)
+
         navigation.add_link(_("Scorecards"), "criteria:assessment_list", order=30)

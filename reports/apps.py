@@ -13,7 +13,7 @@ class ReportsConfig(AppConfig):
         from funding.models import CapitalPlanLine, Disbursement
         from programs.models import AnnualPlan, PlanTarget, Registration
 
-        from . import signals
+        from . import jobs, signals  # noqa: F401 (jobs registers the report workbooks with core.jobs)
 
         for model in (AnnualPlan, PlanTarget, Registration, CapitalPlanLine, Disbursement):
             post_save.connect(signals.figures_changed, sender=model, dispatch_uid=f"figures-{model.__name__}-save")

@@ -11,6 +11,7 @@ which 10 model).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -650,20 +651,29 @@ class CriteriaMatrix:
     level: str
     columns: list[MatrixColumn]
     rows: list[MatrixRow]
+    assessments: QuerySet | None = None
 
 
-def criteria_matrix(*, user, year: int, level: str = StandardLevel.BASIC, district=None) -> CriteriaMatrix:
+MATRIX_BATCH = 2000
+
+
+def criteria_matrix(
+    *, user, year: int, level: str = StandardLevel.BASIC, district=None, rows: bool = True
+) -> CriteriaMatrix:
     """Commune × criterion (met / not met) from the stored results of the year's assessments against the commune
-    sets of `level`, with the count met and the level each commune holds at the end of the year. Three queries."""
-    as_of = year_end(year)
+    sets of `level`, with the count met and the level each commune holds at the end of the year (its standing).
+
+    `rows=False` leaves the rows out: the page takes them a page at a time (`matrix_rows` over `matrix.assessments`),
+    the workbook streams them in batches, so neither holds the whole country in memory."""
     assessments = Assessment.objects.visible_to(user).filter(
         year=year, criteria_set__level=level, criteria_set__subject=SubjectKind.COMMUNE
     )
     if district is not None:
         assessments = assessments.filter(commune__district=district)
-    rows_qs = (
+    level_now = Standing.objects.filter(commune=OuterRef("commune"), year=year).values("level")[:1]
+    ordered = (
         assessments.select_related("commune", "commune__district", "criteria_set")
-        .annotate(level_now=level_in_force(as_of, "commune"))
+        .annotate(level_now=Subquery(level_now))
         .order_by("commune__district__code", "commune__code", "criteria_set__code")
     )
     criteria = Criterion.objects.filter(criteria_set__in=assessments.values("criteria_set")).order_by(
@@ -672,24 +682,39 @@ def criteria_matrix(*, user, year: int, level: str = StandardLevel.BASIC, distri
     columns: dict[int, MatrixColumn] = {}
     for c in criteria.only("number", "code", "name", "name_en"):
         columns.setdefault(c.number, MatrixColumn(number=c.number, code=c.code, name=c.name))
-    results: dict[int, dict[int, bool]] = {}
-    result_rows = (
-        CriterionResult.objects.filter(assessment__in=assessments.values("pk"))
-        .values_list("assessment_id", "criterion__number", "is_met")
-        .order_by()
-    )
-    for assessment_id, number, is_met in result_rows:
-        results.setdefault(assessment_id, {})[number] = is_met
-    numbers = sorted(columns)
-    rows = [
-        MatrixRow(
-            assessment=a,
-            level=a.level_now,
-            cells=[results.get(a.pk, {}).get(n) for n in numbers],
-        )
-        for a in rows_qs
-    ]
-    return CriteriaMatrix(year=year, level=level, columns=[columns[n] for n in numbers], rows=rows)
+    matrix = CriteriaMatrix(year=year, level=level, columns=[columns[n] for n in sorted(columns)], rows=[])
+    matrix.assessments = ordered
+    if rows:
+        matrix.rows = list(matrix_rows(matrix, ordered))
+    return matrix
+
+
+def matrix_rows(matrix: CriteriaMatrix, assessments) -> Iterator[MatrixRow]:
+    """The matrix rows of these assessments (a page, or all of them), their results read a batch at a time."""
+    numbers = [c.number for c in matrix.columns]
+    batch: list = []
+
+    def flush():
+        results: dict[int, dict[int, bool]] = {}
+        for assessment_id, number, is_met in (
+            CriterionResult.objects.filter(assessment__in=[a.pk for a in batch])
+            .values_list("assessment_id", "criterion__number", "is_met")
+            .order_by()
+        ):
+            results.setdefault(assessment_id, {})[number] = is_met
+        for a in batch:
+            yield MatrixRow(
+                assessment=a, level=a.level_now or "", cells=[results.get(a.pk, {}).get(n) for n in numbers]
+            )
+
+    iterator = assessments.iterator(chunk_size=MATRIX_BATCH) if hasattr(assessments, "iterator") else assessments
+    for a in iterator:
+        batch.append(a)
+        if len(batch) == MATRIX_BATCH:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
 
 
 def recognition_register(*, user, as_of: date, filters=None, request=None):

@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from core import spreadsheets
+from core.jobs import start_job
 from core.lists import ListView
 from core.spreadsheets import Column
 from criteria import views as criteria_views
@@ -24,7 +28,7 @@ from funding import views as funding_views
 from offices import scope
 from verification import views as verification_views
 
-from . import selectors
+from . import jobs, selectors, workbooks
 
 
 @dataclass
@@ -262,42 +266,39 @@ def index(request):
     )
 
 
+MATRIX_PAGE = 100
+
+
 @login_required
 def criteria_matrix(request):
     p = _params(request, require_area=True)
-    matrix = selectors.criteria_matrix(user=request.user, year=p.year, level=p.level, district=p.district)
+    matrix = selectors.criteria_matrix(user=request.user, year=p.year, level=p.level, district=p.district, rows=False)
     title = _("Criteria status matrix, {level}, {year}").format(level=StandardLevel(p.level).label, year=p.year)
     if p.xlsx:
-        columns = [
-            Column(_("District"), 22),
-            Column(_("Code"), 8),
-            Column(_("Commune"), 24),
-            *[Column(c.code, 6) for c in matrix.columns],
-            Column(_("Criteria met"), 8, spreadsheets.INTEGER_FORMAT),
-            Column(_("Criteria in the set"), 8, spreadsheets.INTEGER_FORMAT),
-            Column(_("Level in force"), 18),
-        ]
-        met, unmet = _("met"), _("not met")
-        rows = (
-            [
-                r.assessment.commune.district.name if r.assessment.commune.district else "",
-                r.assessment.commune.code,
-                r.assessment.commune.name,
-                *[("" if cell is None else (met if cell else unmet)) for cell in r.cells],
-                r.assessment.criteria_met,
-                r.assessment.criteria_total,
-                r.level_label,
-            ]
-            for r in matrix.rows
+        if matrix.assessments.count() > settings.NTM_EXPORT_BACKGROUND_ROWS:
+            # The whole country's workbook is written by the background worker; the next page offers it.
+            job = start_job(
+                kind=jobs.MATRIX_WORKBOOK,
+                owner=request.user,
+                title=title,
+                year=p.year,
+                level=p.level,
+                district=p.district.pk if p.district else None,
+                language=translation.get_language(),
+            )
+            return redirect("core:job_detail", pk=job.pk)
+        content = workbooks.criteria_matrix(user=request.user, matrix=matrix, title=title, meta=_meta(request, p))
+        return spreadsheets.spreadsheet_response(
+            content, filename=f"criteria-matrix-{p.level}-{p.year}", file_format="xlsx"
         )
-        return spreadsheets.xlsx_response(
-            filename=f"criteria-matrix-{p.level}-{p.year}",
-            title=title,
-            meta=_meta(request, p, *[f"{c.code}: {c.name}" for c in matrix.columns]),
-            columns=columns,
-            rows=rows,
-        )
-    return render(request, "reports/matrix.html", _context(request, p, matrix=matrix, title=title))
+    # On screen a page of communes at a time (the whole country is ten thousand rows); printed, all of them.
+    if p.print_mode:
+        matrix.rows = list(selectors.matrix_rows(matrix, matrix.assessments))
+        page = None
+    else:
+        page = Paginator(matrix.assessments, MATRIX_PAGE).get_page(request.GET.get("page"))
+        matrix.rows = list(selectors.matrix_rows(matrix, page.object_list))
+    return render(request, "reports/matrix.html", _context(request, p, matrix=matrix, title=title, page_obj=page))
 
 
 # --- reports shown by the views of the apps that own their records ----------------------------------------------

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from core.pagination import EstimatedCountPaginator
 from core.scope import ScopedAdminMixin
 
 from . import services
@@ -117,6 +118,7 @@ class DossierEventAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["dossier", "dossier__commune", "dossier__hamlet", "dossier__district", "actor"]
     search_fields = ["dossier__commune__name", "comment"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(ConsultationPosting)

@@ -1,13 +1,11 @@
 """Every write of the recognition workflow. `dossier_transition` is the one way a dossier's status changes."""
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -16,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Hamlet
+from core import mail
 from core.scope import user_roles
 from criteria.choices import SubjectKind
 from offices.choices import Role
@@ -50,9 +49,6 @@ from .models import (
 )
 from .permissions import acts_at, can_add_document, can_record_appraisal, can_review, require_visible
 from .selectors import queue_q
-
-logger = logging.getLogger(__name__)
-
 
 # --- opening a dossier -----------------------------------------------------------------------------------------------
 
@@ -415,10 +411,7 @@ def notify(*, event_id: int, kind: str) -> list[Notification]:
                 comment=event.comment,
                 url=reverse("verification:dossier_detail", args=[dossier.pk]),
             )
-        try:
-            send_mail(subject, body, None, emails)
-        except OSError:
-            logger.exception("Could not send the notification email for dossier event %s", event_id)
+        mail.send_email.enqueue(str(subject), str(body), emails)  # by the background worker
     return notes
 
 

@@ -173,10 +173,17 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Background work (core.jobs): Django's tasks API (django-tasks). The database is the queue by default, so a plain
 # `make run` needs no extra server; `manage.py db_worker` runs the tasks (make run starts one beside the web
-# server). A deployment with many workers can set NTM_TASKS_BACKEND=django_tasks_rq.RQBackend (Redis, RQ_QUEUES).
+# server). A deployment with many workers can set NTM_TASKS_BACKEND=django_tasks_rq.RQBackend (Redis at NTM_REDIS_URL).
 TASKS = {
     "default": {"BACKEND": env("NTM_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}
 }
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):  # workers: README "Deploying"
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": env("NTM_REDIS_URL", default="redis://127.0.0.1:6379/0")}}
+# An import whose file has more rows than this is written by the background worker, with a progress page.
+NTM_IMPORT_BACKGROUND_ROWS = env.int("NTM_IMPORT_BACKGROUND_ROWS", default=5000)
+# A report workbook with more rows than this (the whole country's criteria matrix) is written in the background.
+NTM_EXPORT_BACKGROUND_ROWS = env.int("NTM_EXPORT_BACKGROUND_ROWS", default=3000)
 # A running job whose worker has not reported for this long is shown as failed (its work was not saved).
 NTM_JOB_STALE_SECONDS = env.int("NTM_JOB_STALE_SECONDS", default=300)
 

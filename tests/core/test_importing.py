@@ -343,3 +343,44 @@ def test_cells_read_as_offices_type_them():
     ]:
         with pytest.raises(ValueError, match=reason):
             parse(raw)
+
+
+def test_a_large_file_is_written_by_the_background_worker_with_a_progress_page(
+    client, world, stored, settings, django_capture_on_commit_callbacks
+):
+    """Above NTM_IMPORT_BACKGROUND_ROWS rows the confirm becomes a background job: the page that follows shows its
+    progress, then the same message as a small import, and the data is written once."""
+    from core.models import Job, JobStatus
+
+    settings.NTM_IMPORT_BACKGROUND_ROWS = 2
+    client.force_login(world.users.province)
+    url = reverse("test_hamlet_import")
+    preview = client.post(url, {"file": csv_upload(mixed_rows(world))})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"confirm": "1", "token": preview.context["token"]})
+    job = Job.objects.get(owner=world.users.province)
+    assert response.status_code == 302 and response.url == reverse("core:job_detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.result["message"] == "Imported: 2 new, 1 changed." and job.result["next_url"] == "/"
+    assert Hamlet.objects.get(code="05797-01").name == "Xóm Đồng Mới"
+    assert "test_hamlet_import" not in client.session
+    state = client.get(reverse("core:job_status", args=[job.pk])).json()
+    assert state["finished"] and state["message"] == "Imported: 2 new, 1 changed."
+
+
+def test_a_large_file_that_went_bad_meanwhile_fails_its_job_and_writes_nothing(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    from core.models import Job, JobStatus
+
+    settings.NTM_IMPORT_BACKGROUND_ROWS = 1
+    client.force_login(world.users.province)
+    url = reverse("test_hamlet_import")
+    preview = client.post(url, {"file": csv_upload(mixed_rows(world)[:2])})
+    HamletFactory(commune=world.pb[2], code="05797-03", name="Xóm Khác")
+    before = snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"confirm": "1", "token": preview.context["token"]})
+    job = Job.objects.get(owner=world.users.province)
+    assert job.status == JobStatus.FAILED and "row 2, column code" in job.error
+    assert snapshot() == before

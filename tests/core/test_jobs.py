@@ -114,3 +114,16 @@ def test_the_database_queue_and_its_worker_run_a_job(world, settings):
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.result["counted"] == 3
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_notification_email_goes_through_the_background_worker(world, settings, mailoutbox):
+    """The e-mail is a task (core.mail.send_email): queued in the database in production, sent by the worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    from core.mail import send_email
+
+    send_email.enqueue("[NTM] Hồ sơ", "Nội dung", ["xa@example.gov.vn"])  # tests run tasks at once
+    assert [m.subject for m in mailoutbox] == ["[NTM] Hồ sơ"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    send_email.using(backend="default").enqueue("[NTM] Sau", "Nội dung", ["xa@example.gov.vn"])
+    assert len(mailoutbox) == 1 and DBTaskResult.objects.filter(status="READY").count() == 1

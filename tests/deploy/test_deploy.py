@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import json
 import os
 import re
 import secrets
@@ -143,10 +144,11 @@ def deployed(tmp_path_factory):
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DJANGO_MEDIA_ROOT=str(tmp_path / "files"),
         DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
+        NTM_IMPORT_BACKGROUND_ROWS="0",  # so the import below goes through the background worker
         PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     )
     log = (tmp_path / "deploy.log").open("w")
-    timings, server = {}, None
+    timings, server, services = {}, None, []
     for line in readme_deploy_commands():
         words = shlex.split(line)
         assignments = {}
@@ -158,6 +160,12 @@ def deployed(tmp_path_factory):
             assert name in env, f"README exports {name}: give it a value in this test"
         elif words[:2] == ["pip", "install"]:
             continue  # `make test` installed the same pyproject.toml into this interpreter's environment
+        elif words[:3] == ["python", "manage.py", "db_worker"]:  # a service, like gunicorn
+            services.append(
+                subprocess.Popen(
+                    [sys.executable, "manage.py", *words[2:]], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+            )
         elif words[:2] == ["python", "manage.py"]:
             args = words[2:] + (["--noinput"] if words[2] == "createsuperuser" else [])
             started = time.perf_counter()
@@ -188,9 +196,11 @@ def deployed(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.2)
+    assert services, "the README's deploy block starts no background worker"
     yield Browser(port), env, timings
-    server.terminate()
-    server.wait(timeout=30)
+    for process in (server, *services):
+        process.terminate()
+        process.wait(timeout=30)
     log.close()
 
 
@@ -280,6 +290,28 @@ def test_the_deployed_site_works_as_the_readme_says(deployed):
     assert export.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert export.headers["Content-Disposition"].startswith('attachment; filename="ntm-dashboard-')
     assert load_workbook(io.BytesIO(export.body)).active["A1"].value
+
+    # An import large enough for the background worker: the confirm leads to the job's page, the worker writes it.
+    token = browser.csrf("/criteria/import/")
+    values = f"year,set,commune_code,indicator_code,value\n2026,XA-NTM-2026,{code},1.1,Đạt\n".encode()
+    preview = browser.post("/criteria/import/", {"csrfmiddlewaretoken": token}, files={"file": ("v.csv", values)})
+    assert preview.status == 200, preview.body[:2000]
+    confirm_token = re.search(rb'name="token" value="([0-9a-f]+)"', preview.body).group(1).decode()
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', preview.body).group(1).decode()
+    confirmed = browser.post(
+        "/criteria/import/", {"csrfmiddlewaretoken": token, "confirm": "1", "token": confirm_token}
+    )
+    assert confirmed.status == 302 and "/jobs/" in confirmed.headers["Location"], confirmed.body[:1000]
+    status_url = urllib.parse.urlsplit(confirmed.headers["Location"]).path + "status/"
+    started = time.perf_counter()
+    state = {}
+    while time.perf_counter() - started < 60:
+        state = json.loads(browser.get(status_url).body)
+        if state["finished"]:
+            break
+        time.sleep(0.5)
+    print(f"background import done by the worker in {time.perf_counter() - started:.1f} s: {state.get('message')}")
+    assert state["status"] == "succeeded", state
 
     # Someone without a session gets the login page, not the file.
     stranger = Browser(browser.port)

@@ -173,6 +173,23 @@ def test_criteria_matrix_page_and_export(client, world, records):
     assert len([r for r in rows if r[1] and re.fullmatch(r"\d{5}", str(r[1]))]) == 5
 
 
+def test_a_national_size_matrix_pages_on_screen_and_streams_whole_to_excel(client, world, records, monkeypatch):
+    """On screen a page of communes at a time; printed and in the workbook every one (read in batches)."""
+    from reports import selectors as report_selectors
+    from reports import views as report_views
+
+    monkeypatch.setattr(report_views, "MATRIX_PAGE", 2)
+    monkeypatch.setattr(report_selectors, "MATRIX_BATCH", 2)  # several batches for five communes
+    first = get(client, world.users.province, REPORTS[0], year=2023).content.decode()
+    second = get(client, world.users.province, REPORTS[0], year=2023, page=3).content.decode()
+    assert first[first.index('id="criteria-matrix"') :].count("<tr>") == 3  # header + 2
+    assert second[second.index('id="criteria-matrix"') :].count("<tr>") == 2  # header + the fifth
+    printed = get(client, world.users.province, REPORTS[0], year=2023, print="1").content.decode()
+    assert printed[printed.index('id="criteria-matrix"') :].count("<tr>") == 6
+    rows = sheet_rows(get(client, world.users.province, REPORTS[0], year=2023, format="xlsx", lang="en"))
+    assert len([r for r in rows if r[1] and re.fullmatch(r"\d{5}", str(r[1]))]) == 5
+
+
 def test_register_page_and_export(client, world, records):
     html = get(client, world.users.province, REPORTS[1], year=2023).content.decode()
     assert "Xã Phú Xuyên" in html and "Huyện Phú Bình" in html
@@ -249,3 +266,24 @@ def test_query_count_does_not_grow_with_the_communes(client, world, records, dja
     for role, url, params in CASES:
         key = (role, url, tuple(params))
         assert _counts(client, getattr(world.users, role), url, budget, year=2023, **params) == small[key], key
+
+
+def test_a_large_matrix_workbook_is_written_in_the_background(
+    client, world, records, settings, django_capture_on_commit_callbacks
+):
+    """Above NTM_EXPORT_BACKGROUND_ROWS communes the workbook is a background job: the next page shows its progress
+    and offers the file, which holds every commune."""
+    from core.models import Job, JobStatus
+
+    settings.NTM_EXPORT_BACKGROUND_ROWS = 2
+    client.force_login(world.users.province)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(REPORTS[0], {"year": 2023, "format": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
+    job = Job.objects.get(owner=world.users.province)
+    assert response.status_code == 302 and response.url == reverse("core:job_detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    download = client.get(reverse("core:job_file", args=[job.pk]))
+    wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
+    assert len([r for r in rows if r[1] and re.fullmatch(r"\d{5}", str(r[1]))]) == 5
+    assert rows[0][0].startswith("Criteria status matrix")  # written in the language of the request
