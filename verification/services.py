@@ -428,10 +428,7 @@ def notify_users(
     if emails:
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("[NTM] {kind}").format(kind=NotificationKind(kind).label)
-        try:
-            send_mail(subject, f"{text}\n\n{url}", None, emails)
-        except OSError:
-            logger.exception("Could not send the notification email (%s)", kind)
+        mail.send_email.enqueue(str(subject), f"{text}\n\n{url}", emails)  # by the background worker
     return notes
 
 
