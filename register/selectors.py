@@ -194,7 +194,7 @@ def revocation_grounds(*, subject_kind: str, commune, district, level: str, on: 
         if ground:
             return True, [ground]
         return False, [
-            _(
+            _(  # xgettext:no-python-format
                 "{lost} of {total} communes have lost their NTM recognition; judge the nine criteria from the "
                 "verification report (30–50% unmet including a key criterion, or 50% or more)."
             ).format(lost=row["lost"], total=row["total"])

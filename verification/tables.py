@@ -235,7 +235,9 @@ class DistrictRiskTable(ListTable):
 
     def render_at_risk(self, record):
         if record.at_risk:
-            return format_html('<span class="badge text-bg-danger">{}</span>', _("30% or more of its communes revoked"))
+            # xgettext:no-python-format
+            label = _("30% or more of its communes revoked")
+            return format_html('<span class="badge text-bg-danger">{}</span>', label)
         return format_html('<span class="badge text-bg-success">{}</span>', _("None from its communes"))
 
     def value_at_risk(self, record):
