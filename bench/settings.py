@@ -16,6 +16,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 AXES_ENABLED = False
 if os.environ.get("BENCH_DATABASE_URL"):
     DATABASES = {"default": env.db("BENCH_DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # as in production  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # whitenoise looks for collected static files; the benchmark pages do not need them.

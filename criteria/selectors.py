@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Expression, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import CombinedExpression
 from django.http import HttpRequest
 from django.utils import timezone
@@ -302,7 +302,9 @@ def _risk_q() -> tuple[Q, CombinedExpression]:
 # The register of recognitions sits above criteria (it names criteria's levels) and fills this slot in its
 # AppConfig.ready(): (commune_ref=, level_ref=) -> Exists() of a recognition, never revoked, of the outer commune at the
 # outer level.
-recognised_at_set_level: Slot[Callable[..., Exists]] = Slot("the register's recognised-at-level subquery (register)")
+recognised_at_set_level: Slot[Callable[..., Expression]] = Slot(
+    "the register's recognised-at-level subquery (register)"
+)
 
 
 def revocation_risk_list(

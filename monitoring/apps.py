@@ -10,11 +10,13 @@ class MonitoringConfig(AppConfig):
         from core import navigation
         from verification import registry
 
-        from .selectors import dossier_satisfaction_rate
+        from .selectors import dossier_satisfaction_rate, dossier_serious_findings, dossier_survey_problems
         from .templatetags import monitoring_tags
 
         # The workflow sits below the Front's records: its satisfaction gate and its dossier page read them here.
         registry.satisfaction_rate.provide(dossier_satisfaction_rate)
+        registry.survey_problems.provide(dossier_survey_problems)
+        registry.serious_findings.provide(dossier_serious_findings)
         for template, context in [
             ("monitoring/_dossier_findings.html", monitoring_tags.dossier_findings),
             ("monitoring/_dossier_critiques.html", monitoring_tags.dossier_critiques),

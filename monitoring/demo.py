@@ -25,7 +25,16 @@ from verification.demo import document_title
 from verification.models import ConsultationPosting, Dossier, DossierDocument, DossierEvent
 
 from .choices import FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
-from .models import Critique, Finding, PublicComment, SatisfactionSurvey, SupervisionReport, SurveyHamletRow
+from .models import (
+    Critique,
+    Finding,
+    PublicComment,
+    SatisfactionSurvey,
+    SupervisionReport,
+    SurveyHamletRow,
+    SurveyItemResult,
+)
+from .selectors import survey_items
 
 PROVINCE_CODE = "19"
 OFFICER_COMMUNE = "05917"  # Xã Tân Khánh: the demo commune officer's commune
@@ -94,13 +103,19 @@ def _surveys(province, front) -> int:
         rng = random.Random(f"{SEED}-{dossier.commune.code}")
         waiting = dossier.status == DossierStatus.FRONT_SURVEY
         start = (dossier.consultation_started_on or now.date()) + datetime.timedelta(days=16)
+        end = min(start + datetime.timedelta(days=14), now.date()) if not waiting else now.date()
         survey = SatisfactionSurvey.objects.create(
             dossier=dossier,
             period_start=start,
-            period_end=min(start + datetime.timedelta(days=14), now.date()) if not waiting else now.date(),
+            period_end=end,
             status=SurveyStatus.IN_PROGRESS if waiting else SurveyStatus.COMPLETED,
             completed_at=None if waiting else now,
             note="" if waiting else "Tổng hợp từ các Ban công tác Mặt trận xóm.",
+            # Completed: posted at the hamlets' cultural houses and checked by the province's Front.
+            results_posted_on=None if waiting else end,
+            checked_on=None if waiting else end,
+            checked_by=None if waiting else front,
+            check_note="" if waiting else "Đã kiểm tra phiếu và biên bản tổng hợp của các xóm.",
             entered_by=front,
         )
         rows = _rows(rng, hamlets[: max(1, len(hamlets) // 2)] if waiting else hamlets)
@@ -108,6 +123,17 @@ def _surveys(province, front) -> int:
             SurveyHamletRow(survey=survey, hamlet=h, households_surveyed=s, forms_returned=r, satisfied=k)
             for h, s, r, k in rows
         )
+        if not waiting:
+            returned = sum(r for _h, _s, r, _k in rows)
+            SurveyItemResult.objects.bulk_create(
+                SurveyItemResult(
+                    survey=survey,
+                    commune=dossier.commune,
+                    criterion=item,
+                    satisfied=round(returned * rng.randint(92, 100) / 100),
+                )
+                for item in survey_items(dossier=dossier)
+            )
         created += 1
     return created
 

@@ -10,7 +10,7 @@ from offices.choices import Role
 from offices.models import Office
 
 from .choices import COMMENT_MAX_LENGTH, COMMENT_NAME_MAX_LENGTH, Moderation, ReportSubject, Severity
-from .services import SurveyRow
+from .services import ItemResult, SurveyRow
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER_FIELDS = (
@@ -30,10 +30,31 @@ class SurveyForm(forms.Form):
         required=False,
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    results_posted_on = forms.DateField(
+        label=gettext_lazy("Results posted at the hamlet cultural houses on"), required=False, widget=DATE_WIDGET
+    )
 
-    def __init__(self, *args, hamlets, existing=None, **kwargs):
+    def __init__(self, *args, hamlets, existing=None, items=(), communes=(), existing_items=None, **kwargs):
+        """`items`: the content items the forms list (criteria); `communes`: the communes results are given for
+        (one for a commune dossier, each xã of a district); one field per item and commune."""
         super().__init__(*args, **kwargs)
         self.hamlets = list(hamlets)
+        self.items, self.item_communes = list(items), list(communes)
+        existing_items = existing_items or {}
+        self.item_lines = []
+        for item in self.items:
+            names = []
+            for commune in self.item_communes:
+                name = f"i{commune.pk}_{item.pk}"
+                value = existing_items.get((commune.pk, item.pk))
+                self.fields[name] = forms.CharField(
+                    label=f"{commune}: {item.number}. {item.name}",
+                    required=False,
+                    initial="" if value is None else value,
+                    widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
+                )
+                names.append(name)
+            self.item_lines.append((item, names))
         existing = existing or {}
         self.lines = []
         for hamlet in self.hamlets:
@@ -53,6 +74,32 @@ class SurveyForm(forms.Form):
     def line_fields(self):
         """(hamlet, [bound fields]) per hamlet, for the table."""
         return [(hamlet, [self[name] for name in names]) for hamlet, names in self.lines]
+
+    def item_fields(self):
+        """(criterion, [bound fields, one per commune]) per content item, for the table."""
+        return [(item, [self[name] for name in names]) for item, names in self.item_lines]
+
+    def _items(self) -> list:
+        results = []
+        for item, names in self.item_lines:
+            for commune, name in zip(self.item_communes, names, strict=True):
+                text = (self.data.get(self.add_prefix(name)) or "").strip()
+                if not text:
+                    continue
+                try:
+                    value = parse_number(text)
+                    if value != int(value) or value < 0:
+                        raise NumberFormatError("not a whole number")
+                except NumberFormatError:
+                    self.add_error(
+                        name,
+                        _("{commune}, item {number}: enter a whole number of zero or more.").format(
+                            commune=commune, number=item.number
+                        ),
+                    )
+                    continue
+                results.append(ItemResult(commune, item, int(value)))
+        return results
 
     def clean(self):
         data = super().clean()
@@ -80,7 +127,15 @@ class SurveyForm(forms.Form):
             if len(values) == 3:
                 rows.append(SurveyRow(hamlet, *values))
         data["rows"] = rows
+        data["items"] = self._items()
         return data
+
+
+class SurveyCheckForm(forms.Form):
+    checked_on = forms.DateField(label=gettext_lazy("Checked on"), widget=DATE_WIDGET)
+    note = forms.CharField(
+        label=gettext_lazy("Note on the check"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CritiqueForm(forms.Form):

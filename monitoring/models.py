@@ -47,6 +47,17 @@ class SatisfactionSurvey(TimeStampedModel):
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    results_posted_on = models.DateField(_("results posted at the hamlet cultural houses on"), null=True, blank=True)
+    checked_on = models.DateField(_("tally checked by the higher-level Front on"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    check_note = models.TextField(_("higher-level check: note"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -114,6 +125,38 @@ class SurveyHamletRow(models.Model):
 
     def __str__(self):
         return f"{self.hamlet}: {self.satisfied}/{self.forms_returned}/{self.households_surveyed}"
+
+
+class SurveyItemResult(models.Model):
+    """Satisfied answers for one content item (a criterion of the set, as the forms list them) in one commune.
+
+    The denominator is the forms returned in the commune's hamlets (one form per household); a district's survey
+    has one result per commune and item, which its per-commune per-item floor is checked against."""
+
+    survey = models.ForeignKey(
+        SatisfactionSurvey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="items"
+    )
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(
+        "criteria.Criterion", verbose_name=_("content item"), on_delete=models.PROTECT, related_name="+"
+    )
+    satisfied = models.PositiveIntegerField(_("satisfied"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["survey", "commune__code", "criterion__number"]
+        verbose_name = _("survey result (content item)")
+        verbose_name_plural = _("survey results (content items)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "commune", "criterion"],
+                name="monitoring_surveyitemresult_one_per_item",
+                violation_error_message=_("This content item already has a result for the commune."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.commune} – {self.criterion}: {self.satisfied}"
 
 
 class SupervisionReport(TimeStampedModel):
@@ -230,6 +273,7 @@ class Finding(TimeStampedModel):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reminder_sent_on = models.DateField(_("reminder sent on"), null=True, blank=True)
     history = HistoricalRecords()
 
     unit_path = scope.through("report")

@@ -33,6 +33,19 @@ def can_enter_survey(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return dossier.status in COMMUNE_STAGE and can_monitor_dossier(user, dossier)
 
 
+def can_check_survey(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """A Front committee above the commune's checks the tally: the district's or the province's (the province's for
+    a district dossier)."""
+    from criteria.choices import SubjectKind
+
+    levels = (
+        [ActingLevel.PROVINCE]
+        if dossier.subject_kind == SubjectKind.DISTRICT
+        else [ActingLevel.DISTRICT, ActingLevel.PROVINCE]
+    )
+    return any(acts_at(user, dossier, roles=MONITOR, level=level) for level in levels)
+
+
 def can_critique(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return dossier.status not in TERMINAL and can_monitor_dossier(user, dossier)
 

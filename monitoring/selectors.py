@@ -32,15 +32,16 @@ from django.utils.translation import gettext as _
 
 from communes.choices import CommuneType
 from communes.models import Commune, Hamlet
+from core.formatting import number
 from criteria.choices import StandardLevel, SubjectKind
-from criteria.models import Assessment
+from criteria.models import Assessment, Criterion
 from offices import scope
 from offices.choices import Role
 from register.models import Recognition
 from verification.choices import TERMINAL, DossierStatus
 from verification.models import Dossier
 
-from .choices import PUBLISHED, UNRESOLVED, FindingStatus, Moderation, ReportSubject, SurveyStatus
+from .choices import PUBLISHED, UNRESOLVED, FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
 from .filters import FindingFilterSet, ReportFilterSet, SurveyFilterSet
 from .models import Critique, Finding, PublicComment, SatisfactionSurvey, SupervisionReport, SurveyHamletRow
 
@@ -160,6 +161,116 @@ def survey_hamlets(*, dossier: Dossier) -> QuerySet[Hamlet]:
     return qs.filter(commune_id=dossier.commune_id).order_by("code")  # type: ignore[misc]
 
 
+def coverage_of(returned: int | Decimal, households: int | Decimal | None) -> Decimal | None:
+    """Household coverage: forms returned / households × 100 (one form per household), two decimals."""
+    return rate_of(returned, households)
+
+
+def survey_items(*, dossier: Dossier) -> list[Criterion]:
+    """The content items the forms list: the criteria of the set the dossier is judged against (none when the set
+    is not loaded)."""
+    from criteria.models import Criterion
+    from criteria.selectors import criteria_set_for
+
+    subject = SubjectKind.DISTRICT if dossier.subject_kind == SubjectKind.DISTRICT else SubjectKind.COMMUNE
+    criteria_set = criteria_set_for(level=dossier.level, year=dossier.year, subject=subject, province=dossier.province)
+    if criteria_set is None:
+        return []
+    return list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number"))
+
+
+def survey_item_communes(*, dossier: Dossier) -> list[Commune]:
+    """The communes a survey reports content items for: the dossier's commune, or each xã of a district."""
+    if dossier.subject_kind == SubjectKind.DISTRICT:
+        return list(
+            Commune.objects.current()
+            .filter(district_id=dossier.district_id, unit_type=CommuneType.COMMUNE)  # type: ignore[misc]
+            .order_by("code")
+        )
+    return [dossier.commune] if dossier.commune_id else []  # type: ignore[list-item]
+
+
+@dataclass
+class ItemCell:
+    commune: Commune
+    satisfied: int | None
+    returned: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if self.satisfied is None else rate_of(self.satisfied, self.returned)
+
+
+def survey_item_table(
+    *, survey: SatisfactionSurvey, items: list[Criterion] | None = None, communes: list[Commune] | None = None
+) -> list[tuple[Criterion, list[ItemCell]]]:
+    """(criterion, [ItemCell per commune]) for each content item: satisfied answers over the commune's forms
+    returned. Three queries."""
+    dossier = survey.dossier
+    items = survey_items(dossier=dossier) if items is None else items
+    communes = survey_item_communes(dossier=dossier) if communes is None else communes
+    returned = dict(
+        survey.rows.order_by()
+        .values("hamlet__commune_id")
+        .annotate(n=Sum("forms_returned"))
+        .values_list("hamlet__commune_id", "n")
+    )
+    results = {(r.commune_id, r.criterion_id): r.satisfied for r in survey.items.all()}
+    return [
+        (item, [ItemCell(c, results.get((c.pk, item.pk)), returned.get(c.pk, 0)) for c in communes]) for item in items
+    ]
+
+
+def dossier_survey_problems(*, dossier: Dossier) -> list[str]:
+    """What the dossier's latest completed survey lacks besides its overall rate (the workflow's gate reads it):
+    household coverage under `NTM_SURVEY_MIN_COVERAGE`, results not posted at the hamlets, no higher-level check,
+    and for a district under Annex I each content item at least its floor in each commune. Empty when there is no
+    completed survey (the satisfaction gate says so)."""
+    from verification.gates import district_rules
+
+    survey = latest_completed_survey(dossier=dossier)
+    if survey is None:
+        return []
+    problems = []
+    minimum = Decimal(str(settings.NTM_SURVEY_MIN_COVERAGE))
+    coverage = coverage_of(survey.total_returned, survey.total_households)  # type: ignore[attr-defined]
+    if minimum and (coverage is None or coverage < minimum):
+        problems.append(
+            _("Forms returned from {coverage}% of households; at least {minimum}% are required.").format(
+                coverage=number(coverage or 0, 2), minimum=number(minimum, 0)
+            )
+        )
+    if survey.results_posted_on is None:
+        problems.append(_("The date the results were posted at the hamlet cultural houses is not recorded."))
+    if survey.checked_on is None:
+        problems.append(_("The higher-level Front has not checked the tally."))
+    floor = district_rules(dossier.district).get("item_floor") if dossier.subject_kind == SubjectKind.DISTRICT else None
+    if floor:
+        floor = Decimal(str(floor))
+        table = survey_item_table(
+            survey=survey, items=survey_items(dossier=dossier), communes=survey_item_communes(dossier=dossier)
+        )
+        for item, cells in table:
+            for cell in cells:
+                if cell.rate is None:
+                    problems.append(
+                        _("{commune}, item {number} ({item}): no result.").format(
+                            commune=cell.commune, number=item.number, item=item.name
+                        )
+                    )
+                elif cell.rate < floor:
+                    problems.append(
+                        _("{commune}, item {number} ({item}): {rate}% satisfied, below {floor}%.").format(
+                            commune=cell.commune,
+                            number=item.number,
+                            item=item.name,
+                            rate=number(cell.rate, 2),
+                            floor=number(floor, 0),
+                        )
+                    )
+    return problems
+
+
 # --- supervision -------------------------------------------------------------------------------------------------
 
 
@@ -219,6 +330,15 @@ def _dossier_findings_q(dossier: Dossier) -> Q:
     if dossier.commune_id and dossier.subject_kind == SubjectKind.COMMUNE:
         q |= Q(report__subject_kind=ReportSubject.COMMUNE, report__commune_id=dossier.commune_id)
     return q
+
+
+def dossier_serious_findings(*, dossier: Dossier) -> list[str]:
+    """Descriptions of the unresolved serious findings on the dossier or its commune (the workflow's gate)."""
+    return list(
+        Finding.objects.filter(_dossier_findings_q(dossier), status__in=UNRESOLVED, severity=Severity.HIGH)
+        .order_by("id")
+        .values_list("description", flat=True)
+    )
 
 
 def open_findings_for_dossier(*, dossier: Dossier) -> QuerySet[Finding]:

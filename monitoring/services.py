@@ -11,8 +11,9 @@ Who writes what:
 A unit outside the actor's area answers 404 (never revealing the record); a role without the right answers 403.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,13 +21,15 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Hamlet
 from criteria.choices import SubjectKind
-from offices.models import Office
-from verification.choices import COMMUNE_STAGE, TERMINAL, DossierStatus
+from criteria.models import Criterion
+from offices.models import Membership, Office
+from verification.choices import COMMUNE_STAGE, TERMINAL, DossierStatus, NotificationKind
 from verification.models import Dossier
 from verification.permissions import require_visible
 
@@ -41,8 +44,17 @@ from .choices import (
     Severity,
     SurveyStatus,
 )
-from .models import Critique, Finding, PublicComment, SatisfactionSurvey, SupervisionReport, SurveyHamletRow
+from .models import (
+    Critique,
+    Finding,
+    PublicComment,
+    SatisfactionSurvey,
+    SupervisionReport,
+    SurveyHamletRow,
+    SurveyItemResult,
+)
 from .permissions import (
+    can_check_survey,
     can_file_report,
     can_moderate,
     can_monitor_dossier,
@@ -73,6 +85,44 @@ class SurveyRow:
     households_surveyed: int
     forms_returned: int
     satisfied: int
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """Satisfied answers to one content item in one commune."""
+
+    commune: Commune
+    criterion: Criterion
+    satisfied: int
+
+
+def validate_item_results(*, dossier: Dossier, rows: list[SurveyRow], items: Sequence[ItemResult]) -> None:
+    """Refuse items of a commune outside the dossier, of a criterion not on the forms, repeated, or with more
+    satisfied answers than the commune's forms returned."""
+    allowed_communes = {c.pk for c in selectors.survey_item_communes(dossier=dossier)}
+    allowed_items = {c.pk for c in selectors.survey_items(dossier=dossier)}
+    returned: dict[int, int] = {}
+    for row in rows:
+        returned[row.hamlet.commune_id] = returned.get(row.hamlet.commune_id, 0) + row.forms_returned
+    errors, seen = [], set()
+    for item in items:
+        where = _("{commune}, item {number}").format(commune=item.commune, number=item.criterion.number)
+        if item.commune.pk not in allowed_communes or item.criterion.pk not in allowed_items:
+            errors.append(_("{where}: not a content item of this survey.").format(where=where))
+            continue
+        if (item.commune.pk, item.criterion.pk) in seen:
+            errors.append(_("{where}: entered twice.").format(where=where))
+        seen.add((item.commune.pk, item.criterion.pk))
+        if not isinstance(item.satisfied, int) or item.satisfied < 0:
+            errors.append(_("{where}: enter a whole number of zero or more.").format(where=where))
+        elif item.satisfied > returned.get(item.commune.pk, 0):
+            errors.append(
+                _("{where}: {satisfied} satisfied but only {returned} forms returned in the commune.").format(
+                    where=where, satisfied=item.satisfied, returned=returned.get(item.commune.pk, 0)
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _hamlet_in_dossier(hamlet: Hamlet, dossier: Dossier) -> bool:
@@ -156,6 +206,32 @@ def _check_survey_actor(actor: User, dossier: Dossier) -> None:
         )
 
 
+def _save_items(survey: SatisfactionSurvey, items: Sequence[ItemResult]) -> None:
+    keep = {(i.commune.pk, i.criterion.pk) for i in items}
+    for old in survey.items.all():
+        if (old.commune_id, old.criterion_id) not in keep:
+            old.delete()
+    existing = {(r.commune_id, r.criterion_id): r for r in survey.items.all()}
+    for item in items:
+        obj = existing.get((item.commune.pk, item.criterion.pk)) or SurveyItemResult(
+            survey=survey, commune=item.commune, criterion=item.criterion
+        )
+        if obj.pk and obj.satisfied == item.satisfied:
+            continue
+        obj.satisfied = item.satisfied
+        obj.full_clean()
+        obj.save()
+
+
+def _validate_posted(results_posted_on: date | None, period_start: date) -> None:
+    if results_posted_on is None:
+        return
+    if results_posted_on > timezone.localdate():
+        raise ValidationError({"results_posted_on": _("The posting date cannot be in the future.")})
+    if period_start and results_posted_on < period_start:
+        raise ValidationError({"results_posted_on": _("The results cannot be posted before the survey starts.")})
+
+
 def _save_survey(survey: SatisfactionSurvey, rows: list[SurveyRow], complete: bool) -> SatisfactionSurvey:
     survey.status = SurveyStatus.COMPLETED if complete else SurveyStatus.IN_PROGRESS
     if complete and survey.completed_at is None:
@@ -195,20 +271,28 @@ def survey_create(
     rows: list[SurveyRow],
     complete: bool = False,
     note: str = "",
+    items: Sequence[ItemResult] = (),
+    results_posted_on: date | None = None,
 ) -> SatisfactionSurvey:
-    """Record a Front survey for a dossier with one row per hamlet; `complete` makes it count for the gate."""
+    """Record a Front survey for a dossier with one row per hamlet (one form per household) and the satisfied
+    answers per content item and commune; `complete` makes it count for the gate."""
     dossier = _lock_dossier(dossier)
     _check_survey_actor(actor, dossier)
     _validate_period(period_start, period_end)
     validate_survey_rows(dossier=dossier, rows=rows, complete=complete)
+    validate_item_results(dossier=dossier, rows=rows, items=list(items))
+    _validate_posted(results_posted_on, period_start)
     survey = SatisfactionSurvey(
         dossier=dossier,
         period_start=period_start,
         period_end=period_end,
         note=(note or "").strip(),
+        results_posted_on=results_posted_on,
         entered_by=actor,
     )
-    return _save_survey(survey, rows, complete)
+    survey = _save_survey(survey, rows, complete)
+    _save_items(survey, list(items))
+    return survey
 
 
 survey_create.alters_data = True  # type: ignore[attr-defined]
@@ -224,20 +308,65 @@ def survey_update(
     rows: list[SurveyRow],
     complete: bool,
     note: str = "",
+    items: Sequence[ItemResult] = (),
+    results_posted_on: date | None = None,
 ) -> SatisfactionSurvey:
-    """Correct a survey (its rows are replaced by `rows`); every change is kept in the history."""
+    """Correct a survey (its rows and items are replaced); every change is kept in the history. A corrected tally
+    needs the higher-level Front's check again."""
     dossier = _lock_dossier(survey.dossier)
     _check_survey_actor(actor, dossier)
     _validate_period(period_start, period_end)
     validate_survey_rows(dossier=dossier, rows=rows, complete=complete)
+    validate_item_results(dossier=dossier, rows=rows, items=list(items))
+    _validate_posted(results_posted_on, period_start)
     locked = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
+    before = (
+        [
+            (r.hamlet_id, r.households_surveyed, r.forms_returned, r.satisfied)
+            for r in locked.rows.order_by("hamlet_id")
+        ],
+        sorted((i.commune_id, i.criterion_id, i.satisfied) for i in locked.items.all()),
+    )
+    after = (
+        sorted((r.hamlet.pk, r.households_surveyed, r.forms_returned, r.satisfied) for r in rows),
+        sorted((i.commune.pk, i.criterion.pk, i.satisfied) for i in items),
+    )
+    if before != after:
+        locked.checked_on, locked.checked_by, locked.check_note = None, None, ""
     locked.period_start = period_start
     locked.period_end = period_end
     locked.note = (note or "").strip()
-    return _save_survey(locked, rows, complete)
+    locked.results_posted_on = results_posted_on
+    locked = _save_survey(locked, rows, complete)
+    _save_items(locked, list(items))
+    return locked
 
 
 survey_update.alters_data = True  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def survey_check(*, survey: SatisfactionSurvey, actor: User, checked_on: date, note: str = "") -> SatisfactionSurvey:
+    """The higher-level Front checks the completed survey's tally (a Front office above the commune's)."""
+    locked = SatisfactionSurvey.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=survey.pk)
+    require_visible(actor, locked.dossier)
+    if not can_check_survey(actor, locked.dossier):
+        raise PermissionDenied(_("The tally is checked by a Front committee above the commune's."))
+    if locked.status != SurveyStatus.COMPLETED:
+        raise ValidationError(_("Only a completed survey's tally is checked."))
+    if checked_on is None or checked_on > timezone.localdate():
+        raise ValidationError({"checked_on": _("Enter the day of the check (not in the future).")})
+    if checked_on < locked.period_start:
+        raise ValidationError({"checked_on": _("The check cannot precede the survey.")})
+    locked.checked_on = checked_on
+    locked.checked_by = actor
+    locked.check_note = (note or "").strip()
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+survey_check.alters_data = True  # type: ignore[attr-defined]
 
 
 # --- supervision reports and findings --------------------------------------------------------------------------
@@ -348,10 +477,69 @@ def finding_add(
     )
     finding.full_clean()
     finding.save()
+    if concerned_office is not None:
+        transaction.on_commit(lambda: finding_notify(finding=finding, kind=NotificationKind.FINDING_FILED))
     return finding
 
 
 finding_add.alters_data = True  # type: ignore[attr-defined]
+
+
+def finding_notify(*, finding: Finding, kind: str) -> int:
+    """Tell the members of the office named in the finding (in-app and by email): it was filed, or its answer is
+    due soon. Returns the number of people told."""
+    from verification.services import notify_users
+
+    if not finding.concerned_office_id:
+        return 0
+    report = finding.report
+    with translation.override(settings.LANGUAGE_CODE):
+        if kind == NotificationKind.FINDING_DUE:
+            text = _("{office}: the answer to a Front finding is due on {day}: {finding}").format(
+                office=finding.concerned_office,
+                day=finding.respond_by.strftime("%d/%m/%Y") if finding.respond_by else "",
+                finding=finding.description[:200],
+            )
+        else:
+            text = _("{office}: the Front filed a finding ({severity}) on {subject}: {finding}").format(
+                office=finding.concerned_office,
+                severity=finding.get_severity_display(),
+                subject=report.subject,
+                finding=finding.description[:200],
+            )
+    users = Membership.objects.filter(office_id=finding.concerned_office_id).values_list("user_id", flat=True)
+    notes = notify_users(
+        user_ids=list(users),
+        kind=kind,
+        text=text,
+        url=reverse("monitoring:report_detail", args=[report.pk]) + f"#finding-{finding.pk}",
+        dossier=report.dossier,
+    )
+    return len(notes)
+
+
+def finding_reminders_send(*, today: date | None = None) -> int:
+    """Remind the offices named in open findings whose answer is due within `NTM_FINDING_REMINDER_DAYS` (once per
+    finding). Run daily (manage.py remind_findings). Returns the number of findings reminded."""
+    today = today or timezone.localdate()
+    due = (
+        Finding.objects.filter(
+            status=FindingStatus.OPEN,
+            concerned_office__isnull=False,
+            reminder_sent_on__isnull=True,
+            respond_by__gte=today,
+            respond_by__lte=today + timedelta(days=settings.NTM_FINDING_REMINDER_DAYS),
+        )
+        .select_related("report", "report__dossier", "report__commune", "concerned_office")
+        .order_by("respond_by", "id")
+    )
+    count = 0
+    for finding in due:
+        with transaction.atomic():
+            if Finding.objects.filter(pk=finding.pk, reminder_sent_on__isnull=True).update(reminder_sent_on=today):
+                finding_notify(finding=finding, kind=NotificationKind.FINDING_DUE)
+                count += 1
+    return count
 
 
 def _finding_for_update(finding: Finding, action: str, actor: User) -> Finding:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("surveys/", views.survey_list, name="survey_list"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/edit/", views.survey_edit, name="survey_edit"),
+    path("surveys/<int:pk>/check/", views.survey_check, name="survey_check"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/new/", views.report_add, name="report_add"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

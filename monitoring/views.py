@@ -3,6 +3,7 @@
 The public pages (no login) read dossiers in public consultation only.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ from .forms import (
     PublicCommentForm,
     ReportForm,
     ResponseForm,
+    SurveyCheckForm,
     SurveyForm,
 )
 from .tables import CommuneProgressTable, FindingTable, PublicDossierTable, SupervisionReportTable, SurveyTable
@@ -166,17 +168,46 @@ survey_list = SurveyList.as_view()
 @login_required
 def survey_detail(request, pk: int):
     survey = selectors.access_survey_by_id(user=request.user, pk=pk)
+    can_check = (
+        permissions.can_check_survey(request.user, survey.dossier)
+        and survey.status == "completed"
+        and survey.checked_on is None
+    )
     return render(
         request,
         "monitoring/survey_detail.html",
         {
             "survey": survey,
             "rate": selectors.survey_rate(survey),
+            "coverage": selectors.coverage_of(survey.total_returned, survey.total_households),
+            "min_coverage": settings.NTM_SURVEY_MIN_COVERAGE,
             "rows": selectors.survey_rows(survey=survey),
+            "item_table": selectors.survey_item_table(survey=survey),
+            "item_communes": selectors.survey_item_communes(dossier=survey.dossier),
             "history": selectors.survey_history(survey=survey)[:50],
             "can_edit": permissions.can_enter_survey(request.user, survey.dossier),
+            "check_form": SurveyCheckForm(initial={"checked_on": timezone.localdate()}) if can_check else None,
         },
     )
+
+
+@require_POST
+@login_required
+def survey_check(request, pk: int):
+    survey = selectors.access_survey_by_id(user=request.user, pk=pk)
+    form = SurveyCheckForm(request.POST)
+    if not form.is_valid():
+        if not permissions.can_check_survey(request.user, survey.dossier):
+            raise PermissionDenied(_("The tally is checked by a Front committee above the commune's."))
+        messages.error(request, _error_text(ValidationError(form.errors)))
+        return redirect("monitoring:survey_detail", pk=pk)
+    try:
+        services.survey_check(survey=survey, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Check of the tally recorded."))
+    return redirect("monitoring:survey_detail", pk=pk)
 
 
 def _survey_form_page(request, *, dossier, survey=None):
@@ -184,17 +215,27 @@ def _survey_form_page(request, *, dossier, survey=None):
         raise PermissionDenied(_("Satisfaction surveys are entered by the Fatherland Front only."))
     hamlets = selectors.survey_hamlets(dossier=dossier)
     existing = {r.hamlet_id: r for r in survey.rows.all()} if survey else {}
+    existing_items = {(r.commune_id, r.criterion_id): r.satisfied for r in survey.items.all()} if survey else {}
     initial = (
         {
             "period_start": survey.period_start,
             "period_end": survey.period_end,
             "complete": survey.status == "completed",
             "note": survey.note,
+            "results_posted_on": survey.results_posted_on,
         }
         if survey
         else {"period_start": timezone.localdate(), "period_end": timezone.localdate()}
     )
-    form = SurveyForm(request.POST or None, hamlets=hamlets, existing=existing, initial=initial)
+    form = SurveyForm(
+        request.POST or None,
+        hamlets=hamlets,
+        existing=existing,
+        items=selectors.survey_items(dossier=dossier),
+        communes=selectors.survey_item_communes(dossier=dossier),
+        existing_items=existing_items,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         kwargs = {
@@ -204,6 +245,8 @@ def _survey_form_page(request, *, dossier, survey=None):
             "rows": data["rows"],
             "complete": data["complete"],
             "note": data["note"],
+            "items": data["items"],
+            "results_posted_on": data.get("results_posted_on"),
         }
         try:
             if survey is None:

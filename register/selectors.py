@@ -6,13 +6,29 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from communes.models import Commune, District
 from core.scope import get_visible_or_404
 from criteria.choices import StandardLevel, SubjectKind
 
+from . import rules
 from .filters import RecognitionFilterSet
 from .models import Recognition, RecognitionQuerySet
 
@@ -85,8 +101,119 @@ def recognised_counts(
     return counts
 
 
-def recognised_at_set_level(*, commune_ref: str, level_ref: str) -> Exists:
-    """Whether the outer commune holds a recognition, never revoked, at the outer level (criteria's risk list)."""
-    return Exists(
-        Recognition.objects.filter(commune=OuterRef(commune_ref), level=OuterRef(level_ref), revoked_on__isnull=True)
+def recognised_at_set_level(*, commune_ref: str, level_ref: str) -> Case:
+    """Whether the outer commune holds a recognition, never revoked, judged against the outer set's level (criteria's
+    risk list): a model commune is judged against the advanced set (`NTM_REVOCATION_JUDGED_AGAINST`), so it shows
+    on the advanced list and not on the model one."""
+    whens = []
+    for set_level in StandardLevel.values:
+        levels = rules.levels_judged_against(set_level)
+        if levels:
+            held = Recognition.objects.filter(commune=OuterRef(commune_ref), level__in=levels, revoked_on__isnull=True)
+            whens.append(When(Exists(held), **{level_ref: set_level}, then=Value(True)))
+    return Case(*whens, default=Value(False), output_field=BooleanField())
+
+
+def _revoked_communes(*, district_ref: str, on: date) -> tuple[Coalesce, Coalesce]:
+    """Subquery: current xã of the outer district whose NTM recognition was revoked by `on` and not given again."""
+    from communes.choices import CommuneType
+    from communes.models import Commune
+
+    revoked = Recognition.objects.filter(
+        subject_kind=SubjectKind.COMMUNE, level=StandardLevel.BASIC, commune=OuterRef("pk"), revoked_on__lte=on
     )
+    in_force = Recognition.objects.in_force_on(on).filter(
+        subject_kind=SubjectKind.COMMUNE, level=StandardLevel.BASIC, commune=OuterRef("pk")
+    )
+    communes = Commune.objects.current().filter(district=OuterRef(district_ref), unit_type=CommuneType.COMMUNE)
+    total = communes.order_by().values("district").annotate(n=Count("id")).values("n")[:1]
+    lost = (
+        communes.filter(Exists(revoked))
+        .exclude(Exists(in_force))
+        .order_by()
+        .values("district")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return (
+        Coalesce(Subquery(total, output_field=IntegerField()), Value(0)),
+        Coalesce(Subquery(lost, output_field=IntegerField()), Value(0)),
+    )
+
+
+def district_revocation_risk(*, user: User | AnonymousUser, on: date) -> QuerySet[Recognition]:
+    """District recognitions in force on `on` in the user's area, with `communes_total` (current xã) and
+    `communes_revoked` (xã that lost their NTM recognition): the ground of 18/2022 the register can see. Those at
+    risk first. One query."""
+    total, lost = _revoked_communes(district_ref="district_id", on=on)
+    return (
+        Recognition.objects.visible_to(user)
+        .in_force_on(on)
+        .filter(subject_kind=SubjectKind.DISTRICT)
+        .select_related("district", "district__province")
+        .annotate(communes_total=total, communes_revoked=lost)
+        .annotate(
+            at_risk=Case(
+                When(
+                    Q(communes_total__gt=0)
+                    & Q(communes_revoked__gte=F("communes_total") * rules.DISTRICT_COMMUNES_SHARE / 100.0),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-at_risk", "-communes_revoked", "district__code", "id")
+    )
+
+
+def revocation_grounds(
+    *, subject_kind: str, commune: Commune | None, district: District | None, level: str, on: date
+) -> tuple[bool, list[str]]:
+    """Whether a ground of 18/2022 holds for a recognised unit, and why (or why not), in words.
+
+    A commune by its latest scorecard against the set it is judged against (`rules.judged_against`); a district by
+    its communes (its nine criteria have no scorecard in the app: the council reads them in the verification
+    report)."""
+    from criteria.selectors import latest_assessment
+
+    if subject_kind == SubjectKind.COMMUNE:
+        judged = rules.judged_against(level)
+        assessment = latest_assessment(commune=commune, level=judged)  # type: ignore[arg-type]  # a commune subject
+        if assessment is None:
+            return False, [
+                _("No scorecard of {commune} against the {level} criteria: the grounds cannot be judged.").format(
+                    commune=commune, level=StandardLevel(judged).label
+                )
+            ]
+        ground = rules.criteria_ground(
+            total=assessment.criteria_total,
+            unmet=assessment.criteria_total - assessment.criteria_met,
+            key_unmet=assessment.key_criteria_unmet,
+        )
+        if ground:
+            return True, [ground]
+        return False, [
+            _("Scorecard {year} ({level}): {met} of {total} criteria met; no ground of Decision 18/2022 holds.").format(
+                year=assessment.year,
+                level=StandardLevel(judged).label,
+                met=assessment.criteria_met,
+                total=assessment.criteria_total,
+            )
+        ]
+    if subject_kind == SubjectKind.DISTRICT:
+        from communes.models import District
+
+        row = District.objects.filter(pk=district.pk).annotate(  # type: ignore[misc,union-attr]  # a district subject; annotated
+            **dict(zip(("total", "lost"), _revoked_communes(district_ref="pk", on=on), strict=True))
+        ).values("total", "lost").first() or {"total": 0, "lost": 0}
+        ground = rules.communes_ground(total=row["total"], revoked=row["lost"])
+        if ground:
+            return True, [ground]
+        return False, [
+            _(  # xgettext:no-python-format
+                "{lost} of {total} communes have lost their NTM recognition; judge the nine criteria from the "
+                "verification report (30–50% unmet including a key criterion, or 50% or more)."
+            ).format(lost=row["lost"], total=row["total"])
+        ]
+    return False, []

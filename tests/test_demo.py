@@ -23,6 +23,12 @@ def _counts():
     }
 
 
+def _pdf(name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4 signed copy")
+
+
 DEMO_USERS = ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]
 
 
@@ -56,13 +62,20 @@ def test_demo_is_consistent_and_its_queues_can_be_worked():
     from communes.models import Commune
     from criteria.choices import StandardLevel, SubjectKind
     from criteria.selectors import latest_assessment
+    from monitoring.models import Finding
+    from monitoring.services import finding_close
     from programs.choices import TargetKind
     from programs.selectors import plan_progress
     from register.models import Recognition
     from verification import gates
     from verification.choices import COMMUNE_STAGE, TERMINAL, DossierStatus, SecurityStatus
     from verification.models import Dossier
-    from verification.services import dossier_review_update, dossier_transition
+    from verification.services import (
+        appraisal_record,
+        dossier_document_add,
+        dossier_review_update,
+        dossier_transition,
+    )
 
     call_command("load_demo", stdout=io.StringIO())
     end_2023 = datetime.date(2023, 12, 31)
@@ -96,9 +109,13 @@ def test_demo_is_consistent_and_its_queues_can_be_worked():
             assert scorecard.is_all_met and dossier.assessment == scorecard, dossier
             assert gates.gate_criteria_met(dossier) == [], dossier
 
-    # Each queue's user takes the next step; the appraised dossier ends recognised.
+    # Each queue's user takes the next step; the appraised dossier ends recognised. Issue 13: the Front closes
+    # the serious finding it filed on the dossier under verification before it can pass; the appraisal council
+    # votes and its minutes are uploaded; the decision is recorded with its signed copy.
     users = {u.username: u for u in get_user_model().objects.all()}
     today = timezone.localdate()
+    for finding in Finding.objects.filter(severity="high", report__dossier__in=live).exclude(status="closed"):
+        finding_close(finding=finding, actor=users["front"], note="Đã khắc phục.")
     queued = list(live.exclude(status__in=COMMUNE_STAGE).order_by("pk"))
     before = {d.pk: d.status for d in queued}
     for dossier in queued:
@@ -115,6 +132,19 @@ def test_demo_is_consistent_and_its_queues_can_be_worked():
         elif dossier.status == DossierStatus.VERIFIED:
             dossier_transition(dossier=dossier, action="start_appraisal", actor=users["appraiser"])
         elif dossier.status == DossierStatus.UNDER_APPRAISAL:
+            appraisal = dossier.appraisal
+            appraisal_record(
+                dossier=dossier,
+                actor=users["appraiser"],
+                council=appraisal.council,
+                inspected_on=appraisal.inspected_on,
+                meeting_on=today,
+                members_present=10,
+                votes_for=10,
+            )
+            dossier_document_add(
+                dossier=dossier, actor=users["appraiser"], kind="appraisal_minutes", file=_pdf("bien-ban.pdf")
+            )
             dossier_transition(dossier=dossier, action="appraise", actor=users["appraiser"])
         elif dossier.status == DossierStatus.APPRAISED:
             recognised = dossier
@@ -125,6 +155,8 @@ def test_demo_is_consistent_and_its_queues_can_be_worked():
                 decision_number="99/QĐ-UBND",
                 decision_date=today,
                 signer="Chủ tịch UBND tỉnh",
+                document=_pdf("quyet-dinh.pdf"),
+                document_kind="decision",
             )
     assert all(Dossier.objects.get(pk=pk).status != status for pk, status in before.items())
     assert Recognition.objects.filter(dossier=recognised, year=2024).exists()

@@ -157,6 +157,22 @@ class Objects:
 
         return self._once(("survey", side), build)
 
+    def completed_survey(self, side):
+        def build():
+            return monitoring_services.survey_create(
+                dossier=self.survey_dossier(side),
+                actor=self.world.users.admin,
+                period_start=TODAY - datetime.timedelta(days=7),
+                period_end=TODAY - datetime.timedelta(days=1),
+                rows=[SurveyRow(self.hamlet(side), 20, 18, 17)],
+                complete=True,
+            )
+
+        return self._once(("completed_survey", side), build)
+
+    def council(self):
+        return self._once("council", lambda: verification_fixtures.make_council(self.world.province))
+
     def report(self, side):
         return self._once(
             ("report", side),
@@ -378,6 +394,35 @@ ROWS = [
         writer="commune",
     ),
     Row(
+        "verification:appraisal_edit",
+        lambda o, s: o.council() and o.dossier(s, DossierStatus.UNDER_APPRAISAL, ready=False),
+        get=dict.fromkeys(READERS, 403) | {"admin": 200, "appraiser": 200},
+        data=lambda o, s: {
+            "council": o.council().pk,
+            "inspected_on": TODAY.isoformat(),
+            "meeting_on": TODAY.isoformat(),
+            "members_present": "5",
+            "votes_for": "5",
+            "votes_against": "0",
+            "abstentions": "0",
+        },
+        refused={**WRITE_REFUSED, "commune": 403, "approver": 403, "province": 403},
+        writer="appraiser",
+    ),
+    Row(
+        "verification:publication_add",
+        lambda o, s: o.dossier(s, DossierStatus.UNDER_VERIFICATION),
+        get=None,
+        data=lambda o, s: {"published_on": TODAY.isoformat(), "place": "Cổng thông tin điện tử huyện"},
+        refused={"viewer": 403, "front": 403, "commune": 403, "appraiser": 403, "approver": 403},
+        writer="verifier",
+    ),
+    Row(
+        "verification:draft_download",
+        lambda o, s: o.dossier(s, DossierStatus.UNDER_VERIFICATION),
+        args=lambda d: [d.pk, "verification_report"],
+    ),  # whoever reads the dossier
+    Row(
         "verification:recognition_revocation",
         lambda o, s: o.recognition(s),
         get=_reads(province=403, district=403, commune=403, verifier=403, approver=403, front=403, viewer=403),
@@ -428,6 +473,14 @@ ROWS = [
             f"h{o.hamlet(s).pk}_satisfied": "19",
         },
         refused={"viewer": 403, "commune": 403, "verifier": 403},
+        writer="front",
+    ),
+    Row(
+        "monitoring:survey_check",
+        lambda o, s: o.completed_survey(s),
+        get=None,
+        data=lambda o, s: {"checked_on": TODAY.isoformat(), "note": "Khớp với phiếu"},
+        refused={"viewer": 403, "commune": 403, "verifier": 403, "district": 403},
         writer="front",
     ),
     Row("monitoring:report_detail", lambda o, s: o.report(s)),

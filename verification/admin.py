@@ -9,7 +9,18 @@ from core.pagination import EstimatedCountPaginator
 from core.scope import ScopedAdminMixin
 
 from . import services
-from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification
+from .models import (
+    Appraisal,
+    AppraisalCouncil,
+    ConsultationPosting,
+    CouncilMember,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Notification,
+    ReportPublication,
+    TownshipCheck,
+)
 
 
 class ReadOnlyMixin:
@@ -125,3 +136,44 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["recipient", "dossier", "dossier__commune", "dossier__hamlet", "dossier__district"]
     search_fields = ["recipient__username"]
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    extra = 3
+    fields = ["order", "name", "position", "role"]
+
+
+@admin.register(AppraisalCouncil)
+class AppraisalCouncilAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Provincial appraisal councils and their members (reference data: set up by a decision of the province)."""
+
+    list_display = ["name", "province", "established_by", "active"]
+    list_filter = ["active"]
+    list_select_related = ["province"]
+    search_fields = ["name", "established_by", "members__name"]
+    autocomplete_fields = ["province"]
+    inlines = [CouncilMemberInline]
+
+
+@admin.register(Appraisal)
+class AppraisalAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Recorded by the appraiser on the dossier page; read here."""
+
+    list_display = ["dossier", "council", "inspected_on", "meeting_on", "tally"]
+    list_select_related = ["dossier", "dossier__commune", "dossier__district", "dossier__hamlet", "council"]
+    search_fields = ["dossier__commune__name", "dossier__district__name", "council__name"]
+
+
+@admin.register(ReportPublication)
+class ReportPublicationAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["dossier", "published_on", "place"]
+    list_select_related = ["dossier", "dossier__commune", "dossier__district", "dossier__hamlet"]
+    search_fields = ["dossier__commune__name", "place"]
+
+
+@admin.register(TownshipCheck)
+class TownshipCheckAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["dossier", "township", "meets_standard", "reference"]
+    list_select_related = ["dossier", "dossier__district", "township"]
+    search_fields = ["township__name", "reference"]

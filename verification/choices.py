@@ -93,6 +93,9 @@ class DocumentKind(models.TextChoices):
     PHOTOS = "photos", _("Photos and evidence")
     VERIFICATION_REPORT = "verification_report", _("Verification report")
     APPRAISAL_REPORT = "appraisal_report", _("Appraisal report")
+    APPRAISAL_MINUTES = "appraisal_minutes", _("Minutes of the appraisal council's meeting, with the vote")
+    SUBMISSION = "submission", _("Coordination office's submission (tờ trình) proposing the decision")
+    CENTRAL_APPRAISAL = "central_appraisal", _("Central ministries' appraisal result")
     DECISION = "decision", _("Decision")
     OTHER = "other", _("Other")
 
@@ -122,6 +125,18 @@ class NotificationKind(models.TextChoices):
     ARRIVED = "arrived", _("Arrived in your queue")
     RETURNED = "returned", _("Returned to the commune")
     DECIDED = "decided", _("Decided")
+    FINDING_FILED = "finding_filed", _("A Front finding names your office")
+    FINDING_DUE = "finding_due", _("A Front finding's answer is due soon")
+
+
+class CouncilRole(models.TextChoices):
+    """Roles in a provincial appraisal council (practice: Điện Biên 2024, Nghệ An 2023; procedure.md §7)."""
+
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    STANDING = "standing", _("Standing member")
+    MEMBER = "member", _("Member")
+    SECRETARY = "secretary", _("Secretary")
 
 
 class ActionKind(models.TextChoices):
@@ -140,15 +155,52 @@ G_SECURITY = "security_not_complex"
 G_CONSULTATION = "consultation_done"
 G_FRONT_COMMENTS = "front_comments"
 G_DOCUMENTS = "documents_present"
+G_PREREQUISITE = "prerequisite"
+G_DISTRICT = "district_conditions"
+G_SURVEY = "survey_conduct"
+G_FRONT_FINDINGS = "front_findings"
+G_PLAN = "plan_registration"
+G_VERIFICATION_REPORT = "verification_report"
+G_APPRAISAL = "appraisal_vote"
+G_CENTRAL_APPRAISAL = "central_appraisal"
+G_SUBMISSION = "submission"
+G_DECISION_DOCUMENT = "decision_document"
+G_REVOCATION_GROUNDS = "revocation_grounds"
 
-COMMUNE_GATES = (G_CRITERIA, G_SATISFACTION, G_DEBT, G_CONSULTATION, G_FRONT_COMMENTS, G_DOCUMENTS)
-ALL_GATES = (G_CRITERIA, G_SATISFACTION, G_DEBT, G_SECURITY, G_CONSULTATION, G_FRONT_COMMENTS, G_DOCUMENTS)
+COMMUNE_GATES = (
+    G_PREREQUISITE,
+    G_CRITERIA,
+    G_SATISFACTION,
+    G_SURVEY,
+    G_DEBT,
+    G_CONSULTATION,
+    G_FRONT_COMMENTS,
+    G_DOCUMENTS,
+    G_PLAN,
+)
+ALL_GATES = (
+    G_PREREQUISITE,
+    G_CRITERIA,
+    G_DISTRICT,
+    G_SATISFACTION,
+    G_SURVEY,
+    G_DEBT,
+    G_SECURITY,
+    G_CONSULTATION,
+    G_FRONT_COMMENTS,
+    G_FRONT_FINDINGS,
+    G_DOCUMENTS,
+    G_PLAN,
+)
+VERIFY_GATES = (*ALL_GATES, G_VERIFICATION_REPORT)
 
 # --- transitions ---------------------------------------------------------------------------------------------------
 
 ALL_ROUTES = frozenset(Route)
-TIERED = frozenset({Route.DISTRICT_TIER, Route.NATIONAL})  # routes with a separate provincial appraisal
+TIERED = frozenset({Route.DISTRICT_TIER, Route.NATIONAL})  # routes with a separate appraisal after verification
 TWO_TIER = frozenset({Route.PROVINCIAL})
+PROVINCE_APPRAISES = frozenset({Route.DISTRICT_TIER})  # a provincial appraisal council appraises and votes
+CENTRE_APPRAISES = frozenset({Route.NATIONAL})  # central ministries appraise, the Prime Minister decides
 
 
 @dataclass(frozen=True)
@@ -166,6 +218,9 @@ class Transition:
     needs_comment: bool = False
     needs_decision: bool = False  # decision number, date and signer
     locks_assessment: bool = False
+    confirm: bool = False  # the page asks for confirmation before the step is taken
+    explain: str = ""  # what the step does, in words, under its heading
+    done: str = ""  # what happened, in words, once the step is taken (else the new status is named)
 
 
 DS = DossierStatus
@@ -173,6 +228,7 @@ _E = frozenset({Role.EDITOR})
 _V = frozenset({Role.VERIFIER})
 _A = frozenset({Role.APPRAISER})
 _P = frozenset({Role.APPROVER})
+_RETURNED = _("The dossier was returned to the commune.")
 
 
 def _verification(action, source, target, label, **kw):
@@ -228,10 +284,21 @@ TRANSITIONS: tuple[Transition, ...] = (
         "start_verification", DS.SUBMITTED, DS.UNDER_VERIFICATION, _("Take up for verification"), queue=True
     ),
     *_verification(
-        "verify", DS.UNDER_VERIFICATION, DS.VERIFIED, _("Approve verification"), gates=ALL_GATES, queue=True
+        "verify",
+        DS.UNDER_VERIFICATION,
+        DS.VERIFIED,
+        _("Approve verification"),
+        gates=VERIFY_GATES,
+        queue=True,
     ),
     *_verification(
-        "return", DS.SUBMITTED, DS.DRAFT, _("Return to the commune"), kind=ActionKind.RETURN, needs_comment=True
+        "return",
+        DS.SUBMITTED,
+        DS.DRAFT,
+        _("Return to the commune"),
+        kind=ActionKind.RETURN,
+        needs_comment=True,
+        done=_RETURNED,
     ),
     *_verification(
         "return",
@@ -240,8 +307,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("Return to the commune"),
         kind=ActionKind.RETURN,
         needs_comment=True,
+        done=_RETURNED,
     ),
-    # Provincial appraisal (three-tier route and district subjects).
+    # Appraisal: by the provincial appraisal council (three-tier route), by central ministries for a district (the
+    # province records their result; it does not appraise in their place).
     Transition(
         "start_appraisal",
         DS.VERIFIED,
@@ -249,7 +318,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _A,
         ActingLevel.PROVINCE,
         _("Take up for appraisal"),
-        routes=TIERED,
+        routes=PROVINCE_APPRAISES,
         queue=True,
     ),
     Transition(
@@ -259,37 +328,75 @@ TRANSITIONS: tuple[Transition, ...] = (
         _A,
         ActingLevel.PROVINCE,
         _("Approve appraisal"),
-        gates=ALL_GATES,
-        routes=TIERED,
+        gates=(*VERIFY_GATES, G_APPRAISAL),
+        routes=PROVINCE_APPRAISES,
         queue=True,
         locks_assessment=True,
+        explain=_("The council has inspected, met and voted: the dossier goes to the chairman for decision."),
     ),
     Transition(
-        "return",
+        "start_appraisal",
         DS.VERIFIED,
-        DS.DRAFT,
+        DS.UNDER_APPRAISAL,
         _A,
         ActingLevel.PROVINCE,
-        _("Return to the commune"),
-        routes=TIERED,
-        kind=ActionKind.RETURN,
-        needs_comment=True,
+        _("Send to the central appraisal"),
+        routes=CENTRE_APPRAISES,
+        queue=True,
+        explain=_("The province's submission goes to the ministries, who appraise district dossiers."),
     ),
     Transition(
-        "return",
+        "appraise",
         DS.UNDER_APPRAISAL,
-        DS.DRAFT,
+        DS.APPRAISED,
         _A,
         ActingLevel.PROVINCE,
-        _("Return to the commune"),
-        routes=TIERED,
-        kind=ActionKind.RETURN,
-        needs_comment=True,
+        _("Record the central appraisal result"),
+        gates=(*VERIFY_GATES, G_SUBMISSION, G_CENTRAL_APPRAISAL),
+        routes=CENTRE_APPRAISES,
+        queue=True,
+        locks_assessment=True,
+        explain=_("Upload the ministries' appraisal result first: the province records it, it does not appraise."),
     ),
-    # Decision: after appraisal (three-tier), straight after provincial verification (two-tier).
+    *[
+        Transition(
+            "return",
+            source,
+            DS.DRAFT,
+            _A,
+            ActingLevel.PROVINCE,
+            _("Return to the commune"),
+            routes=TIERED,
+            kind=ActionKind.RETURN,
+            needs_comment=True,
+            done=_RETURNED,
+        )
+        for source in (DS.VERIFIED, DS.UNDER_APPRAISAL)
+    ],
+    # Decision: after appraisal (three-tier: the provincial chairman; district subjects: the Prime Minister),
+    # straight after provincial verification (two-tier).
     *[
         t
-        for source, routes in ((DS.APPRAISED, TIERED), (DS.VERIFIED, TWO_TIER))
+        for source, routes, gates, label in (
+            (
+                DS.APPRAISED,
+                PROVINCE_APPRAISES,
+                (*VERIFY_GATES, G_APPRAISAL, G_SUBMISSION, G_DECISION_DOCUMENT),
+                _("Record the recognition decision"),
+            ),
+            (
+                DS.APPRAISED,
+                CENTRE_APPRAISES,
+                (*VERIFY_GATES, G_CENTRAL_APPRAISAL, G_DECISION_DOCUMENT),
+                _("Record the Prime Minister's decision"),
+            ),
+            (
+                DS.VERIFIED,
+                TWO_TIER,
+                (*VERIFY_GATES, G_SUBMISSION, G_DECISION_DOCUMENT),
+                _("Record the recognition decision"),
+            ),
+        )
         for t in (
             Transition(
                 "recognise",
@@ -297,12 +404,18 @@ TRANSITIONS: tuple[Transition, ...] = (
                 DS.RECOGNISED,
                 _P,
                 ActingLevel.PROVINCE,
-                _("Record the recognition decision"),
-                gates=ALL_GATES,
+                label,
+                gates=gates,
                 routes=routes,
                 queue=True,
                 needs_decision=True,
                 locks_assessment=True,
+                confirm=True,
+                explain=_(
+                    "Upload the signed decision first (documents), then enter its number, date and signer: the unit "
+                    "enters the register of recognitions."
+                ),
+                done=_("Decision recorded: the unit is recognised and entered in the register."),
             ),
             Transition(
                 "reject",
@@ -310,10 +423,13 @@ TRANSITIONS: tuple[Transition, ...] = (
                 DS.REJECTED,
                 _P,
                 ActingLevel.PROVINCE,
-                _("Reject"),
+                _("Not recognised"),
                 routes=routes,
                 kind=ActionKind.REFUSE,
                 needs_comment=True,
+                confirm=True,
+                explain=_("The dossier is closed without recognition; give the reason the commune will read."),
+                done=_("The dossier was closed: not recognised."),
             ),
             Transition(
                 "return",
@@ -325,6 +441,9 @@ TRANSITIONS: tuple[Transition, ...] = (
                 routes=routes,
                 kind=ActionKind.RETURN,
                 needs_comment=True,
+                confirm=True,
+                explain=_("The commune corrects the dossier and submits it again; it goes through every step anew."),
+                done=_RETURNED,
             ),
         )
     ],
@@ -336,6 +455,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _A,
         ActingLevel.PROVINCE,
         _("Propose revocation"),
+        gates=(G_REVOCATION_GROUNDS,),
         needs_comment=True,
     ),
     Transition(
@@ -345,9 +465,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         _P,
         ActingLevel.PROVINCE,
         _("Record the revocation decision"),
+        gates=(G_REVOCATION_GROUNDS,),
         queue=True,
         needs_comment=True,
         needs_decision=True,
+        confirm=True,
+        explain=_("The recognition is revoked in the register from the decision's date."),
+        done=_("Revocation recorded in the register."),
     ),
     Transition(
         "keep_recognition",
@@ -358,6 +482,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("Keep the recognition"),
         kind=ActionKind.REFUSE,
         needs_comment=True,
+        confirm=True,
+        explain=_("The proposal is set aside; the recognition stays in force."),
+        done=_("The recognition stays in force."),
     ),
 )
 

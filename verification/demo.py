@@ -289,7 +289,39 @@ DOCUMENT_TITLES = {
     DocumentKind.DEBT_REPORT: "Báo cáo tình hình nợ đọng xây dựng cơ bản",
     DocumentKind.PHOTOS: "Hình ảnh minh chứng kết quả thực hiện các tiêu chí",
     DocumentKind.VERIFICATION_REPORT: "Báo cáo kết quả thẩm tra hồ sơ và mức độ đạt chuẩn các tiêu chí {level}",
+    DocumentKind.APPRAISAL_MINUTES: "Biên bản họp Hội đồng thẩm định xét công nhận xã đạt chuẩn {level} năm {year}",
+    DocumentKind.SUBMISSION: "Tờ trình đề nghị công nhận xã đạt chuẩn {level} năm {year}",
 }
+# The demo's appraisal council (names are generated; the roles and positions follow provincial practice).
+COUNCIL_NAME = "Hội đồng thẩm định xét công nhận xã đạt chuẩn NTM, NTM nâng cao, NTM kiểu mẫu tỉnh Thái Nguyên"
+COUNCIL_MEMBERS = [
+    ("Nguyễn Văn Hòa (demo)", "Phó Chủ tịch UBND tỉnh", "chair"),
+    ("Trần Minh Đức (demo)", "Giám đốc Sở Nông nghiệp và Phát triển nông thôn", "vice_chair"),
+    ("Lê Thị Thu (demo)", "Chánh Văn phòng Điều phối NTM tỉnh", "standing"),
+    ("Phạm Quốc Hưng (demo)", "Phó Giám đốc Sở Tài chính", "member"),
+    ("Hoàng Thị Lan (demo)", "Phó Giám đốc Sở Kế hoạch và Đầu tư", "member"),
+    ("Đỗ Văn Bình (demo)", "Phó Giám đốc Sở Xây dựng", "member"),
+    ("Vũ Thị Hạnh (demo)", "Phó Giám đốc Sở Y tế", "member"),
+    ("Ngô Văn Sơn (demo)", "Phó Giám đốc Sở Giáo dục và Đào tạo", "member"),
+    ("Bùi Thị Mai (demo)", "Phó Giám đốc Sở Tài nguyên và Môi trường", "member"),
+    ("Đinh Văn Long (demo)", "Phó Chủ tịch Ủy ban MTTQ tỉnh", "member"),
+    ("Lương Thị Hà (demo)", "Phó Chánh Văn phòng Điều phối NTM tỉnh", "secretary"),
+]
+
+
+def council_ensure(province):
+    """The province's appraisal council with its members (created once)."""
+    from .models import AppraisalCouncil, CouncilMember
+
+    council, created = AppraisalCouncil.objects.get_or_create(
+        province=province, name=COUNCIL_NAME, defaults={"established_by": f"1152/QĐ-UBND ngày 20/5/2022 {DEMO}"}
+    )
+    if created:
+        CouncilMember.objects.bulk_create(
+            CouncilMember(council=council, name=name, position=position, role=role, order=i)
+            for i, (name, position, role) in enumerate(COUNCIL_MEMBERS)
+        )
+    return council
 
 
 def document_title(kind: str, commune: Commune, level: str, year: int) -> str:
@@ -331,6 +363,25 @@ def _lock(assessment, actor, dossier) -> None:
     )
 
 
+def _appraisal(dossier, council, appraiser, *, voted: bool, now) -> None:
+    """The council's field inspection (and, once appraised, its meeting and unanimous vote)."""
+    from .models import Appraisal
+
+    present = len(COUNCIL_MEMBERS) - 1
+    Appraisal.objects.create(
+        dossier=dossier,
+        council=council,
+        inspected_on=(now - datetime.timedelta(days=8)).date(),
+        places_visited="Trụ sở UBND xã, nhà văn hóa 3 xóm, trường học, trạm y tế, điểm thu gom rác",
+        inspection_findings="Các công trình hạ tầng được duy tu; cảnh quan, môi trường xanh - sạch - đẹp.",
+        meeting_on=(now - datetime.timedelta(days=5)).date() if voted else None,
+        members_present=present if voted else None,
+        votes_for=present if voted else None,
+        conclusion="Hội đồng thống nhất đề nghị công nhận xã đạt chuẩn." if voted else "",
+        recorded_by=appraiser,
+    )
+
+
 def _live_dossiers(province, communes, levels, users, stdout) -> None:
     if Dossier.objects.filter(province=province).exists() or not {
         "admin",
@@ -343,6 +394,7 @@ def _live_dossiers(province, communes, levels, users, stdout) -> None:
         return
     picks = live_dossier_picks(levels, {c: x.district.code for c, x in communes.items() if x.district})
     scorecards = _scorecards(communes, picks)
+    council = council_ensure(province)
     now = timezone.now()
     for code, wanted, status, days in picks:
         commune = communes[code]
@@ -383,12 +435,19 @@ def _live_dossiers(province, communes, levels, users, stdout) -> None:
         if assessment is not None and any(action == "appraise" for action, *_rest in steps):
             _lock(assessment, actors["appraiser"], dossier)
         for kind in [*DocumentKind.values]:
-            if kind in (DocumentKind.OTHER, DocumentKind.DECISION, DocumentKind.APPRAISAL_REPORT):
+            if kind in (
+                DocumentKind.OTHER,
+                DocumentKind.DECISION,
+                DocumentKind.APPRAISAL_REPORT,
+                DocumentKind.CENTRAL_APPRAISAL,
+            ):
                 continue
             if kind == DocumentKind.VERIFICATION_REPORT and status in (
                 DossierStatus.FRONT_SURVEY,
                 DossierStatus.SUBMITTED,
             ):
+                continue
+            if kind in (DocumentKind.APPRAISAL_MINUTES, DocumentKind.SUBMISSION) and status != DossierStatus.APPRAISED:
                 continue
             DossierDocument.objects.create(
                 dossier=dossier,
@@ -397,6 +456,8 @@ def _live_dossiers(province, communes, levels, users, stdout) -> None:
                 file=ContentFile(b"%PDF-1.4\n% demo document\n", name=f"{code}-{kind}.pdf"),
                 uploaded_by=actors["district"],
             )
+        if status in (DossierStatus.UNDER_APPRAISAL, DossierStatus.APPRAISED):
+            _appraisal(dossier, council, actors["appraiser"], voted=status == DossierStatus.APPRAISED, now=now)
         places = list(PostingPlace.values)
         ConsultationPosting.objects.bulk_create(
             ConsultationPosting(

@@ -9,7 +9,7 @@ from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
 from .choices import DocumentKind, SecurityStatus
-from .models import ConsultationPosting, DossierDocument
+from .models import Appraisal, AppraisalCouncil, ConsultationPosting, DossierDocument, ReportPublication
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -78,10 +78,15 @@ class TransitionForm(forms.Form):
         widget=DATE_WIDGET,
         help_text=_("The day the results report was first posted; empty for today."),
     )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, transition=None, **kwargs):
         super().__init__(*args, **kwargs)
         if transition is not None:
+            if transition.confirm:
+                # Asked to confirm on a page of its own, which cannot carry a file: documents are uploaded first.
+                del self.fields["document"]
+                del self.fields["document_kind"]
             if transition.action != "open_consultation":
                 del self.fields["started_on"]
             if not transition.needs_decision:
@@ -121,14 +126,91 @@ class ReviewForm(forms.Form):
     )
     comment = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, townships=(), checks=None, **kwargs):
+        """`townships`: for a district dossier, its townships; each gets "meets the civilised-urban standard" and
+        the decision that recognised it."""
+        super().__init__(*args, **kwargs)
+        checks = checks or {}
+        self.townships = list(townships)
+        for township in self.townships:
+            check = checks.get(township.pk)
+            self.fields[f"t{township.pk}_meets"] = forms.BooleanField(
+                label=_("{township} meets the civilised-urban standard").format(township=township),
+                required=False,
+                initial=bool(check and check.meets_standard),
+            )
+            self.fields[f"t{township.pk}_reference"] = forms.CharField(
+                label=_("{township}: recognised by (decision)").format(township=township),
+                required=False,
+                max_length=255,
+                initial=check.reference if check else "",
+            )
+
+    def township_values(self) -> dict:
+        data = self.cleaned_data
+        return {t.pk: (data.get(f"t{t.pk}_meets"), data.get(f"t{t.pk}_reference", "")) for t in self.townships}
+
 
 class BulkApproveForm(forms.Form):
-    """The decision shared by every dossier approved at once (approvers: one decision lists several units)."""
+    """The decision shared by every dossier approved at once (approvers: one decision lists several units, its
+    signed copy goes to each dossier, and the approver confirms)."""
 
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=64)
     decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE_WIDGET)
     signer = forms.CharField(label=_("Signed by"), required=False, max_length=255)
+    document = forms.FileField(label=_("Signed decision"), required=False)
     comment = forms.CharField(label=_("Comment"), required=False)
+    confirmed = forms.BooleanField(
+        label=_("I have checked the number, date, signer and the signed decision: record it for every ticked unit."),
+        required=False,
+    )
+
+    def __init__(self, *args, decision=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not decision:
+            for name in ("decision_number", "decision_date", "signer", "document", "confirmed"):
+                del self.fields[name]
+        else:
+            self.fields["confirmed"].required = True
+
+
+class AppraisalForm(forms.ModelForm):
+    """The council's field inspection, meeting and vote (verification.services.appraisal_record)."""
+
+    class Meta:
+        model = Appraisal
+        fields = [
+            "council",
+            "inspected_on",
+            "places_visited",
+            "inspection_findings",
+            "meeting_on",
+            "members_present",
+            "votes_for",
+            "votes_against",
+            "abstentions",
+            "conclusion",
+        ]
+        widgets = {
+            "inspected_on": DATE_WIDGET,
+            "meeting_on": DATE_WIDGET,
+            "places_visited": forms.Textarea(attrs={"rows": 2}),
+            "inspection_findings": forms.Textarea(attrs={"rows": 3}),
+            "conclusion": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = AppraisalCouncil.objects.filter(
+            province_id=dossier.province_id, active=True
+        ).order_by("name")
+
+
+class PublicationForm(forms.ModelForm):
+    class Meta:
+        model = ReportPublication
+        fields = ["published_on", "place", "comments_summary"]
+        widgets = {"published_on": DATE_WIDGET, "comments_summary": forms.Textarea(attrs={"rows": 2})}
 
 
 class RevocationForm(forms.Form):

@@ -28,11 +28,15 @@ from .choices import DocumentKind, SecurityStatus
 
 @dataclass
 class GateResult:
+    """`ok`: nothing blocks the step. A gate that only warns (the plan registration; Front findings when
+    `NTM_FRONT_FINDINGS_BLOCK` is off) is ok and lists what it found in `warnings`."""
+
     name: str
     label: str
     ok: bool
     reasons: list[str] = field(default_factory=list)
     applicable: bool = True
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- readers of other apps (one place each, so tests and integration have one seam) -----------------------------
@@ -70,6 +74,41 @@ def satisfaction_rate(dossier) -> Decimal | None:
 
 def construction_debt(commune) -> int:
     return outstanding_construction_debt(commune=commune)
+
+
+def survey_problems(dossier) -> list[str]:
+    """What the Front's survey still lacks besides the overall rate (coverage, posting, the higher-level check, the
+    per-commune per-item floor of a district), from monitoring."""
+    if not registry.survey_problems.provided:
+        raise SourceMissing(_("Front satisfaction surveys cannot be read (monitoring app missing)."))
+    return registry.survey_problems.get()(dossier=dossier)
+
+
+def serious_findings(dossier) -> list[str]:
+    """Unresolved serious Front findings on the dossier or its unit, from monitoring."""
+    if not registry.serious_findings.provided:
+        raise SourceMissing(_("Front findings cannot be read (monitoring app missing)."))
+    return registry.serious_findings.get()(dossier=dossier)
+
+
+def plan_registered(dossier) -> bool | None:
+    """Whether the unit is registered in its year's plan for the level (None: no plan target counts this level)."""
+    from programs.choices import TARGET_RECOGNITION
+    from programs.models import Registration
+
+    kinds = [
+        k
+        for k, (subject, level) in TARGET_RECOGNITION.items()
+        if (subject, level) == (dossier.subject_kind, dossier.level)
+    ]
+    if not kinds:
+        return None
+    unit = {
+        SubjectKind.COMMUNE: {"commune_id": dossier.commune_id, "hamlet__isnull": True},
+        SubjectKind.HAMLET: {"hamlet_id": dossier.hamlet_id},
+        SubjectKind.DISTRICT: {"district_id": dossier.district_id},
+    }[dossier.subject_kind]
+    return Registration.objects.filter(target__plan__year=dossier.year, target__kind__in=kinds, **unit).exists()
 
 
 # --- gates -----------------------------------------------------------------------------------------------------------
@@ -215,7 +254,180 @@ def gate_documents_present(dossier) -> list[str]:
     return [_("Missing documents: {kinds}.").format(kinds="; ".join(str(m) for m in missing))]
 
 
-# name → (label, function, subject kinds it applies to)
+def _unit_filter(dossier) -> dict:
+    return {
+        SubjectKind.COMMUNE: {"commune_id": dossier.commune_id},
+        SubjectKind.HAMLET: {"hamlet_id": dossier.hamlet_id},
+        SubjectKind.DISTRICT: {"district_id": dossier.district_id},
+    }[dossier.subject_kind]
+
+
+def gate_prerequisite(dossier) -> list[str]:
+    """The level below, from the register (`NTM_LEVEL_PREREQUISITES`): advanced needs NTM in force, model the
+    2021–2025 advanced standard (319/QĐ-TTg)."""
+    rule = settings.NTM_LEVEL_PREREQUISITES.get(dossier.level)
+    if not rule:
+        return []
+    held = Recognition.objects.in_force_on(timezone.localdate()).filter(
+        subject_kind=dossier.subject_kind, level=rule["level"], **_unit_filter(dossier)
+    )
+    since = rule.get("from_year")
+    if since:
+        held = held.filter(year__gte=since)
+    if held.exists():
+        return []
+    needed = StandardLevel(rule["level"]).label
+    if since:
+        return [
+            _("{unit} holds no {level} recognition in force from {year} on (the standard of the period).").format(
+                unit=dossier.subject, level=needed, year=since
+            )
+        ]
+    return [_("{unit} holds no {level} recognition in force.").format(unit=dossier.subject, level=needed)]
+
+
+def district_rules(district) -> dict:
+    """The rules a district-level unit is judged by: rural districts by Decision 320 Annex I, towns and provincial
+    cities by Annex II ("completing the task"), from `NTM_DISTRICT_RULES` (their figures are data, not code)."""
+    rules = settings.NTM_DISTRICT_RULES
+    return rules.get(district.unit_type) or rules["huyen"]
+
+
+def gate_district_conditions(dossier) -> list[str]:
+    from communes.models import Commune
+
+    rules = district_rules(dossier.district)
+    reasons = []
+    share = rules.get("advanced_share")
+    if share:
+        communes = _district_communes(dossier)
+        total = communes.count()
+        advanced = (
+            Recognition.objects.in_force_on(timezone.localdate())
+            .filter(
+                subject_kind=SubjectKind.COMMUNE,
+                level__in=[StandardLevel.ADVANCED, StandardLevel.MODEL],
+                commune__in=communes,
+            )
+            .values("commune_id")
+            .distinct()
+            .count()
+        )
+        if not total or advanced * 100 < Decimal(str(share)) * total:
+            reasons.append(
+                _("{n} of {total} communes are advanced NTM; at least {share}% are required.").format(
+                    n=advanced, total=total, share=number(share, 0)
+                )
+            )
+    if rules.get("townships_civilised"):
+        townships = list(
+            Commune.objects.current().filter(district=dossier.district, unit_type=CommuneType.TOWNSHIP).order_by("code")
+        )
+        checked = {t.township_id: t for t in dossier.townships.all()}
+        for township in townships:
+            check = checked.get(township.pk)
+            if check is None:
+                reasons.append(
+                    _(
+                        "{township}: the verifier has not recorded whether it meets the civilised-urban standard."
+                    ).format(township=township)
+                )
+            elif not check.meets_standard:
+                reasons.append(_("{township} does not meet the civilised-urban standard.").format(township=township))
+    return reasons
+
+
+def gate_survey_conduct(dossier) -> list[str]:
+    return survey_problems(dossier)
+
+
+def gate_front_findings(dossier) -> list[str]:
+    return [_("Unresolved serious finding: {text}").format(text=text) for text in serious_findings(dossier)]
+
+
+def gate_plan_registration(dossier) -> list[str]:
+    if plan_registered(dossier) is False:
+        return [
+            _("{unit} is not registered in the {year} plan for this level.").format(
+                unit=dossier.subject, year=dossier.year
+            )
+        ]
+    return []
+
+
+def gate_verification_report(dossier) -> list[str]:
+    reasons = []
+    if DocumentKind.VERIFICATION_REPORT not in _kinds_present(dossier):
+        reasons.append(_("Upload the signed verification report."))
+    if settings.NTM_PUBLISH_VERIFICATION_REPORT:
+        days = settings.NTM_VERIFICATION_PUBLICATION_DAYS
+        publication = dossier.publications.order_by("-published_on", "-id").first()
+        if publication is None:
+            reasons.append(_("The verification report has not been published for comments."))
+        else:
+            ends = publication.published_on + timedelta(days=days)
+            if timezone.localdate() < ends:
+                reasons.append(
+                    _(
+                        "The verification report is published for comments for {days} days from {start}: until {end}."
+                    ).format(
+                        days=days, start=publication.published_on.strftime("%d/%m/%Y"), end=ends.strftime("%d/%m/%Y")
+                    )
+                )
+    return reasons
+
+
+def vote_passes(*, votes_for: int, present: int) -> bool:
+    """More than `NTM_APPRAISAL_MAJORITY_PERCENT` of the members present agree (default: more than half)."""
+    return present > 0 and votes_for * 100 > Decimal(str(settings.NTM_APPRAISAL_MAJORITY_PERCENT)) * present
+
+
+def gate_appraisal_vote(dossier) -> list[str]:
+    from .models import Appraisal
+
+    appraisal = Appraisal.objects.filter(dossier=dossier).first()
+    if appraisal is None:
+        return [_("The appraisal council's inspection, meeting and vote are not recorded.")]
+    reasons = []
+    if not appraisal.inspected_on:
+        reasons.append(_("The field inspection is not recorded."))
+    if not appraisal.meeting_on or appraisal.votes_for is None or not appraisal.members_present:
+        reasons.append(_("The council meeting and its vote are not recorded."))
+    elif not vote_passes(votes_for=appraisal.votes_for, present=appraisal.members_present):
+        reasons.append(
+            _("{votes} of {present} members present agreed: more than {share}% must.").format(
+                votes=appraisal.votes_for,
+                present=appraisal.members_present,
+                share=number(settings.NTM_APPRAISAL_MAJORITY_PERCENT, 0),
+            )
+        )
+    if DocumentKind.APPRAISAL_MINUTES not in _kinds_present(dossier):
+        reasons.append(_("Upload the signed minutes of the council meeting."))
+    return reasons
+
+
+def _document_gate(kind: str, message):
+    def gate(dossier) -> list[str]:
+        return [] if kind in _kinds_present(dossier) else [str(message)]
+
+    return gate
+
+
+def gate_revocation_grounds(dossier) -> list[str]:
+    """Whether a ground of 18/2022 holds (shown to the council and the approver; it does not block)."""
+    from register.selectors import revocation_grounds
+
+    found, reasons = revocation_grounds(
+        subject_kind=dossier.subject_kind,
+        commune=dossier.commune,
+        district=dossier.district,
+        level=dossier.level,
+        on=timezone.localdate(),
+    )
+    return [] if found else reasons
+
+
+# name → (label, function, subject kinds it applies to, blocking: a bool or a callable returning one)
 GATES = {
     c.G_RESULTS_REPORT: (gettext_lazy("Results report uploaded"), gate_results_report, set(SubjectKind)),
     c.G_CRITERIA: (gettext_lazy("Every criterion of the level met"), gate_criteria_met, set(SubjectKind)),
@@ -237,6 +449,62 @@ GATES = {
     ),
     c.G_FRONT_COMMENTS: (gettext_lazy("Front's written comments received"), gate_front_comments, set(SubjectKind)),
     c.G_DOCUMENTS: (gettext_lazy("Required documents present"), gate_documents_present, set(SubjectKind)),
+    c.G_PREREQUISITE: (
+        gettext_lazy("The level below is held (register)"),
+        gate_prerequisite,
+        {SubjectKind.COMMUNE, SubjectKind.DISTRICT},
+    ),
+    c.G_DISTRICT: (
+        gettext_lazy("District conditions (advanced communes, townships)"),
+        gate_district_conditions,
+        {SubjectKind.DISTRICT},
+    ),
+    c.G_SURVEY: (gettext_lazy("Front survey carried out as required"), gate_survey_conduct, set(SubjectKind)),
+    c.G_FRONT_FINDINGS: (
+        gettext_lazy("No unresolved serious Front finding"),
+        gate_front_findings,
+        set(SubjectKind),
+        lambda: settings.NTM_FRONT_FINDINGS_BLOCK,
+    ),
+    c.G_PLAN: (
+        gettext_lazy("Registered in the year's plan"),
+        gate_plan_registration,
+        set(SubjectKind),
+        False,
+    ),
+    c.G_VERIFICATION_REPORT: (
+        gettext_lazy("Verification report signed (and published for comments)"),
+        gate_verification_report,
+        set(SubjectKind),
+    ),
+    c.G_APPRAISAL: (
+        gettext_lazy("Appraisal council: inspection, minutes and a majority vote"),
+        gate_appraisal_vote,
+        set(SubjectKind),
+    ),
+    c.G_CENTRAL_APPRAISAL: (
+        gettext_lazy("Central ministries' appraisal result uploaded"),
+        _document_gate(
+            DocumentKind.CENTRAL_APPRAISAL, gettext_lazy("Upload the ministries' appraisal result of the district.")
+        ),
+        set(SubjectKind),
+    ),
+    c.G_SUBMISSION: (
+        gettext_lazy("Submission (tờ trình) proposing the decision uploaded"),
+        _document_gate(DocumentKind.SUBMISSION, gettext_lazy("Upload the signed submission (tờ trình).")),
+        set(SubjectKind),
+    ),
+    c.G_DECISION_DOCUMENT: (
+        gettext_lazy("Signed decision uploaded"),
+        _document_gate(DocumentKind.DECISION, gettext_lazy("Upload the signed decision.")),
+        set(SubjectKind),
+    ),
+    c.G_REVOCATION_GROUNDS: (
+        gettext_lazy("Grounds for revocation (Decision 18/2022)"),
+        gate_revocation_grounds,
+        {SubjectKind.COMMUNE, SubjectKind.DISTRICT},
+        False,
+    ),
 }
 
 
@@ -244,7 +512,7 @@ def evaluate_gates(dossier, names) -> list[GateResult]:
     """Every named gate, in order, with its reasons; gates that do not apply to the subject pass as such."""
     results = []
     for name in names:
-        label, func, subjects = GATES[name]
+        label, func, subjects, *rest = GATES[name]
         if dossier.subject_kind not in subjects:
             results.append(GateResult(name, str(label), True, [], applicable=False))
             continue
@@ -252,7 +520,13 @@ def evaluate_gates(dossier, names) -> list[GateResult]:
             reasons = func(dossier)
         except SourceMissing as exc:
             reasons = [str(exc)]
-        results.append(GateResult(name, str(label), not reasons, reasons))
+        blocking = rest[0] if rest else True
+        if callable(blocking):
+            blocking = blocking()
+        if blocking:
+            results.append(GateResult(name, str(label), not reasons, reasons))
+        else:
+            results.append(GateResult(name, str(label), True, [], warnings=reasons))
     return results
 
 

@@ -8,10 +8,11 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, District, Hamlet, Province
 from core import scope
@@ -21,6 +22,7 @@ from criteria.choices import StandardLevel, SubjectKind
 
 from .choices import (
     STATUS_COLOURS,
+    CouncilRole,
     DocumentKind,
     DossierStatus,
     NotificationKind,
@@ -230,18 +232,31 @@ class DossierEvent(models.Model):
 
 
 class Notification(models.Model):
-    """In-app notice to one user about a dossier (arrived in a queue, returned, decided). Email goes out too."""
+    """In-app notice to one user about a dossier (arrived in a queue, returned, decided) or about something the apps
+    above the workflow tell an office (a Front finding naming it: `text` and `url`). Email goes out too."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     dossier = models.ForeignKey(
-        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="notifications"
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     event = models.ForeignKey(
-        DossierEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="notifications"
+        DossierEvent,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    text = models.CharField(_("text"), max_length=500, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -253,3 +268,163 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient} – {self.get_kind_display()} – {self.dossier_id}"
+
+
+# --- appraisal ----------------------------------------------------------------------------------------------------
+
+
+class AppraisalCouncil(TimeStampedModel):
+    """A provincial appraisal council (Hội đồng thẩm định), set up by a decision of the provincial People's Committee:
+    chaired by a provincial leader, run by the agriculture department, with members from the departments. The IT
+    admin keeps it (reference data); each appraisal names the council that met."""
+
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=255)
+    established_by = models.CharField(
+        _("set up by decision"), max_length=255, blank=True, help_text=_("Number and date of the decision.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    unit_path = scope.province("province")
+    objects = scope.ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["province__code", "-active", "name"]
+        verbose_name = _("appraisal council")
+        verbose_name_plural = _("appraisal councils")
+
+    def __str__(self):
+        return self.name
+
+
+class CouncilMember(models.Model):
+    """A member of an appraisal council, with the role in it and the position held."""
+
+    council = models.ForeignKey(
+        AppraisalCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    position = models.CharField(_("position and office"), max_length=255, blank=True)
+    role = models.CharField(_("role in the council"), max_length=16, choices=CouncilRole.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["council", "order", "id"]
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class Appraisal(TimeStampedModel):
+    """The appraisal council's work on one dossier: the field inspection, the meeting and its vote.
+
+    The appraisal is approved only with the minutes uploaded and a majority of the members present agreeing
+    (`settings.NTM_APPRAISAL_MAJORITY_PERCENT`, see verification.gates.gate_appraisal_vote)."""
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="appraisal"
+    )
+    council = models.ForeignKey(
+        AppraisalCouncil, verbose_name=_("council"), on_delete=models.PROTECT, related_name="appraisals"
+    )
+    inspected_on = models.DateField(_("field inspection on"), null=True, blank=True)
+    places_visited = models.TextField(_("places visited"), blank=True)
+    inspection_findings = models.TextField(_("inspection findings"), blank=True)
+    meeting_on = models.DateField(_("council meeting on"), null=True, blank=True)
+    members_present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("votes in favour"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    abstentions = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    conclusion = models.TextField(_("conclusion of the meeting"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-meeting_on", "id"]
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(votes_for__isnull=True)
+                | Q(members_present__isnull=False)
+                & Q(members_present__gte=F("votes_for") + F("votes_against") + F("abstentions")),
+                name="verification_appraisal_votes_within_present",
+                violation_error_message=_("More votes than members present."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Appraisal of {dossier}").format(dossier=self.dossier)
+
+    @property
+    def tally(self) -> str:
+        """ "11/11 in favour" as the minutes write it."""
+        if self.votes_for is None or not self.members_present:
+            return ""
+        return f"{self.votes_for}/{self.members_present}"
+
+
+class TownshipCheck(models.Model):
+    """For a district dossier: whether one of its townships (thị trấn) meets the civilised-urban standard, as the
+    verifier found it (Decision 320, Annex I: every township must)."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="townships")
+    township = models.ForeignKey(Commune, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    meets_standard = models.BooleanField(_("meets the civilised-urban standard"), default=False)
+    reference = models.CharField(_("recognised by (decision)"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dossier", "township__code"]
+        verbose_name = _("township check")
+        verbose_name_plural = _("township checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "township"],
+                name="verification_townshipcheck_one_per_township",
+                violation_error_message=_("This township is already recorded for the dossier."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.township}: {self.meets_standard}"
+
+
+class ReportPublication(TimeStampedModel):
+    """The verifying level publishes its verification report for comments before forwarding the dossier (district
+    practice 2022–2024; the province for a district's draft), when `settings.NTM_PUBLISH_VERIFICATION_REPORT`."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="publications"
+    )
+    published_on = models.DateField(_("published on"))
+    place = models.CharField(
+        _("where"), max_length=255, help_text=_("The portal's address, or the office where it is posted.")
+    )
+    comments_summary = models.TextField(_("comments received"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    unit_path = scope.through("dossier")
+    objects = scope.ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dossier", "-published_on", "-id"]
+        verbose_name = _("verification report publication")
+        verbose_name_plural = _("verification report publications")
+
+    def __str__(self):
+        return f"{self.published_on:%d/%m/%Y} – {self.place}"

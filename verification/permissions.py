@@ -15,7 +15,17 @@ from core.scope import covers, scope_for
 from offices.choices import Role
 from register.models import Recognition
 
-from .choices import COMMUNE_STAGE, FRONT_DOCUMENTS, TERMINAL, ActingLevel, Transition, transitions_from
+from .choices import (
+    COMMUNE_STAGE,
+    FRONT_DOCUMENTS,
+    PROVINCE_APPRAISES,
+    TERMINAL,
+    ActingLevel,
+    DocumentKind,
+    DossierStatus,
+    Transition,
+    transitions_from,
+)
 from .models import Dossier
 
 
@@ -72,7 +82,29 @@ def can_add_document(user: User | AnonymousUser, dossier: Dossier, kind: str | N
         user, dossier, roles={Role.MONITOR}, level=ActingLevel.UNIT
     ):
         return True
+    if (kind is None or kind == DocumentKind.SUBMISSION) and can_submit(user, dossier):
+        return True
     return any(t.queue for t in allowed_transitions(user, dossier))
+
+
+# Where the coordination office's submission (tờ trình) proposing the decision is written: around the appraisal.
+SUBMISSION_STAGE = frozenset({DossierStatus.VERIFIED, DossierStatus.UNDER_APPRAISAL, DossierStatus.APPRAISED})
+
+
+def can_submit(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """The provincial coordination office (a data-entry office of the province) files its submission."""
+    return dossier.status in SUBMISSION_STAGE and acts_at(
+        user, dossier, roles={Role.EDITOR}, level=ActingLevel.PROVINCE
+    )
+
+
+def can_record_appraisal(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """The provincial appraiser holding the dossier records the council's inspection, meeting and vote."""
+    return (
+        dossier.status == DossierStatus.UNDER_APPRAISAL
+        and dossier.route in PROVINCE_APPRAISES
+        and acts_at(user, dossier, roles={Role.APPRAISER}, level=ActingLevel.PROVINCE)
+    )
 
 
 def revocation_province_ids(user: User | AnonymousUser) -> frozenset[int] | None:

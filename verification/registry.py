@@ -26,3 +26,11 @@ class DossierPanel:
 
 
 dossier_panels: Registry[DossierPanel] = Registry("the dossier page's panels")
+
+# (dossier=…) -> what the Front's latest completed survey still lacks besides its overall rate: household coverage
+# below the minimum, results not posted at the hamlets, no higher-level check, and for a district a content item
+# under the floor in a commune. Empty when nothing is missing.
+survey_problems: Slot[Callable[..., list[str]]] = Slot("the dossier's survey problems (monitoring)")
+
+# (dossier=…) -> the descriptions of unresolved serious Front findings on the dossier or its unit.
+serious_findings: Slot[Callable[..., list[str]]] = Slot("the dossier's serious Front findings (monitoring)")

@@ -9,8 +9,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
 from core.scope import get_visible_or_404, scope_for, user_roles, visible_q
-from register.selectors import (  # noqa: F401 (the register page of the workflow reads them here)
+from register.selectors import (  # noqa: F401 (the register pages of the workflow read them here)
     access_recognition_by_id,
+    district_revocation_risk,
     recognised_counts,
     recognition_list,
 )

@@ -1,5 +1,6 @@
 """Every write of the recognition workflow. `dossier_transition` is the one way a dossier's status changes."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,8 +41,18 @@ from .choices import (
     stage_of,
     transitions_from,
 )
-from .models import ConsultationPosting, Dossier, DossierDocument, DossierEvent, Notification
-from .permissions import acts_at, can_add_document, can_review, require_visible
+from .models import (
+    Appraisal,
+    AppraisalCouncil,
+    ConsultationPosting,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Notification,
+    ReportPublication,
+    TownshipCheck,
+)
+from .permissions import acts_at, can_add_document, can_record_appraisal, can_review, require_visible
 from .selectors import queue_q
 
 # --- opening a dossier -----------------------------------------------------------------------------------------------
@@ -90,6 +101,23 @@ def dossier_create(
     require_visible(actor, dossier)
     if not acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
         raise PermissionDenied(_("Only the unit's data-entry office opens a recognition dossier."))
+    unit: Any = {
+        SubjectKind.COMMUNE: {"commune": commune},
+        SubjectKind.HAMLET: {"hamlet": hamlet},
+        SubjectKind.DISTRICT: {"district": district},
+    }[subject_kind]  # type: ignore[index]  # a SubjectKind value
+    held = Recognition.objects.filter(
+        subject_kind=subject_kind, level=level, year=year, revoked_on__isnull=True, **unit
+    )
+    if held.exists():
+        rec = held.first()
+        raise ValidationError(
+            _("{unit} is already recognised at this level for {year} (decision {number}).").format(
+                unit=dossier.subject,
+                year=year,
+                number=rec.decision_number,  # type: ignore[union-attr]
+            )
+        )
     dossier.full_clean()
     dossier.save()
     DossierEvent.objects.create(
@@ -167,6 +195,11 @@ def dossier_transition(*, dossier: Dossier, action: str, actor: User, comment: s
     decision = _decision_data(data) if transition.needs_decision else {}
     if action == "open_consultation" and data.get("started_on") and data["started_on"] > timezone.localdate():
         raise ValidationError({"started_on": _("The consultation cannot start in the future.")})
+    if data.get("document") and data.get("document_kind"):
+        # A document attached to the step counts for its gates (the signed decision with the decision's record).
+        locked._document_kinds = set(  # type: ignore[attr-defined]  # read by the gates
+            locked.documents.values_list("kind", flat=True)
+        ) | {data["document_kind"]}
     problems = gates.unmet(gates.evaluate_gates(locked, transition.gates))
     if problems:
         raise ValidationError(problems)
@@ -191,6 +224,7 @@ def dossier_transition(*, dossier: Dossier, action: str, actor: User, comment: s
         locked.return_reason = comment
         locked.assessment = None  # the commune may correct its scorecard; resubmission fixes the latest one
         changed += ["return_reason", "assessment"]
+        _clear_vote(locked)  # a dossier appraised again is voted on again
     elif action == "submit":
         locked.return_reason = ""
         changed.append("return_reason")
@@ -294,6 +328,15 @@ def dossier_bulk_approve(
 dossier_bulk_approve.alters_data = True  # type: ignore[attr-defined]
 
 
+def _clear_vote(dossier: Dossier) -> None:
+    appraisal = Appraisal.objects.filter(dossier=dossier).first()
+    if appraisal is not None and appraisal.votes_for is not None:
+        appraisal.meeting_on = None
+        appraisal.members_present = appraisal.votes_for = None
+        appraisal.votes_against = appraisal.abstentions = 0
+        appraisal.save()
+
+
 def _record_recognition(dossier: Dossier, actor: User, decision: dict[str, Any], issuing_body: str) -> Recognition:
     if not issuing_body:
         issuing_body = (
@@ -383,6 +426,23 @@ def notify(*, event_id: int, kind: str) -> list[Notification]:
     return notes
 
 
+def notify_users(
+    *, user_ids: Iterable[int], kind: str, text: str, url: str = "", dossier: Dossier | None = None
+) -> list[Notification]:
+    """A notice the apps above the workflow send to users (a Front finding naming their office): in-app and by
+    email. Run it after the write that prompts it commits (transaction.on_commit)."""
+    users = list(get_user_model().objects.filter(pk__in=set(user_ids), is_active=True).order_by("pk"))
+    notes = Notification.objects.bulk_create(
+        [Notification(recipient=u, dossier=dossier, kind=kind, text=text[:500], url=url) for u in users]
+    )
+    emails = [u.email for u in users if u.email]
+    if emails:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("[NTM] {kind}").format(kind=NotificationKind(kind).label)
+        mail.send_email.enqueue(str(subject), f"{text}\n\n{url}", emails)  # by the background worker
+    return notes
+
+
 @transaction.atomic
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
@@ -396,9 +456,16 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
 
 @transaction.atomic
 def dossier_review_update(
-    *, dossier: Dossier, actor: User, security_status: str, criteria_confirmed: bool, comment: str = ""
+    *,
+    dossier: Dossier,
+    actor: User,
+    security_status: str,
+    criteria_confirmed: bool,
+    comment: str = "",
+    townships: dict[int, tuple[bool, str]] | None = None,  # township id → (meets the standard, reference)
 ) -> Dossier:
-    """The verifier's (or appraiser's) findings: security classification and, for hamlets/districts, criteria."""
+    """The verifier's (or appraiser's) findings: security classification and, for hamlets/districts, criteria;
+    for a district, each township's civilised-urban standard (`townships`: township id → (meets, reference))."""
     locked = (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("province", "district", "commune")
@@ -413,6 +480,18 @@ def dossier_review_update(
     locked.criteria_confirmed = bool(criteria_confirmed)
     locked.full_clean()
     locked.save(update_fields=["security_status", "criteria_confirmed", "updated_at"])
+    data = {"security_status": security_status, "criteria_confirmed": bool(criteria_confirmed)}
+    if townships and locked.subject_kind == SubjectKind.DISTRICT:
+        allowed = set(district_townships(locked).values_list("pk", flat=True))
+        for township_id, (meets, reference) in townships.items():
+            if township_id not in allowed:
+                raise ValidationError(_("This township is not in the district."))
+            TownshipCheck.objects.update_or_create(
+                dossier=locked,
+                township_id=township_id,
+                defaults={"meets_standard": bool(meets), "reference": (reference or "").strip(), "recorded_by": actor},
+            )
+        data["townships_civilised"] = sorted(t for t, (meets, _r) in townships.items() if meets)
     DossierEvent.objects.create(
         dossier=locked,
         action="review",
@@ -420,9 +499,139 @@ def dossier_review_update(
         to_status=locked.status,
         actor=actor,
         comment=(comment or "").strip(),
-        data={"security_status": security_status, "criteria_confirmed": bool(criteria_confirmed)},
+        data=data,
     )
     return locked
+
+
+def district_townships(dossier: Dossier) -> QuerySet[Commune]:
+    """The current townships (thị trấn) of a district dossier's district."""
+    from communes.choices import CommuneType
+
+    return (
+        Commune.objects.current()
+        .filter(district_id=dossier.district_id, unit_type=CommuneType.TOWNSHIP)  # type: ignore[misc]
+        .order_by("code")
+    )
+
+
+# --- appraisal and the publication of the verification report -----------------------------------------------------
+
+
+def _not_future(day: date | None, field_name: str, errors: dict[str, Any]) -> None:
+    if day and day > timezone.localdate():
+        errors[field_name] = _("This date cannot be in the future.")
+
+
+@transaction.atomic
+def appraisal_record(
+    *,
+    dossier: Dossier,
+    actor: User,
+    council: AppraisalCouncil,
+    inspected_on: date | None = None,
+    places_visited: str = "",
+    inspection_findings: str = "",
+    meeting_on: date | None = None,
+    members_present: int | None = None,
+    votes_for: int | None = None,
+    votes_against: int = 0,
+    abstentions: int = 0,
+    conclusion: str = "",
+) -> Appraisal:
+    """The appraisal council's field inspection, meeting and vote on a dossier under provincial appraisal, recorded
+    by the appraiser holding it. Refused (nothing written) when the figures do not add up."""
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("province").get(pk=dossier.pk)
+    require_visible(actor, locked)
+    if not can_record_appraisal(actor, locked):
+        raise PermissionDenied(_("The appraisal is recorded by the appraiser holding the dossier in appraisal."))
+    errors = {}
+    if council is None or council.province_id != locked.province_id:
+        errors["council"] = _("Choose a council of the dossier's province.")
+    _not_future(inspected_on, "inspected_on", errors)
+    _not_future(meeting_on, "meeting_on", errors)
+    votes_against, abstentions = votes_against or 0, abstentions or 0
+    if votes_for is not None or members_present is not None:
+        if not meeting_on:
+            errors["meeting_on"] = _("Enter the date of the meeting that voted.")
+        if not members_present:
+            errors["members_present"] = _("Enter the number of members present.")
+        elif votes_for is None:
+            errors["votes_for"] = _("Enter the votes in favour.")
+        elif votes_for + votes_against + abstentions > members_present:
+            errors["votes_for"] = _("{votes} votes for {present} members present.").format(
+                votes=votes_for + votes_against + abstentions, present=members_present
+            )
+        if members_present and council is not None and "council" not in errors:
+            size = council.members.count()
+            if size and members_present > size:
+                errors["members_present"] = _("{present} members present but the council has {size}.").format(
+                    present=members_present, size=size
+                )
+    if meeting_on and inspected_on and meeting_on < inspected_on:
+        errors["meeting_on"] = _("The meeting cannot precede the field inspection.")
+    if errors:
+        raise ValidationError(errors)
+    appraisal = Appraisal.objects.filter(dossier=locked).first() or Appraisal(dossier=locked, recorded_by=actor)
+    for name, value in {
+        "council": council,
+        "inspected_on": inspected_on,
+        "places_visited": (places_visited or "").strip(),
+        "inspection_findings": (inspection_findings or "").strip(),
+        "meeting_on": meeting_on,
+        "members_present": members_present,
+        "votes_for": votes_for,
+        "votes_against": votes_against,
+        "abstentions": abstentions,
+        "conclusion": (conclusion or "").strip(),
+        "recorded_by": actor,
+    }.items():
+        setattr(appraisal, name, value)
+    appraisal.full_clean()
+    appraisal.save()
+    DossierEvent.objects.create(
+        dossier=locked,
+        action="appraisal",
+        from_status=locked.status,
+        to_status=locked.status,
+        actor=actor,
+        comment=appraisal.conclusion,
+        data={
+            "council": council.pk,
+            "tally": appraisal.tally,
+            "meeting_on": meeting_on.isoformat() if meeting_on else "",
+        },
+    )
+    return appraisal
+
+
+appraisal_record.alters_data = True  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def verification_publication_add(
+    *, dossier: Dossier, actor: User, published_on: date, place: str, comments_summary: str = ""
+) -> ReportPublication:
+    """Record that the verifier published the verification report for comments (and, later, what came back)."""
+    require_visible(actor, dossier)
+    if not can_review(actor, dossier) or dossier.status != DossierStatus.UNDER_VERIFICATION:
+        raise PermissionDenied(_("The verifier holding the dossier publishes its verification report."))
+    errors: dict[str, Any] = {}
+    _not_future(published_on, "published_on", errors)
+    if not (place or "").strip():
+        errors["place"] = _("Say where the report is published.")
+    if errors:
+        raise ValidationError(errors)
+    publication = ReportPublication(
+        dossier=dossier,
+        published_on=published_on,
+        place=place.strip(),
+        comments_summary=(comments_summary or "").strip(),
+        recorded_by=actor,
+    )
+    publication.full_clean()
+    publication.save()
+    return publication
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import number
 from core.lists import DateColumn, ListTable, NumberColumn, short_date
 
 
@@ -200,3 +201,44 @@ class RecognitionTable(ListTable):
 
     def value_revocation_decision(self, record):
         return record.revocation_decision if record.revoked_by_then else ""
+
+
+class DistrictRiskTable(ListTable):
+    """Recognised districts with the share of their communes that lost their NTM recognition (18/2022: 30% or
+    more is a ground for revoking the district's)."""
+
+    district = tables.Column(verbose_name=_("District"))
+    decision_number = tables.Column(verbose_name=_("Decision number"))
+    decision_date = DateColumn(verbose_name=_("Decision date"))
+    communes_total = NumberColumn(verbose_name=_("Communes"))
+    communes_revoked = NumberColumn(verbose_name=_("Communes revoked"))
+    share = tables.Column(verbose_name=_("Share revoked"), empty_values=(), accessor="pk")
+    at_risk = tables.Column(verbose_name=_("Ground for revocation"))
+
+    class Meta(ListTable.Meta):
+        attrs = {**ListTable.Meta.attrs, "id": "district-risk-table"}
+        empty_text = _("No district recognition in force in your area.")
+        row_attrs = {"data-district": lambda record: record.district.code}
+
+    def _share(self, record):
+        if not record.communes_total:
+            return None
+        return record.communes_revoked * 100 / record.communes_total
+
+    def render_share(self, record):
+        share = self._share(record)
+        return "–" if share is None else f"{number(share, 0)}%"
+
+    def value_share(self, record):
+        share = self._share(record)
+        return None if share is None else round(share, 1)
+
+    def render_at_risk(self, record):
+        if record.at_risk:
+            # xgettext:no-python-format
+            label = _("30% or more of its communes revoked")
+            return format_html('<span class="badge text-bg-danger">{}</span>', label)
+        return format_html('<span class="badge text-bg-success">{}</span>', _("None from its communes"))
+
+    def value_at_risk(self, record):
+        return bool(record.at_risk)

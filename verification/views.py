@@ -2,10 +2,11 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from core.lists import ListView
 from core.scope import scope_for, user_roles
 from offices.choices import Role
 
-from . import gates, permissions, selectors, services
+from . import drafts, gates, permissions, selectors, services
 from .choices import (
     ACTIONS,
     ALL_GATES,
@@ -26,22 +27,25 @@ from .choices import (
     COMMUNE_STAGE,
     TERMINAL,
     ActionKind,
+    DocumentKind,
     DossierStatus,
     find_transition,
     roles_for_action,
     transitions_from,
 )
 from .forms import (
+    AppraisalForm,
     BulkApproveForm,
     DocumentForm,
     DossierCreateForm,
     PostingForm,
+    PublicationForm,
     ReviewForm,
     RevocationForm,
     TransitionForm,
 )
-from .models import Dossier
-from .tables import DossierTable, QueueTable, RecognitionTable
+from .models import Appraisal, Dossier
+from .tables import DistrictRiskTable, DossierTable, QueueTable, RecognitionTable
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -125,6 +129,9 @@ def dossier_detail(request, pk: int):
     can_post = dossier.status == DossierStatus.PUBLIC_CONSULTATION and permissions.acts_at(
         user, dossier, roles={Role.EDITOR}, level="unit"
     )
+    can_review = permissions.can_review(user, dossier)
+    townships = list(services.district_townships(dossier)) if dossier.subject_kind == "district" else []
+    appraisal = Appraisal.objects.select_related("council").filter(dossier=dossier).first()
     return render(
         request,
         "verification/dossier_detail.html",
@@ -138,10 +145,22 @@ def dossier_detail(request, pk: int):
             "document_form": DocumentForm() if permissions.can_add_document(user, dossier) else None,
             "posting_form": PostingForm(initial={"posted_on": timezone.localdate()}) if can_post else None,
             "review_form": ReviewForm(
-                initial={"security_status": dossier.security_status, "criteria_confirmed": dossier.criteria_confirmed}
+                initial={"security_status": dossier.security_status, "criteria_confirmed": dossier.criteria_confirmed},
+                townships=townships,
+                checks={c.township_id: c for c in dossier.townships.all()},
             )
-            if permissions.can_review(user, dossier)
+            if can_review
             else None,
+            "townships": dossier.townships.select_related("township") if townships else [],
+            "district_rules": gates.district_rules(dossier.district) if dossier.subject_kind == "district" else None,
+            "appraisal": appraisal,
+            "can_record_appraisal": permissions.can_record_appraisal(user, dossier),
+            "publications": dossier.publications.all(),
+            "publication_form": PublicationForm(initial={"published_on": timezone.localdate()})
+            if can_review and dossier.status == DossierStatus.UNDER_VERIFICATION
+            else None,
+            "publishing": settings.NTM_PUBLISH_VERIFICATION_REPORT,
+            "drafts": [(name, DocumentKind(drafts.DRAFTS[name].kind).label) for name in drafts.available(dossier)],
             "recognition": getattr(dossier, "recognition", None)
             if dossier.status in (DossierStatus.RECOGNISED, DossierStatus.REVOCATION_PROPOSED, DossierStatus.REVOKED)
             else None,
@@ -163,15 +182,44 @@ def dossier_transition(request, pk: int, action: str):
         _refuse_unless_allowed(request.user, dossier, action, transition)
         messages.error(request, _error_text(ValidationError(form.errors)))
         return redirect("verification:dossier_detail", pk=pk)
-    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
     comment = data.pop("comment", "")
+    if transition is not None and transition.confirm and not data.pop("confirmed", False):
+        return _confirm(request, dossier, transition, form)
+    data.pop("confirmed", None)
     try:
         services.dossier_transition(dossier=dossier, action=action, actor=request.user, comment=comment, **data)
     except ValidationError as exc:
         messages.error(request, _("Not done. {reasons}").format(reasons=_error_text(exc)))
     else:
-        messages.success(request, _("Done: {status}.").format(status=dossier.get_status_display()))
+        if transition is not None and transition.done:
+            messages.success(request, str(transition.done))
+        else:
+            messages.success(request, _("Done: {status}.").format(status=dossier.get_status_display()))
     return redirect("verification:dossier_detail", pk=pk)
+
+
+def _confirm(request, dossier, transition, form):
+    """The page that asks for confirmation before a decision-stage step: what will happen, what was entered, and
+    the conditions checked now (a step whose conditions fail is refused at once, as it would be when confirmed)."""
+    _refuse_unless_allowed(request.user, dossier, transition.action, transition)
+    problems = gates.unmet(gates.evaluate_gates(dossier, transition.gates))
+    if problems:
+        messages.error(request, _("Not done. {reasons}").format(reasons=" ".join(problems)))
+        return redirect("verification:dossier_detail", pk=dossier.pk)
+    entered = [
+        (form[name].label, value)
+        for name, value in form.cleaned_data.items()
+        if name != "confirmed" and value not in (None, "")
+    ]
+    documents = []
+    if transition.needs_decision:
+        documents = list(dossier.documents.filter(kind=DocumentKind.DECISION).order_by("-created_at"))
+    return render(
+        request,
+        "verification/confirm_transition.html",
+        {"dossier": dossier, "transition": transition, "form": form, "entered": entered, "documents": documents},
+    )
 
 
 def _refuse_unless_allowed(user, dossier, action, transition):
@@ -188,13 +236,84 @@ def _refuse_unless_allowed(user, dossier, action, transition):
 @login_required
 def dossier_review(request, pk: int):
     dossier = selectors.access_dossier_by_id(user=request.user, pk=pk)
-    form = ReviewForm(request.POST)
+    townships = list(services.district_townships(dossier)) if dossier.subject_kind == "district" else []
+    form = ReviewForm(request.POST, townships=townships)
     if not form.is_valid():
         messages.error(request, _error_text(ValidationError(form.errors)))
         return redirect("verification:dossier_detail", pk=pk)
-    services.dossier_review_update(dossier=dossier, actor=request.user, **form.cleaned_data)
-    messages.success(request, _("Findings recorded."))
+    data = {k: form.cleaned_data[k] for k in ("security_status", "criteria_confirmed", "comment")}
+    try:
+        services.dossier_review_update(dossier=dossier, actor=request.user, townships=form.township_values(), **data)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Findings recorded."))
     return redirect("verification:dossier_detail", pk=pk)
+
+
+@login_required
+def appraisal_edit(request, pk: int):
+    """The appraisal council's field inspection, meeting and vote on a dossier under provincial appraisal."""
+    dossier = selectors.access_dossier_by_id(user=request.user, pk=pk)
+    if not permissions.can_record_appraisal(request.user, dossier):
+        raise PermissionDenied(_("The appraisal is recorded by the appraiser holding the dossier in appraisal."))
+    instance = Appraisal.objects.filter(dossier=dossier).first()
+    form = AppraisalForm(request.POST or None, instance=instance, dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appraisal_record(dossier=dossier, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Appraisal recorded."))
+            return redirect("verification:dossier_detail", pk=pk)
+    return render(
+        request,
+        "verification/appraisal_form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "majority": settings.NTM_APPRAISAL_MAJORITY_PERCENT,
+            "councils": form.fields["council"].queryset.prefetch_related("members"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def publication_add(request, pk: int):
+    dossier = selectors.access_dossier_by_id(user=request.user, pk=pk)
+    form = PublicationForm(request.POST)
+    if not form.is_valid():
+        if not permissions.can_review(request.user, dossier):
+            raise PermissionDenied(_("The verifier holding the dossier publishes its verification report."))
+        messages.error(request, _error_text(ValidationError(form.errors)))
+        return redirect("verification:dossier_detail", pk=pk)
+    try:
+        services.verification_publication_add(dossier=dossier, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Publication recorded."))
+    return redirect("verification:dossier_detail", pk=pk)
+
+
+@login_required
+def draft_download(request, pk: int, name: str):
+    """A drafted document of the dossier (.docx) for the officer to edit, sign and upload."""
+    dossier = selectors.access_dossier_by_id(user=request.user, pk=pk)
+    if name not in drafts.available(dossier):
+        raise Http404(_("This draft is not available at the dossier's stage."))
+    content, filename = drafts.render(dossier, name)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
@@ -275,7 +394,7 @@ class Queue(ListView):
             "role": role,
             "roles": [(r, Role(r).label) for r in selectors.queue_roles(self.request.user)],
             "role_label": Role(role).label,
-            "bulk_form": BulkApproveForm(),
+            "bulk_form": BulkApproveForm(decision=APPROVE_ACTIONS[role] == "recognise"),
             "needs_decision": APPROVE_ACTIONS[role] == "recognise",
         }
 
@@ -289,13 +408,23 @@ def queue_approve(request):
     """Bulk approve: each ticked dossier is taken up if needed and approved, each in its own transaction; those
     whose gates fail are listed with their reasons and left as they were."""
     role = _queue_role(request)
-    form = BulkApproveForm(request.POST)
-    form.is_valid()
+    decision = APPROVE_ACTIONS[role] == "recognise"
+    form = BulkApproveForm(request.POST, request.FILES, decision=decision)
     try:
         ids = [int(i) for i in request.POST.getlist("dossiers")]
     except ValueError as exc:
         raise Http404(_("Unknown dossier.")) from exc
-    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    if not form.is_valid():
+        if ids:
+            messages.error(
+                request, _("Not approved: {reasons}").format(reasons=_error_text(ValidationError(form.errors)))
+            )
+            return redirect(f"{reverse('verification:queue')}?role={role}")
+        form.cleaned_data = {}
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+    data.pop("confirmed", None)
+    if data.get("document"):
+        data["document_kind"] = DocumentKind.DECISION
     comment = data.pop("comment", "")
     result = services.dossier_bulk_approve(actor=request.user, role=role, dossier_ids=ids, comment=comment, **data)
     done = [str(dossier) for dossier in result.done]
@@ -369,6 +498,23 @@ def recognition_revocation(request, pk: int):
             messages.success(request, _("Revocation proposed: {dossier}.").format(dossier=dossier))
             return redirect("verification:dossier_detail", pk=dossier.pk)
     return render(request, "verification/recognition_revocation.html", {"recognition": recognition, "form": form})
+
+
+class DistrictRisk(ListView):
+    """District recognitions in force and the ground of Decision 18/2022 the register shows: 30% or more of the
+    district's communes lost their NTM recognition (its nine criteria are judged from the verification report)."""
+
+    table_class = DistrictRiskTable
+    title = gettext_lazy("District revocation risk")
+    template_name = "generic/list.html"
+    export_name = "district-revocation-risk"
+    count_text = ngettext_lazy("%(n)s district", "%(n)s districts", "n")
+
+    def get_rows(self):
+        return selectors.district_revocation_risk(user=self.request.user, on=timezone.localdate()), None
+
+
+district_risk = DistrictRisk.as_view()
 
 
 class NotificationList(ListView):

@@ -206,6 +206,45 @@ NTM_DUE_DAYS = {
     "appraisal": env.int("NTM_DUE_DAYS_APPRAISAL", default=15),
     "decision": env.int("NTM_DUE_DAYS_DECISION", default=10),
 }
+# The appraisal council approves when more than this share of the members present vote in favour (practice:
+# "20/20 agree"; the threshold is not in the public text of 18/2022).
+NTM_APPRAISAL_MAJORITY_PERCENT = env.float("NTM_APPRAISAL_MAJORITY_PERCENT", default=50.0)
+# The verifying level publishes its verification report for comments before forwarding (practice 2022–2024).
+NTM_PUBLISH_VERIFICATION_REPORT = env.bool("NTM_PUBLISH_VERIFICATION_REPORT", default=False)
+NTM_VERIFICATION_PUBLICATION_DAYS = env.int("NTM_VERIFICATION_PUBLICATION_DAYS", default=15)
+# An unresolved serious Front finding on the unit blocks verification (True) or is shown as a warning (False).
+NTM_FRONT_FINDINGS_BLOCK = env.bool("NTM_FRONT_FINDINGS_BLOCK", default=True)
+# The office named in a finding is reminded this many days before the answer is due (manage.py remind_findings).
+NTM_FINDING_REMINDER_DAYS = env.int("NTM_FINDING_REMINDER_DAYS", default=3)
+# Minimum household coverage of the Front's survey (forms returned / households), in percent; 0: none. Local
+# floors exist (e.g. more than 60 % of households); the national rule was not found.
+NTM_SURVEY_MIN_COVERAGE = env.float("NTM_SURVEY_MIN_COVERAGE", default=0.0)
+# The level a dossier's unit must already hold, from the register: advanced needs NTM (unverified), model the
+# advanced standard of the 2021–2025 period (319/QĐ-TTg).
+NTM_LEVEL_PREREQUISITES = {
+    "advanced": {"level": "basic"},
+    "model": {"level": "advanced", "from_year": 2021},
+}
+# The criteria set a recognition is judged against for revocation (model communes: the advanced set, practice).
+NTM_REVOCATION_JUDGED_AGAINST = {"basic": "basic", "advanced": "advanced", "model": "advanced", "modern": "modern"}
+# District-level units by type (communes.choices.DistrictType): rural districts by Decision 320 Annex I (at least
+# 10 % of communes advanced, every township civilised-urban, each content item at least 80 % in each commune);
+# towns and provincial cities "completing the task" by Annex II, whose figures were not retrieved.
+NTM_DISTRICT_RULES = {
+    "huyen": {
+        "set": "320/QĐ-TTg, Annex I",
+        "advanced_share": 10,
+        "townships_civilised": True,
+        "item_floor": 80,
+    },
+    "thi_xa": {"set": "320/QĐ-TTg, Annex II", "advanced_share": None, "townships_civilised": False, "item_floor": None},
+    "thanh_pho": {
+        "set": "320/QĐ-TTg, Annex II",
+        "advanced_share": None,
+        "townships_civilised": False,
+        "item_floor": None,
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -68,18 +68,29 @@ def status_of(dossier) -> str:
     return dossier.status
 
 
-def survey(page, dossier, rows: list[tuple[int, int, int]]) -> None:
-    """From the dossier's monitoring page: enter a completed survey with these (surveyed, returned, satisfied)."""
+def survey(page, dossier, rows: list[tuple[int, int, int]], *, items: bool = False) -> None:
+    """From the dossier's monitoring page: enter a completed survey with these (surveyed, returned, satisfied), one
+    form per household, the date its results were posted at the hamlets (and with `items` the satisfied answers per
+    content item); then the provincial Front, above the commune's, records its check of the tally."""
     page.locator(f'a[href="{reverse("monitoring:survey_add", args=[dossier.pk])}"]').click()
     page.wait_for_url(f"**{reverse('monitoring:survey_add', args=[dossier.pk])}")
     for i, numbers in enumerate(rows):
         for field, number in zip(("households_surveyed", "forms_returned", "satisfied"), numbers, strict=True):
             page.locator(f'input[name$="_{field}"]').nth(i).fill(str(number))
+    if items:
+        returned = sum(r for _s, r, _k in rows)
+        cells = page.locator("#survey-items input")
+        for i in range(cells.count()):
+            cells.nth(i).fill(str(returned - i % 4))
+    page.locator("input[name=results_posted_on]").fill(timezone.localdate().isoformat())
     page.locator("input[name=complete]").check()
     page.locator("textarea[name=note]").fill("Phiếu khảo sát do Ban công tác Mặt trận các xóm thu về.")
     shot(page, "survey-form")
     submit(page, page.locator("#survey-form button.btn-success"))
     expect(page).to_have_url(re.compile(r"/monitoring/surveys/\d+/$"))
+    submit(page, page.locator("#survey-check-form button"))
+    expect(page.locator("#survey-checked")).not_to_have_text("–")
+    shot(page, "survey-detail")
 
 
 # --- 1. IT admin -------------------------------------------------------------------------------------------------
@@ -212,7 +223,21 @@ def test_commune_to_recognition(demo, new_page, live_server):
     front.goto(reverse("monitoring:index"))
     shot(front, "monitoring-overview")
     front.locator(f'a[href="{reverse("monitoring:dossier", args=[dossier.pk])}"]').first.click()
-    survey(front, dossier, [(120, 118, 112), (95, 95, 90), (140, 136, 131)])  # 333/349 = 95.4%
+    survey(front, dossier, [(120, 118, 112), (95, 95, 90), (140, 136, 131)], items=True)  # 333/349 = 95.4%
+
+    # The serious finding the Front filed on Tân Khánh (clean water) would stop the verification: the Front checks
+    # the commune's answer on the ground and closes it.
+    from monitoring.models import Finding
+
+    serious = Finding.objects.get(report__commune=commune, severity="high", status="open")
+    front.goto(reverse("monitoring:report_detail", args=[serious.report_id]))
+    card = front.locator(f"#finding-{serious.pk}")
+    card.locator("textarea[name=note]").fill("Đã kiểm tra thực tế: công trình cấp nước đã hoàn thành.")
+    submit(
+        front, card.locator(f'button[formaction="{reverse("monitoring:finding_action", args=[serious.pk, "close"])}"]')
+    )
+    serious.refresh_from_db()
+    assert serious.status == "closed"
 
     # The officer adds the remaining documents and submits for verification.
     officer.goto(reverse("verification:dossier_detail", args=[dossier.pk]))
@@ -223,7 +248,7 @@ def test_commune_to_recognition(demo, new_page, live_server):
     transition(officer, dossier, "submit")
     assert status_of(dossier) == DossierStatus.SUBMITTED
 
-    # District verification, provincial appraisal, and the decision: each from its own queue.
+    # District verification, provincial appraisal by the council, and the decision: each from its own queue.
     detail = reverse("verification:dossier_detail", args=[dossier.pk])
     for username, take, approve in [
         ("verifier", "start_verification", "verify"),
@@ -243,7 +268,38 @@ def test_commune_to_recognition(demo, new_page, live_server):
             review.locator("select[name=security_status]").select_option("not_complex")
             review.locator("textarea[name=comment]").fill("Công an huyện xác nhận: không phức tạp về ANTT.")
             submit(page, review.locator("button"))
+            # The verifier downloads the drafted verification report, signs it and uploads the signed copy.
+            with page.expect_download() as download:
+                page.locator('#drafts a[data-draft="verification_report"]').click()
+            drafted = download.value.path()
+            from docx import Document
+
+            text = "\n".join(p.text for p in Document(drafted).paragraphs)
+            assert "Tân Khánh" in text and "BÁO CÁO" in text
+            assert download.value.suggested_filename.endswith(".docx")
+            upload(page, dossier, "verification_report", "Báo cáo kết quả thẩm tra – Xã Tân Khánh (đã ký)")
+        if username == "appraiser":
+            # The council inspects the commune, meets and votes; the minutes are signed and uploaded.
+            page.locator(f'a[href="{reverse("verification:appraisal_edit", args=[dossier.pk])}"]').click()
+            form = page.locator("#appraisal-form")
+            form.locator("select[name=council]").select_option(index=1)
+            form.locator("input[name=inspected_on]").fill((today - datetime.timedelta(days=2)).isoformat())
+            form.locator("textarea[name=places_visited]").fill("Trụ sở UBND xã, nhà văn hóa xóm Đồng, trường tiểu học")
+            form.locator("textarea[name=inspection_findings]").fill("Các tiêu chí đạt như hồ sơ.")
+            form.locator("input[name=meeting_on]").fill(today.isoformat())
+            form.locator("input[name=members_present]").fill("10")
+            form.locator("input[name=votes_for]").fill("10")
+            form.locator("textarea[name=conclusion]").fill("Hội đồng thống nhất 10/10 đề nghị công nhận.")
+            shot(page, "appraisal-form")
+            submit(page, form.locator("button.btn-success"))
+            expect(page.locator("#vote-tally")).to_contain_text("10/10")
+            upload(page, dossier, "appraisal_minutes", "Biên bản họp Hội đồng thẩm định (đã ký)")
         if approve == "recognise":
+            # The coordination office files its submission (tờ trình) proposing the decision.
+            province.goto(detail)
+            upload(province, dossier, "submission", "Tờ trình đề nghị công nhận – Xã Tân Khánh (đã ký)")
+            page.reload()
+            upload(page, dossier, "decision", "Quyết định công nhận xã Tân Khánh đạt chuẩn NTM nâng cao (đã ký)")
             shot(page, "decision-form")
             transition(
                 page,
@@ -253,11 +309,18 @@ def test_commune_to_recognition(demo, new_page, live_server):
                 decision_date=today.isoformat(),
                 signer="Chủ tịch UBND tỉnh",
             )
+            expect(page.locator("#confirm")).to_contain_text("1234/QĐ-UBND")
+            assert status_of(dossier) == DossierStatus.APPRAISED  # nothing recorded before confirming
+            shot(page, "decision-confirm")
+            submit(page, page.locator("#confirm-button"))
             shot(page, "decision")
         else:
             transition(page, dossier, approve)
         shot(page, f"dossier-{username}")
     assert status_of(dossier) == DossierStatus.RECOGNISED
+    assert dossier.appraisal.tally == "10/10"
+    assert dossier.events.get(action="recognise").to_status == DossierStatus.RECOGNISED
+    assert dossier.documents.filter(kind="decision").exists()
     recognition = Recognition.objects.get(dossier=dossier)
     assert (recognition.decision_number, recognition.decision_date, recognition.signer) == (
         "1234/QĐ-UBND",

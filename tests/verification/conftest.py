@@ -13,18 +13,57 @@ from offices.choices import OfficeKind, Role
 from register.models import Recognition
 from tests.offices.factories import MembershipFactory, OfficeFactory, UserFactory
 from verification import gates
-from verification.choices import DossierStatus, Route, SecurityStatus, stage_of
+from verification.choices import CouncilRole, DocumentKind, DossierStatus, Route, SecurityStatus, stage_of
+from verification.models import Appraisal, AppraisalCouncil, CouncilMember
 
-from .factories import DossierFactory, all_documents, assessment, postings
+from .factories import DossierFactory, all_documents, assessment, document, postings
 
 
 @pytest.fixture
 def fakes(monkeypatch):
-    """Values the other apps' selectors return: satisfaction rate per dossier and debt per commune."""
-    state = SimpleNamespace(rate=Decimal("95.5"), debt={})
+    """Values the other apps' selectors return: satisfaction rate per dossier, debt per commune, what the Front's
+    survey lacks and its serious findings."""
+    state = SimpleNamespace(rate=Decimal("95.5"), debt={}, survey_problems=[], findings=[])
     monkeypatch.setattr(gates, "satisfaction_rate", lambda dossier: state.rate)
     monkeypatch.setattr(gates, "construction_debt", lambda commune: state.debt.get(commune.pk, 0))
+    monkeypatch.setattr(gates, "survey_problems", lambda dossier: list(state.survey_problems))
+    monkeypatch.setattr(gates, "serious_findings", lambda dossier: list(state.findings))
     return state
+
+
+@pytest.fixture
+def council(world):
+    """Thái Nguyên's appraisal council: a chair, a standing member and three members."""
+    return make_council(world.province)
+
+
+def make_council(province, members=5):
+    council = AppraisalCouncil.objects.create(
+        province=province, name="Hội đồng thẩm định xét công nhận NTM tỉnh", established_by="123/QĐ-UBND"
+    )
+    roles = [CouncilRole.CHAIR, CouncilRole.STANDING] + [CouncilRole.MEMBER] * (members - 2)
+    for i, role in enumerate(roles):
+        CouncilMember.objects.create(council=council, name=f"Thành viên {i + 1}", role=role, order=i)
+    return council
+
+
+def appraisal(dossier, actor, *, votes_for=5, present=5, council=None):
+    """A recorded inspection, meeting and vote (passing by default)."""
+    council = council or AppraisalCouncil.objects.filter(province=dossier.province).first()
+    council = council or make_council(dossier.province)
+    today = timezone.localdate()
+    return Appraisal.objects.update_or_create(
+        dossier=dossier,
+        defaults={
+            "council": council,
+            "inspected_on": today - datetime.timedelta(days=3),
+            "places_visited": "Xóm Đồng, xóm Trại",
+            "meeting_on": today,
+            "members_present": present,
+            "votes_for": votes_for,
+            "recorded_by": actor,
+        },
+    )[0]
 
 
 @pytest.fixture
@@ -41,6 +80,8 @@ def _ready(dossier, world):
     dossier.criteria_confirmed = True
     dossier.save()
     all_documents(dossier, editor)
+    document(dossier, DocumentKind.DECISION, editor)
+    appraisal(dossier, editor)
     postings(dossier, editor)
     if dossier.subject_kind == SubjectKind.COMMUNE:
         assessment(dossier.commune, level=dossier.level, year=dossier.year)
@@ -56,6 +97,13 @@ def _ready(dossier, world):
                     "decision_date": datetime.date(2020, 12, 1),
                 },
             )
+        # Annex I: at least 10% of the district's communes advanced.
+        Recognition.objects.get_or_create(
+            subject_kind=SubjectKind.COMMUNE,
+            commune=world.pb[0],
+            level=StandardLevel.ADVANCED,
+            defaults={"year": 2022, "decision_number": "200/QĐ-UBND", "decision_date": datetime.date(2022, 12, 1)},
+        )
 
 
 @pytest.fixture

@@ -146,15 +146,18 @@ def test_gate_refusal_is_a_message(client, world, make_dossier, fakes):
 
 
 def _post_decision(client, dossier):
-    """The approver's decision form, as posted from the dossier page."""
-    client.post(
-        reverse("verification:dossier_transition", args=[dossier.pk, "recognise"]),
-        {
-            "recognise-decision_number": "3456/QĐ-UBND",
-            "recognise-decision_date": "2024-12-20",
-            "recognise-signer": "Chủ tịch UBND tỉnh",
-        },
-    )
+    """The approver's decision form, as posted from the dossier page, then confirmed (issue 13: a decision is
+    recorded only once confirmed; the first post shows what will be recorded and changes nothing)."""
+    url = reverse("verification:dossier_transition", args=[dossier.pk, "recognise"])
+    fields = {
+        "recognise-decision_number": "3456/QĐ-UBND",
+        "recognise-decision_date": "2024-12-20",
+        "recognise-signer": "Chủ tịch UBND tỉnh",
+    }
+    page = client.post(url, fields)
+    assert page.status_code == 200 and "3456/QĐ-UBND" in page.content.decode()
+    assert type(dossier).objects.get(pk=dossier.pk).status == DossierStatus.APPRAISED
+    client.post(url, {**fields, "recognise-confirmed": "1"})
 
 
 def test_recognise_by_post_creates_the_register_entry(client, world, make_dossier):
@@ -492,6 +495,7 @@ def test_revocation_of_a_unit_recognised_before_the_app(client, world, django_ca
                 "revoke-comment": "Quyết định thu hồi",
                 "revoke-decision_number": "99/QĐ-UBND",
                 "revoke-decision_date": "2024-03-01",
+                "revoke-confirmed": "1",  # issue 13: decisions are confirmed
             },
         )
     rec.refresh_from_db()
