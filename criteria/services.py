@@ -158,6 +158,20 @@ def assessments_evaluate(
     sets = CriteriaSet.objects.in_bulk({a.criteria_set_id for a in assessments})
     structures: dict[int, SetStructure] = {pk: criteria_set_structure(criteria_set=s) for pk, s in sets.items()}
     targets: dict[tuple[Any, ...], object] = {}
+    # The same fact (an indicator short of the same target by the same value) recurs across a year's scorecards:
+    # its sentence is written once.
+    sentences: dict[tuple[Any, ...], str] = {}
+
+    def _reason(detail: dict[str, Any]) -> str:
+        key = tuple(sorted(detail.items()))
+        try:
+            return sentences[key]
+        except KeyError:
+            sentences[key] = evaluation.format_reason(detail)
+            return sentences[key]
+        except TypeError:  # a fact holding a list: not worth remembering
+            return evaluation.format_reason(detail)
+
     became_met: list[int]
     became_unmet: list[int]
     became_met, became_unmet = [], []
@@ -185,7 +199,7 @@ def assessments_evaluate(
                     v.is_met = i.is_met
                     if v.pk:
                         (became_met if i.is_met else became_unmet).append(v.pk)
-            reasons = "\n".join(evaluation.format_reason(d) for d in c.details)
+            reasons = "\n".join(_reason(d) for d in c.details)
             key = (a.pk, c.criterion_id)
             seen_results.add(key)
             old = stored_results.get(key)
