@@ -1,5 +1,6 @@
 """What the units app needs from the apps above it (core.registry): they fill these in their AppConfig.ready()."""
 
+import datetime
 from collections.abc import Callable, Iterable
 
 from core.registry import Registry, Slot
@@ -11,3 +12,7 @@ data_write_roles: Slot[frozenset[str]] = Slot("the roles that may change data (o
 # Called after a load or a reorganisation wrote units in bulk (no signals), with the ids of the communes written (None:
 # possibly any), inside the same transaction: the register keeps its standings in step.
 units_changed: Registry[Callable[[Iterable[int] | None], None]] = Registry("what follows changed units")
+
+# Called after a reorganisation was recorded, with its effective date (None: any), for the lines the command's report
+# adds: the register lists the recognitions the merger rule proposes for the new communes, and why.
+reorganised: Registry[Callable[[datetime.date | None], list[str]]] = Registry("what a reorganisation leads to")

@@ -16,7 +16,7 @@ class RegisterConfig(AppConfig):
 
         from . import signals
         from .models import Recognition
-        from .selectors import recognised_at_set_level
+        from .selectors import merger_report_lines, recognised_at_set_level
 
         # The revocation-risk list (criteria) flags communes recognised at the set's level; criteria sits below the
         # register and reads it through this slot.
@@ -25,6 +25,7 @@ class RegisterConfig(AppConfig):
         # lower apps' registries, single saves (admin, workflow, data entry) through these signals.
         criteria_registry.assessments_changed.add(signals.communes_changed)
         communes_registry.units_changed.add(signals.units_changed)
+        communes_registry.reorganised.add(merger_report_lines)
         for model, handler in (
             (Recognition, signals.recognition_saved),
             (Assessment, signals.assessment_saved),

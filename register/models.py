@@ -26,8 +26,18 @@ class RecognitionQuerySet(scope.ScopedQuerySet["Recognition"]):
         return self.filter(decision_date__lte=day).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
 
 
+class RecognitionBasis(models.TextChoices):
+    """How the unit came to be recognised."""
+
+    DOSSIER = "dossier", _("Decision on a dossier")
+    MERGER = "merger", _("Recognition by merger")
+
+
 class Recognition(TimeStampedModel):
-    """A recognition decision for one unit at one level (register entry). Revocation sets `revoked_on`."""
+    """A recognition decision for one unit at one level (register entry). Revocation sets `revoked_on`.
+
+    A recognition by merger (`basis`) carries the level every predecessor of a merged commune held on the day of the
+    merger; `predecessors` links the predecessors' decisions it rests on (register.selectors.merger_proposals)."""
 
     subject_kind = models.CharField(_("subject"), max_length=16, choices=SubjectKind.choices)
     commune = models.ForeignKey(
@@ -70,6 +80,17 @@ class Recognition(TimeStampedModel):
         blank=True,
         related_name="recognition",
         help_text=_("The dossier whose decision created this entry; empty for decisions recorded before the app."),
+    )
+    basis = models.CharField(
+        _("basis"), max_length=16, choices=RecognitionBasis.choices, default=RecognitionBasis.DOSSIER
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("predecessors' recognitions"),
+        symmetrical=False,
+        blank=True,
+        related_name="carried_into",
+        help_text=_("For a recognition by merger: the decisions of the merged communes it carries on."),
     )
     history = HistoricalRecords(table_name="verification_historicalrecognition")
 

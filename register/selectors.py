@@ -1,7 +1,8 @@
 """Reads of the register: the list, one entry, and THE counts of recognised units. Everything through the
 Recognition's declared unit path (core.scope)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,11 +27,11 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, District
 from core.scope import get_visible_or_404
-from criteria.choices import StandardLevel, SubjectKind
+from criteria.choices import LEVEL_ORDER, StandardLevel, SubjectKind
 
 from . import rules
 from .filters import RecognitionFilterSet
-from .models import Recognition, RecognitionQuerySet
+from .models import Recognition, RecognitionBasis, RecognitionQuerySet
 
 
 def recognition_list(
@@ -217,3 +218,167 @@ def revocation_grounds(
             ).format(lost=row["lost"], total=row["total"])
         ]
     return False, []
+
+
+# --- recognitions across mergers -------------------------------------------------------------------------------------
+
+
+class MergerStatus:
+    PROPOSED = "proposed"  # every predecessor held a level: a decision at the lowest of them awaits confirmation
+    CONFIRMED = "confirmed"  # the recognition by merger is in the register
+    NONE = "none"  # no recognition carries over (the reason says why)
+
+
+@dataclass
+class MergerPredecessor:
+    commune: Commune
+    share: str
+    recognition: Recognition | None  # the highest recognition in force on the day of the merger
+
+    @property
+    def level(self) -> str:
+        return self.recognition.level if self.recognition is not None else ""
+
+    @property
+    def level_label(self) -> str:
+        return str(StandardLevel(self.level).label) if self.level else ""
+
+
+@dataclass
+class MergerProposal:
+    """What the merger rule says for one commune formed by a reorganisation: every predecessor held a level on the
+    day of the merger → recognised at the lowest of them; any predecessor did not → no recognition."""
+
+    commune: Commune
+    effective_date: date
+    resolution: str
+    predecessors: list[MergerPredecessor]
+    level: str = ""
+    status: str = MergerStatus.NONE
+    reason: str = ""
+    confirmed: Recognition | None = None
+
+    @property
+    def level_label(self) -> str:
+        return str(StandardLevel(self.level).label) if self.level else ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.commune.pk}:{self.effective_date.isoformat()}"
+
+
+def _rank(level: str) -> int:
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else -1
+
+
+def merger_proposals(
+    *,
+    user: User | AnonymousUser | None,
+    province_ids: Iterable[int] | None = None,
+    successor_ids: Iterable[int] | None = None,
+    effective_date: date | None = None,
+) -> list[MergerProposal]:
+    """The merger rule applied to every commune (xã) formed by a recorded reorganisation in the user's area (or in
+    `province_ids`, or only `successor_ids`), newest reorganisation first, each with its reason in words. `user`
+    None: every province (the report of a reorganisation command).
+
+    A predecessor counts with the highest level it held in force on the day of the merger (decided by then, not
+    revoked by then); a ward or township predecessor holds none. A commune whose row goes on through the
+    reorganisation (it absorbed others under its own code) is not proposed: it keeps its own decisions. Four
+    queries whatever the number of communes."""
+    from communes.choices import CommuneType, UnitLevel
+    from communes.models import UnitSuccession
+
+    rows = UnitSuccession.objects.filter(level=UnitLevel.COMMUNE)
+    if user is not None:
+        rows = rows.filter(successor_commune__in=Commune.objects.visible_to(user))
+    if province_ids is not None:
+        rows = rows.filter(successor_commune__province_id__in=list(province_ids))
+    if successor_ids is not None:
+        rows = rows.filter(successor_commune_id__in=list(successor_ids))
+    if effective_date is not None:
+        rows = rows.filter(effective_date=effective_date)
+    successions = list(
+        rows.select_related("successor_commune", "successor_commune__province", "predecessor_commune").order_by(
+            "-effective_date", "successor_commune__code", "predecessor_commune__code"
+        )
+    )
+    groups: dict[tuple[int, date], list[Any]] = {}
+    for s in successions:
+        groups.setdefault((s.successor_commune_id, s.effective_date), []).append(s)
+    held: dict[tuple[int, date], Recognition] = {}
+    pred_ids = {s.predecessor_commune_id for s in successions}
+    days = {s.effective_date for s in successions}
+    if pred_ids:
+        recognitions = Recognition.objects.filter(subject_kind=SubjectKind.COMMUNE, commune_id__in=pred_ids).filter(
+            decision_date__lte=max(days)
+        )
+        for rec in recognitions.order_by("decision_date", "id"):
+            for day in days:
+                if rec.decision_date <= day and (rec.revoked_on is None or rec.revoked_on > day):
+                    key = (rec.commune_id, day)  # type: ignore[assignment]  # a commune recognition
+                    if key not in held or _rank(rec.level) > _rank(held[key].level):
+                        held[key] = rec
+    confirmed = {
+        r.commune_id: r
+        for r in Recognition.objects.filter(
+            subject_kind=SubjectKind.COMMUNE,
+            basis=RecognitionBasis.MERGER,
+            commune_id__in={key[0] for key in groups},
+        ).order_by("decision_date", "id")
+    }
+    proposals = []
+    for (_successor_id, day), group in groups.items():
+        commune = group[0].successor_commune
+        preds = [
+            MergerPredecessor(
+                commune=s.predecessor_commune, share=s.share, recognition=held.get((s.predecessor_commune_id, day))
+            )
+            for s in group
+            if s.predecessor_commune_id != commune.pk
+        ]
+        proposal = MergerProposal(
+            commune=commune, effective_date=day, resolution=group[0].resolution, predecessors=preds
+        )
+        proposals.append(proposal)
+        done = confirmed.get(commune.pk)
+        if done is not None:
+            proposal.status, proposal.level, proposal.confirmed = MergerStatus.CONFIRMED, done.level, done
+            proposal.reason = _("Recognised by merger: decision {number} of {date}.").format(
+                number=done.decision_number, date=done.decision_date.strftime("%d/%m/%Y")
+            )
+        elif commune.unit_type != CommuneType.COMMUNE:
+            proposal.reason = _("{unit} is a ward or township: not a subject of the programme.").format(unit=commune)
+        elif len(preds) < len(group) or (commune.valid_from is not None and commune.valid_from < day):
+            proposal.reason = _("{unit} goes on under its own code and keeps its own decisions.").format(unit=commune)
+        elif not preds:
+            proposal.reason = _("No predecessor is recorded for {unit}.").format(unit=commune)
+        else:
+            missing = [p.commune.name for p in preds if p.recognition is None]
+            if missing:
+                proposal.reason = _(
+                    "Not every predecessor held a level on {date}: {names} did not. The commune builds up through "
+                    "the normal dossier."
+                ).format(date=day.strftime("%d/%m/%Y"), names=", ".join(missing))
+            else:
+                lowest = min((p.level for p in preds), key=_rank)
+                proposal.status, proposal.level = MergerStatus.PROPOSED, lowest
+                proposal.reason = _(
+                    "Every predecessor held a level on {date} ({levels}): recognised at the lowest, {level}."
+                ).format(
+                    date=day.strftime("%d/%m/%Y"),
+                    levels="; ".join(f"{p.commune.name}: {p.level_label}" for p in preds),
+                    level=StandardLevel(lowest).label,
+                )
+    return proposals
+
+
+def merger_report_lines(effective_date: date | None) -> list[str]:
+    """What the merger rule proposes after a reorganisation, for the command's report: one line per new commune with
+    its reason (communes.registry.reorganised)."""
+    lines = []
+    for p in merger_proposals(user=None, effective_date=effective_date):
+        if p.commune.is_ntm_subject:
+            mark = {MergerStatus.PROPOSED: "+", MergerStatus.CONFIRMED: "="}.get(p.status, "-")
+            lines.append(f"{mark} {p.commune.code} {p.commune.name}: {p.reason}")
+    return lines

@@ -8,7 +8,7 @@ class VerificationConfig(AppConfig):
 
     def ready(self):
         from core import navigation
-        from offices.choices import SUPERVISOR_ROLES
+        from offices.choices import SUPERVISOR_ROLES, Role
 
         from .selectors import unread_count
 
@@ -18,4 +18,11 @@ class VerificationConfig(AppConfig):
         )
         navigation.add_link(_("Dossiers"), "verification:dossier_list", order=20, section="recognition")
         navigation.add_link(_("Recognitions"), "verification:register", order=30, section="recognition")
+        navigation.add_link(
+            _("Recognitions by merger"),
+            "verification:merger_recognitions",
+            order=40,
+            roles={Role.APPROVER},
+            section="recognition",
+        )
         navigation.notifications.provide(navigation.Badge("verification:notifications", unread_count))

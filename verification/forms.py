@@ -221,3 +221,21 @@ class RevocationForm(forms.Form):
             "Decision 18/2022: which criteria are no longer met (30–50% including a key criterion, or 50% or more)."
         ),
     )
+
+
+class MergerDecisionForm(forms.Form):
+    """The one decision that recognises several merged communes at once (entered once for every ticked commune)."""
+
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64)
+    decision_date = forms.DateField(label=_("Decision date"), widget=DATE_WIDGET)
+    signer = forms.CharField(label=_("Signed by"), max_length=255)
+    confirmed = forms.BooleanField(
+        label=_("I have checked the decision: record a recognition by merger for every ticked commune."),
+        required=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("decision_number", "decision_date", "signer"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["confirmed"].widget.attrs["class"] = "form-check-input"

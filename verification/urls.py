@@ -19,6 +19,7 @@ urlpatterns = [
     path("queue/approve/", views.queue_approve, name="queue_approve"),
     path("register/", views.register, name="register"),
     path("register/<int:pk>/revocation/", views.recognition_revocation, name="recognition_revocation"),
+    path("register/mergers/", views.merger_recognitions, name="merger_recognitions"),
     path("register/district-risk/", views.district_risk, name="district_risk"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

@@ -38,6 +38,7 @@ from .forms import (
     BulkApproveForm,
     DocumentForm,
     DossierCreateForm,
+    MergerDecisionForm,
     PostingForm,
     PublicationForm,
     ReviewForm,
@@ -534,3 +535,64 @@ notification_list = NotificationList.as_view()
 def notifications_read(request):
     services.notifications_mark_read(user=request.user)
     return redirect("verification:notifications")
+
+
+# --- recognitions by merger -------------------------------------------------------------------------------------------
+
+
+@login_required
+def merger_recognitions(request):
+    """The merger rule's proposals for the communes formed by reorganisations in the province office's area, with
+    the reason per commune; ticked ones are confirmed in one decision (register.services)."""
+    from register import permissions as register_permissions
+    from register import selectors as register_selectors
+    from register import services as register_services
+
+    provinces = register_permissions.merger_province_ids(request.user)
+    if provinces is not None and not provinces:
+        raise PermissionDenied(_("Only those who record recognition decisions may confirm recognitions by merger."))
+    form = MergerDecisionForm(request.POST or None)
+    if request.method == "POST":
+        keys = request.POST.getlist("proposals")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                done = register_services.merger_recognitions_confirm(
+                    actor=request.user,
+                    keys=keys,
+                    decision_number=data["decision_number"],
+                    decision_date=data["decision_date"],
+                    signer=data["signer"],
+                )
+            except ValidationError as exc:
+                messages.error(request, _("Nothing was recorded: {reasons}").format(reasons=_error_text(exc)))
+            else:
+                messages.success(
+                    request,
+                    _("Recognised by merger ({number}): {names}.").format(
+                        number=data["decision_number"], names="; ".join(r.commune.name for r in done.created)
+                    ),
+                )
+                return redirect("verification:merger_recognitions")
+        else:
+            messages.error(
+                request, _("Nothing was recorded: {reasons}").format(reasons=_error_text(ValidationError(form.errors)))
+            )
+    proposals = [
+        p
+        for p in register_selectors.merger_proposals(user=request.user, province_ids=provinces)
+        if p.commune.is_ntm_subject
+    ]
+    status = register_selectors.MergerStatus
+    return render(
+        request,
+        "verification/merger_recognitions.html",
+        {
+            "proposals": proposals,
+            "form": form,
+            "counts": {
+                s: sum(1 for p in proposals if p.status == s) for s in (status.PROPOSED, status.CONFIRMED, status.NONE)
+            },
+            "status": status,
+        },
+    )

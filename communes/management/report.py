@@ -65,6 +65,18 @@ def write(report: LoadReport, seconds: float, cmd) -> None:
         _("Predecessors not in the database (load their province with load_admin_units --with-history):"),
         report.predecessors_missing,
     )
+    if not report.dry_run and (report.successions_created or any(report.history_created.values())):
+        from communes import registry
+
+        for follow in registry.reorganised:
+            _section(
+                out,
+                _(
+                    "Recognitions across the mergers (+ proposed, = confirmed, - none), to confirm on the page "
+                    '"Recognitions by merger":'
+                ),
+                follow(report.effective_date if report.successions_created and report.effective_date else None),
+            )
     history = report.history_created
     if any(history.values()):
         out.write(
