@@ -129,8 +129,9 @@ def plan_progress(
 ) -> PlanProgress | None:
     """Target, registered and achieved per target kind of a plan (or of the user's plan for `year`).
 
-    Achieved = recognitions for the plan's year at the kind's level, in force on `as_of` (today), inside the
-    plan's area and the user's scope. Two queries."""
+    Achieved = recognitions for the plan's year at the kind's level not revoked by `as_of` (today), inside the
+    plan's area and the user's scope: the results of the year, so a decision taken after the year's end for it
+    counts in its plan. Two queries."""
     if plan is None:
         if year is None:
             return None
@@ -146,7 +147,7 @@ def plan_progress(
         )
     }
     counts = (
-        Recognition.objects.in_force_on(as_of)
+        Recognition.objects.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
         .visible_to(user)
         .filter(year=plan.year)
         .aggregate(
@@ -203,7 +204,7 @@ def registration_rows(
         output_field=CharField(),
     )
     recognised = (
-        Recognition.objects.in_force_on(as_of)
+        Recognition.objects.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
         .filter(year=plan.year, level=OuterRef("wanted_level"), subject_kind=OuterRef("wanted_subject"))
         .filter(
             Q(subject_kind=SubjectKind.COMMUNE, commune_id=OuterRef("commune_id"))

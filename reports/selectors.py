@@ -60,6 +60,22 @@ if TYPE_CHECKING:
 # Level → the levels that count for it ("at least this level").
 AT_LEAST = {level: list(LEVEL_ORDER[i:]) for i, level in enumerate(LEVEL_ORDER)}
 
+# The two readings of "recognised" figures. ON_DATE: as they stood on a date (decided by then, not revoked by then).
+# FOR_YEAR: the results of a year (recognised for that year or before, not revoked by its end), as published
+# year-end figures count them: a decision of the following spring for the year counts in the year.
+ON_DATE = "on_date"
+FOR_YEAR = "for_year"
+READINGS = (ON_DATE, FOR_YEAR)
+
+
+def recognitions_counted(as_of: date, reading: str = ON_DATE) -> RecognitionQuerySet:
+    """The recognitions a figure counts on `as_of` under `reading`."""
+    if reading == FOR_YEAR:
+        return Recognition.objects.filter(year__lte=as_of.year).filter(
+            Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of)
+        )
+    return Recognition.objects.in_force_on(as_of)
+
 
 # --- years ----------------------------------------------------------------------------------------------------------
 
@@ -107,18 +123,21 @@ def _default_year(*, user: User | AnonymousUser) -> int:
 # --- building blocks ------------------------------------------------------------------------------------------------
 
 
-def in_force(as_of: date, subject_kind: str, levels: list[str]) -> RecognitionQuerySet:
-    return Recognition.objects.in_force_on(as_of).filter(subject_kind=subject_kind, level__in=levels)
+def in_force(as_of: date, subject_kind: str, levels: list[str], reading: str = ON_DATE) -> RecognitionQuerySet:
+    return recognitions_counted(as_of, reading).filter(subject_kind=subject_kind, level__in=levels)
 
 
-def _commune_has(as_of: date, level: str, ref: str = "pk") -> Exists:
-    return Exists(in_force(as_of, SubjectKind.COMMUNE, AT_LEAST[level]).filter(commune=OuterRef(ref)))
+def _commune_has(as_of: date, level: str, ref: str = "pk", reading: str = ON_DATE) -> Exists:
+    return Exists(in_force(as_of, SubjectKind.COMMUNE, AT_LEAST[level], reading).filter(commune=OuterRef(ref)))
 
 
-def level_in_force(as_of: date, ref: str = "pk") -> Case:
+def level_in_force(as_of: date, ref: str = "pk", reading: str = ON_DATE) -> Case:
     """The highest level a commune holds on `as_of` ("" when none), as an SQL expression."""
     whens = [
-        When(Exists(in_force(as_of, SubjectKind.COMMUNE, [level]).filter(commune=OuterRef(ref))), then=Value(level))
+        When(
+            Exists(in_force(as_of, SubjectKind.COMMUNE, [level], reading).filter(commune=OuterRef(ref))),
+            then=Value(level),
+        )
         for level in reversed(LEVEL_ORDER)
     ]
     return Case(*whens, default=Value(""), output_field=CharField())
@@ -133,9 +152,9 @@ def xa_valid_on(*, user: User | AnonymousUser, as_of: date, district: District |
 
 
 def _model_hamlets(
-    *, user: User | AnonymousUser, as_of: date, district: District | None = None
+    *, user: User | AnonymousUser, as_of: date, district: District | None = None, reading: str = ON_DATE
 ) -> QuerySet[Recognition]:
-    qs = in_force(as_of, SubjectKind.HAMLET, AT_LEAST[StandardLevel.MODEL]).visible_to(user)
+    qs = in_force(as_of, SubjectKind.HAMLET, AT_LEAST[StandardLevel.MODEL], reading).visible_to(user)
     if district is not None:
         qs = qs.filter(hamlet__commune__district=district)
     return qs
@@ -208,18 +227,21 @@ def table_by(*, user: User | AnonymousUser, district: District | None = None) ->
     return "commune"
 
 
-def unit_figures(*, user: User | AnonymousUser, as_of: date, district: District | None = None) -> UnitFigures:
-    """Headline figures and the table rows, in a fixed number of queries whatever the number of communes.
+def unit_figures(
+    *, user: User | AnonymousUser, as_of: date, district: District | None = None, reading: str = ON_DATE
+) -> UnitFigures:
+    """Headline figures and the table rows, in a fixed number of queries whatever the number of communes, counted
+    on the units that existed on `as_of` (before a merger its old communes, after it the new one) under `reading`.
 
     At a year's end (the dashboards and year-end reports) they come from the stored standings (register.standings)
     and are cached until a write changes them; on any other date they are computed from the register directly."""
     if (as_of.month, as_of.day) == (12, 31) and FIRST_YEAR <= as_of.year <= timezone.localdate().year:
         return cache.cached(
-            ("unit_figures", _scope_key(user), as_of.year, district.pk if district else None),
+            ("unit_figures", _scope_key(user), as_of.year, district.pk if district else None, reading),
             _scope_generations(user),
-            lambda: _unit_figures(user=user, as_of=as_of, district=district, standings=True),
+            lambda: _unit_figures(user=user, as_of=as_of, district=district, standings=True, reading=reading),
         )
-    return _unit_figures(user=user, as_of=as_of, district=district, standings=False)
+    return _unit_figures(user=user, as_of=as_of, district=district, standings=False, reading=reading)
 
 
 def _scope_key(user: User | AnonymousUser) -> tuple[Any, ...]:
@@ -248,13 +270,14 @@ def _generation_names(user: User | AnonymousUser) -> list[str]:
 
 
 def _unit_figures(
-    *, user: User | AnonymousUser, as_of: date, district: District | None, standings: bool
+    *, user: User | AnonymousUser, as_of: date, district: District | None, standings: bool, reading: str = ON_DATE
 ) -> UnitFigures:
     by = table_by(user=user, district=district)
-    hamlets = _model_hamlets(user=user, as_of=as_of, district=district)
+    hamlets = _model_hamlets(user=user, as_of=as_of, district=district, reading=reading)
     districts = _districts_valid(user=user, as_of=as_of, district=district)
+    level_field = "level_for_year" if reading == FOR_YEAR else "level"
 
-    d_agg = districts.aggregate(total=Count("id"), done=Count("id", filter=_district_done_on(as_of)))
+    d_agg = districts.aggregate(total=Count("id"), done=Count("id", filter=_district_done_on(as_of, reading)))
     headline = Headline(as_of=as_of, districts_total=d_agg["total"], districts_done=d_agg["done"])
 
     rows_qs: Any  # Standing rows or communes, as `standings` says
@@ -264,18 +287,18 @@ def _unit_figures(
             rows_qs = rows_qs.filter(district=district)
         counts_of = {
             "xa_total": Count("id"),
-            **{key: Count("id", filter=Q(level__in=AT_LEAST[level])) for key, level in _LEVEL_KEYS},
+            **{key: Count("id", filter=Q(**{f"{level_field}__in": AT_LEAST[level]})) for key, level in _LEVEL_KEYS},
         }
     else:
         rows_qs = xa_valid_on(user=user, as_of=as_of, district=district)
-        counts_of = _counts(as_of)
+        counts_of = _counts(as_of, reading)
     if by == "district":
         counts = {r["district_id"]: r for r in rows_qs.values("district_id").annotate(**counts_of).order_by()}
-        rows = _district_rows(counts=counts, hamlets=hamlets, user=user, as_of=as_of)
+        rows = _district_rows(counts=counts, hamlets=hamlets, user=user, as_of=as_of, reading=reading)
     elif standings:
-        rows = _standing_commune_rows(standings=rows_qs, hamlets=hamlets)
+        rows = _standing_commune_rows(standings=rows_qs, hamlets=hamlets, level_field=level_field)
     else:
-        rows = _commune_rows(xa=rows_qs, hamlets=hamlets, as_of=as_of)
+        rows = _commune_rows(xa=rows_qs, hamlets=hamlets, as_of=as_of, reading=reading)
     for row in rows:
         headline.xa_total += row.xa_total
         headline.ntm += row.ntm
@@ -289,23 +312,28 @@ def _unit_figures(
 _LEVEL_KEYS = (("ntm", StandardLevel.BASIC), ("advanced", StandardLevel.ADVANCED), ("model", StandardLevel.MODEL))
 
 
-def _district_done_on(as_of: date) -> Exists:
+def _district_done_on(as_of: date, reading: str = ON_DATE) -> Exists:
     return Exists(
-        Recognition.objects.in_force_on(as_of).filter(subject_kind=SubjectKind.DISTRICT, district=OuterRef("pk"))
+        recognitions_counted(as_of, reading).filter(subject_kind=SubjectKind.DISTRICT, district=OuterRef("pk"))
     )
 
 
-def _counts(as_of: date) -> dict[str, Count]:
+def _counts(as_of: date, reading: str = ON_DATE) -> dict[str, Count]:
     return {
         "xa_total": Count("id"),
-        "ntm": Count("id", filter=_commune_has(as_of, StandardLevel.BASIC)),
-        "advanced": Count("id", filter=_commune_has(as_of, StandardLevel.ADVANCED)),
-        "model": Count("id", filter=_commune_has(as_of, StandardLevel.MODEL)),
+        "ntm": Count("id", filter=_commune_has(as_of, StandardLevel.BASIC, reading=reading)),
+        "advanced": Count("id", filter=_commune_has(as_of, StandardLevel.ADVANCED, reading=reading)),
+        "model": Count("id", filter=_commune_has(as_of, StandardLevel.MODEL, reading=reading)),
     }
 
 
 def _district_rows(
-    *, counts: dict[int | None, dict[str, Any]], hamlets: QuerySet[Recognition], user: User | AnonymousUser, as_of: date
+    *,
+    counts: dict[int | None, dict[str, Any]],
+    hamlets: QuerySet[Recognition],
+    user: User | AnonymousUser,
+    as_of: date,
+    reading: str = ON_DATE,
 ) -> list[UnitRow]:
     hamlet_counts: dict[int | None, int] = dict(
         hamlets.values("hamlet__commune__district_id")
@@ -315,7 +343,7 @@ def _district_rows(
     )
     wanted = Q(pk__in=[k for k in counts if k]) | Q(pk__in=[k for k in hamlet_counts if k])
     wanted |= Q(pk__in=District.objects.valid_on(as_of).visible_to(user).values("pk"))
-    districts = District.objects.filter(wanted).annotate(done=_district_done_on(as_of)).order_by("code")
+    districts = District.objects.filter(wanted).annotate(done=_district_done_on(as_of, reading)).order_by("code")
     rows = []
     for d in districts:
         c = counts.get(d.pk, {})
@@ -349,7 +377,9 @@ def _district_rows(
     return rows
 
 
-def _standing_commune_rows(*, standings: QuerySet[Standing], hamlets: QuerySet[Recognition]) -> list[UnitRow]:
+def _standing_commune_rows(
+    *, standings: QuerySet[Standing], hamlets: QuerySet[Recognition], level_field: str = "level"
+) -> list[UnitRow]:
     """One row per commune from its stored standing: level in force, latest basic scorecard, model hamlets."""
     hamlet_counts = dict(
         hamlets.values("hamlet__commune_id")
@@ -359,7 +389,8 @@ def _standing_commune_rows(*, standings: QuerySet[Standing], hamlets: QuerySet[R
     )
     rows = []
     for s in standings.select_related("commune").order_by("commune__code"):
-        rank = _rank(s.level)
+        level = getattr(s, level_field)
+        rank = _rank(level)
         rows.append(
             UnitRow(
                 pk=s.commune_id,
@@ -370,7 +401,7 @@ def _standing_commune_rows(*, standings: QuerySet[Standing], hamlets: QuerySet[R
                 advanced=int(rank >= LEVEL_ORDER.index(StandardLevel.ADVANCED)),
                 model=int(rank >= LEVEL_ORDER.index(StandardLevel.MODEL)),
                 model_hamlets=hamlet_counts.get(s.commune_id, 0),
-                level=s.level,
+                level=level,
                 criteria_met=s.criteria_met,
                 criteria_total=s.criteria_total,
             )
@@ -382,7 +413,9 @@ def _rank(level: str) -> int:
     return LEVEL_ORDER.index(level) if level else -1
 
 
-def _commune_rows(*, xa: QuerySet[Commune], hamlets: QuerySet[Recognition], as_of: date) -> list[UnitRow]:
+def _commune_rows(
+    *, xa: QuerySet[Commune], hamlets: QuerySet[Recognition], as_of: date, reading: str = ON_DATE
+) -> list[UnitRow]:
     from criteria.selectors import latest_assessment_pk
 
     # The commune's scorecard as it stood then. No ordering: Assessment's default one joins communes_commune, whose
@@ -399,7 +432,7 @@ def _commune_rows(*, xa: QuerySet[Commune], hamlets: QuerySet[Recognition], as_o
         xa.select_related("district")
         .annotate(latest_basic=latest_assessment_pk(commune_ref="pk", year=as_of.year))
         .annotate(
-            level_now=level_in_force(as_of),
+            level_now=level_in_force(as_of, reading=reading),
             met=Subquery(basic.values("criteria_met")[:1]),
             total=Subquery(basic.values("criteria_total")[:1]),
             model_hamlets=Coalesce(Subquery(hamlet_n, output_field=IntegerField()), 0),
@@ -491,7 +524,14 @@ def dashboard_sections(
             "districts": list(district_choices(user=user)),
         }
 
-    key = ("dashboard_sections", _scope_key(user), year, district.pk if district else None, translation.get_language())
+    key = (
+        "dashboard_sections",
+        _scope_key(user),
+        year,
+        as_of,
+        district.pk if district else None,
+        translation.get_language(),
+    )
     return cache.cached(key, _scope_generations(user), compute)
 
 

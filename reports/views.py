@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -41,13 +41,28 @@ class Params:
     print_mode: bool
     xlsx: bool
     sort: str
+    reading: str = selectors.FOR_YEAR
+    today: bool = False  # the year in progress: figures as of today
+
+    @property
+    def reading_text(self) -> str:
+        """Which reading the page shows, in words."""
+        day = self.as_of.strftime("%d/%m/%Y")
+        if self.today:
+            return _("As of today ({date}): decisions recorded up to today.").format(date=day)
+        if self.reading == selectors.ON_DATE:
+            return _("As they stood on {date}: decisions dated on or before that day.").format(date=day)
+        return _(
+            "Results of {year}: units recognised for {year} or before (decisions for the year taken later "
+            "included), on the units that existed on {date}."
+        ).format(year=self.year, date=day)
 
     @property
     def base_template(self) -> str:
         return "reports/print_base.html" if self.print_mode else "base.html"
 
 
-def _params(request, *, require_area: bool) -> Params:
+def _params(request, *, require_area: bool, today_default: bool = False) -> Params:
     user = request.user
     if require_area and scope.scope_for(user).is_empty:
         raise Http404(_("Not found or outside your area."))
@@ -57,7 +72,7 @@ def _params(request, *, require_area: bool) -> Params:
     except ValueError:
         year = None
     if year not in years:
-        year = selectors.default_year(user=user)
+        year = timezone.localdate().year if today_default else selectors.default_year(user=user)
         if year not in years:
             years = sorted({*years, year}, reverse=True)
     district = None
@@ -66,10 +81,19 @@ def _params(request, *, require_area: bool) -> Params:
     level = request.GET.get("level") or StandardLevel.BASIC
     if level not in StandardLevel.values:
         raise Http404(_("Unknown level."))
+    # The year in progress is shown as of today (a year end in the future would be a date nobody has reached);
+    # a past year by its results (year recognised for), or as it stood on 31 December when asked.
+    today = timezone.localdate()
+    in_progress = year == today.year
+    reading = request.GET.get("reading")
+    if in_progress or reading not in selectors.READINGS:
+        reading = selectors.ON_DATE if in_progress else selectors.FOR_YEAR
     return Params(
         year=year,
         years=years,
-        as_of=selectors.year_end(year),
+        as_of=today if in_progress else selectors.year_end(year),
+        reading=reading,
+        today=in_progress,
         district=district,
         level=level,
         print_mode=request.GET.get("print") == "1",
@@ -82,6 +106,7 @@ def _meta(request, p: Params, *extra: str) -> list[str]:
     lines = [
         _("Area: {area}").format(area=selectors.area_label(user=request.user, district=p.district)),
         _("As at {date}").format(date=p.as_of.strftime("%d/%m/%Y")),
+        p.reading_text,
     ]
     return lines + [e for e in extra if e]
 
@@ -104,12 +129,12 @@ def _context(request, p: Params, **kw) -> dict:
 def dashboard(request):
     user = request.user
     has_area = not scope.scope_for(user).is_empty
-    p = _params(request, require_area=False)
+    p = _params(request, require_area=False, today_default=True)
     if not has_area:
         if p.xlsx:
             raise Http404(_("Not found or outside your area."))
         return render(request, "reports/dashboard.html", {"p": p, "base_template": p.base_template, "no_area": True})
-    figures = selectors.unit_figures(user=user, as_of=p.as_of, district=p.district)
+    figures = selectors.unit_figures(user=user, as_of=p.as_of, district=p.district, reading=p.reading)
     rows, sort = selectors.sort_rows(figures.rows, p.sort)
     if p.xlsx:
         return _dashboard_xlsx(request, p, figures, rows)

@@ -45,14 +45,17 @@ SEED = 2011
 PLAN_YEAR = 2024  # the year of the live dossiers
 MODEL_HAMLETS = 104
 DEMO = "(demo)"
-# District-level units recognised (code → decision date, number, signer if known). Only Phú Bình's number is real.
+# District-level units recognised (code → decision date, number, signer if known, year recognised for). Phú Bình's
+# and Định Hóa's numbers are real: Định Hóa was decided on 29/07/2024 for 2023 (decision 719/QĐ-TTg), so the seed's
+# "6 of 9 at the end of 2023" (with Đại Từ, which reached the standard in 2023) is the results-of-2023 reading; by
+# decision date 5 of 9 stood on 31/12/2023.
 DISTRICTS = {
-    "164": (datetime.date(2016, 11, 15), f"1580/QĐ-TTg {DEMO}", ""),
-    "165": (datetime.date(2018, 12, 10), f"1702/QĐ-TTg {DEMO}", ""),
-    "172": (datetime.date(2020, 12, 18), f"2135/QĐ-TTg {DEMO}", ""),
-    "171": (datetime.date(2022, 10, 25), f"1301/QĐ-TTg {DEMO}", ""),
-    "173": (datetime.date(2023, 5, 22), "567/QĐ-TTg", ""),
-    "167": (datetime.date(2023, 12, 12), f"1621/QĐ-TTg {DEMO}", ""),
+    "164": (datetime.date(2016, 11, 15), f"1580/QĐ-TTg {DEMO}", "", 2016),
+    "165": (datetime.date(2018, 12, 10), f"1702/QĐ-TTg {DEMO}", "", 2018),
+    "172": (datetime.date(2020, 12, 18), f"2135/QĐ-TTg {DEMO}", "", 2020),
+    "173": (datetime.date(2023, 5, 22), "567/QĐ-TTg", "", 2022),
+    "171": (datetime.date(2023, 12, 12), f"1621/QĐ-TTg {DEMO}", "", 2023),
+    "167": (datetime.date(2024, 7, 29), "719/QĐ-TTg", "", 2023),
 }
 PROVINCE_BODY = "UBND tỉnh Thái Nguyên"
 PROVINCE_SIGNER = "Chủ tịch UBND tỉnh"
@@ -235,13 +238,13 @@ def _districts(province, recorder, new) -> None:
         )
     )
     for district in District.objects.current().filter(province=province, code__in=DISTRICTS).exclude(code__in=done):
-        decided, number, signer = DISTRICTS[district.code]
+        decided, number, signer, year = DISTRICTS[district.code]
         new.append(
             Recognition(
                 subject_kind=SubjectKind.DISTRICT,
                 district=district,
                 level=StandardLevel.BASIC,
-                year=decided.year - 1 if decided.month < 7 else decided.year,
+                year=year,
                 decision_number=number,
                 decision_date=decided,
                 signer=signer,
