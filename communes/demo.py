@@ -95,3 +95,50 @@ def _hamlets(stdout) -> None:
             created=len(new), communes=len(communes), existing=len(existing)
         )
     )
+
+
+# --- the demo reaches today ---------------------------------------------------------------------------------------
+
+REORGANISED_2024 = services.DATA_DIR / "thai_nguyen_2024.json"
+DEC_2024 = datetime.date(2024, 12, 1)  # Resolution 1240/NQ-UBTVQH15
+
+
+def load_reform(*, stdout) -> None:
+    """After the records of 2023 and 2024: the mergers of 1 December 2024 and the reform of 1 July 2025, applied
+    through the project's own commands as an office would (Thái Nguyên and Bắc Kạn become the new Thái Nguyên:
+    92 units, two-tier). The records of 2023 stay on the units they named. Running it again changes nothing."""
+    from django.core.management import call_command
+
+    if Commune.objects.current().filter(province__code=PROVINCE_CODE, district__isnull=False).exists():
+        call_command(
+            "apply_unit_reorganisation",
+            "--from",
+            str(DEMO_FILE),
+            "--to",
+            str(REORGANISED_2024),
+            "--effective-date",
+            DEC_2024.isoformat(),
+            stdout=_Quiet(),
+        )
+    call_command("load_admin_units", "--province", PROVINCE_CODE, "--with-history", stdout=_Quiet())
+    current = Commune.objects.current().filter(province__code=PROVINCE_CODE)
+    stdout.write(
+        _(
+            "Communes demo: the 2024 mergers and the July 2025 reform applied; {units} units now ({xa} xã), {old} "
+            "former units kept as history."
+        ).format(
+            units=current.count(),
+            xa=current.filter(unit_type=CommuneType.COMMUNE).count(),
+            old=Commune.objects.filter(province__code__in=[PROVINCE_CODE, "06"], valid_to__isnull=False).count(),
+        )
+    )
+
+
+class _Quiet:
+    """The command's long report is not the demo's: only its effect matters here."""
+
+    def write(self, *args, **kwargs) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass

@@ -16,3 +16,7 @@ units_changed: Registry[Callable[[Iterable[int] | None], None]] = Registry("what
 # Called after a reorganisation was recorded, with its effective date (None: any), for the lines the command's report
 # adds: the register lists the recognitions the merger rule proposes for the new communes, and why.
 reorganised: Registry[Callable[[datetime.date | None], list[str]]] = Registry("what a reorganisation leads to")
+
+# Panels a commune's page shows about its history, from the apps above (the register's decisions, the scorecards):
+# called with (user, commune, predecessor ids), each returns {"title", "template", "rows"} or None.
+commune_panels: Registry[Callable[..., dict | None]] = Registry("the panels of a commune's page")

@@ -43,3 +43,25 @@ def access_commune_by_id(*, user: User | AnonymousUser, pk: int) -> Commune:
     return get_visible_or_404(
         Commune.objects.select_related("province", "district", "region", "province__region"), user, pk=pk
     )
+
+
+def predecessor_ids(*, commune: Commune) -> list[int]:
+    """Every commune this one was formed from, through each earlier reorganisation (a 2025 commune's 2024
+    predecessors and theirs), nearest first. One query per reorganisation step."""
+    from .models import UnitSuccession
+
+    found: list[int] = []
+    frontier = [commune.pk]
+    while frontier:
+        step = [
+            pk
+            for pk in UnitSuccession.objects.filter(
+                successor_commune_id__in=frontier, predecessor_commune__isnull=False
+            )
+            .values_list("predecessor_commune_id", flat=True)
+            .order_by("predecessor_commune__code")
+            if pk != commune.pk and pk not in found
+        ]
+        found.extend(dict.fromkeys(step))
+        frontier = list(dict.fromkeys(step))
+    return found

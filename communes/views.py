@@ -37,6 +37,9 @@ def commune_detail(request, pk: int):
     hamlets = commune.hamlets.all()
     successions = commune.successions.select_related("successor_commune")
     predecessions = commune.predecessions.select_related("predecessor_commune", "predecessor_district")
+    # A merged commune's history is read through its predecessors: their decisions and scorecards beside its own.
+    history_ids = selectors.predecessor_ids(commune=commune)
+    panels = [p for p in (panel(request.user, commune, history_ids) for panel in registry.commune_panels) if p]
     return render(
         request,
         "communes/commune_detail.html",
@@ -45,6 +48,7 @@ def commune_detail(request, pk: int):
             "hamlets": hamlets,
             "successions": successions,
             "predecessions": predecessions,
+            "panels": panels,
         },
     )
 

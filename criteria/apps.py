@@ -12,3 +12,10 @@ class CriteriaConfig(AppConfig):
         from . import jobs  # noqa: F401 (registers the re-evaluation with core.jobs)
 
         navigation.add_link(_("Scorecards"), "criteria:assessment_list", order=30)
+
+        from communes import registry as communes_registry
+
+        from .selectors import commune_scorecards_panel
+
+        # A commune's page lists its scorecards and, for a merged commune, its predecessors'.
+        communes_registry.commune_panels.add(commune_scorecards_panel)

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 
 from communes.choices import CommuneType
+from communes.demo import DEMO_DAY  # the demo's records name the units of the end of 2023
 from communes.models import Commune, Province, Region
 
 from . import evaluation
@@ -315,7 +316,7 @@ def load(*, stdout) -> None:
         province.save(update_fields=["region"])
     communes = {
         c.code: c
-        for c in Commune.objects.current()
+        for c in Commune.objects.valid_on(DEMO_DAY)
         .filter(province=province, unit_type=CommuneType.COMMUNE)
         .select_related("province")
     }
@@ -348,3 +349,91 @@ def load(*, stdout) -> None:
         f"Criteria demo: {len(made)} assessments and {values} indicator values for {YEAR}; "
         f"{len(made_2024)} assessments and {values_2024} values for {PLAN_YEAR} (Xã Tân Khánh)."
     )
+
+
+# --- 2026: the merged communes under the 2026–2030 set ------------------------------------------------------------
+
+YEAR_2026 = 2026
+# The 2026–2030 commune set as criteria/data ships it (its code; its contents may change, the demo reads them).
+SET_2026 = json.loads((Path(__file__).parent / "data" / "commune_basic_2026_2030.json").read_text(encoding="utf-8"))[
+    "code"
+]
+# Commune groups of the demo (generated, seeded by code): how a province places its communes under 51/2025 is its
+# own decision, recorded per commune; the demo draws them so that every group's targets are used.
+GROUP_WEIGHTS = ((1, 3), (2, 5), (3, 2))
+
+
+def _group_for(code: str) -> int:
+    rng = random.Random(f"ntm-demo-group-{code}")
+    return rng.choices([g for g, _w in GROUP_WEIGHTS], weights=[w for _g, w in GROUP_WEIGHTS])[0]
+
+
+@transaction.atomic
+def load_2026(*, stdout) -> None:
+    """The 2026 scorecards of the xã of Thái Nguyên as it is now (after the 2025 reform) against the 2026–2030 set,
+    each with some criteria met and some not (drawn per commune), evaluated like any other values. Communes with no
+    commune group get the demo's. Nothing when the reform was not applied or the set is missing."""
+    criteria_set = CriteriaSet.objects.filter(code=SET_2026).first()
+    communes = list(
+        Commune.objects.current()
+        .filter(province__code=PROVINCE_CODE, unit_type=CommuneType.COMMUNE, district__isnull=True)
+        .select_related("province")
+        .order_by("code")
+    )
+    if criteria_set is None or not communes:
+        stdout.write("Criteria demo: no 2026 scorecards (the 2025 reform or the 2026–2030 set is not loaded).")
+        return
+    ungrouped = [c for c in communes if c.commune_group is None]
+    for commune in ungrouped:
+        commune.commune_group = _group_for(commune.code)
+    Commune.objects.bulk_update(ungrouped, ["commune_group"], batch_size=500)
+    structure = criteria_set_structure(criteria_set=criteria_set)
+    existing = set(
+        Assessment.objects.filter(year=YEAR_2026, criteria_set=criteria_set).values_list("commune_id", flat=True)
+    )
+    new, todo = [], []
+    for commune in communes:
+        if commune.pk in existing:
+            continue
+        rng = random.Random(f"{SEED}-{YEAR_2026}-{commune.code}")
+        codes = [c.code for c in structure.criteria]
+        failing = dict.fromkeys(rng.sample(codes, rng.choice([0, 1, 1, 2, 2, 3, 4])))
+        assessment = Assessment(commune=commune, year=YEAR_2026, criteria_set=criteria_set)
+        new.append(assessment)
+        todo.append((assessment, commune, failing, rng))
+    Assessment.objects.bulk_create(new, batch_size=500)
+    rows = []
+    for assessment, commune, failing, rng in todo:
+        rows.extend(_values_2026(assessment, structure, commune, failing, rng))
+    IndicatorValue.objects.bulk_create(rows, batch_size=2000)
+    if new:
+        assessments_evaluate(assessments=new)
+    stdout.write(
+        f"Criteria demo: {len(new)} scorecards for {YEAR_2026} against {SET_2026} ({len(rows)} values), "
+        f"{len(ungrouped)} communes placed in a demo commune group."
+    )
+
+
+def _values_2026(assessment, structure, commune, failing, rng) -> list[IndicatorValue]:
+    """Like `_values_for`, leaving out a numeric indicator that has no target for the commune's group (a set whose
+    targets are still being entered): no value is better than a made-up one."""
+    rows = []
+    for criterion in structure.criteria:
+        for position, indicator in enumerate(structure.indicators_by_criterion.get(criterion.pk, [])):
+            target = evaluation.target_for(
+                structure.targets_by_indicator.get(indicator.pk, []),
+                year=assessment.year,
+                region_id=commune.target_region_id,
+                commune_group=commune.commune_group,
+            )
+            numeric = indicator.value_type not in (ValueType.BOOL, ValueType.TEXT)
+            if numeric and (target is None or target.value is None):
+                continue
+            if criterion.code in failing and position == 0:
+                value = _unmet_value(indicator, target, rng)
+            else:
+                value = _met_value(indicator, target, rng)
+            row = _value_row(assessment, indicator, value)
+            if row is not None:
+                rows.append(row)
+    return rows

@@ -372,3 +372,15 @@ def commune_assessment(*, commune: Commune, year: int, criteria_set: CriteriaSet
         .filter(commune=commune, year=year, criteria_set=criteria_set)
         .first()
     )
+
+
+def commune_scorecards_panel(user: User | AnonymousUser, commune: Commune, history_ids: list[int]) -> dict[str, Any]:
+    """The commune's page: its scorecards and, for a merged commune, its predecessors' (communes.registry). One
+    query."""
+    rows = (
+        Assessment.objects.visible_to(user)
+        .filter(commune_id__in=[commune.pk, *history_ids])
+        .select_related("commune", "criteria_set")
+        .order_by("-year", "commune__code", "criteria_set__code")
+    )
+    return {"title": _("Scorecards"), "template": "criteria/_commune_scorecards.html", "rows": list(rows)}

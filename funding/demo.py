@@ -19,6 +19,7 @@ import random
 from simple_history.utils import bulk_create_with_history
 
 from communes.choices import CommuneType
+from communes.demo import DEMO_DAY  # the demo's records name the units of the end of 2023
 from communes.models import Commune, District, Province
 
 from .choices import Component, SourceGroup
@@ -119,8 +120,8 @@ def load(*, stdout) -> None:
         stdout.write("Funding demo: province 19 is not loaded; nothing created.")
         return
     sources = {s.code: s for s in CapitalSource.objects.all()}
-    districts = {d.code: d for d in District.objects.current().filter(province=province)}
-    officer = Commune.objects.current().select_related("district").filter(code=OFFICER_COMMUNE).first()
+    districts = {d.code: d for d in District.objects.valid_on(DEMO_DAY).filter(province=province)}
+    officer = Commune.objects.valid_on(DEMO_DAY).select_related("district").filter(code=OFFICER_COMMUNE).first()
     created = {}
     for year, amounts, mobilised in [(2023, MOBILISED_2023, True), (2024, PLANNED_2024, False)]:
         if CapitalPlanLine.objects.filter(province=province, year=year).exists():
@@ -213,8 +214,8 @@ def _criteria(codes) -> dict:
 
 def _projects_and_debts(province) -> tuple[int, int]:
     existing = set(Project.objects.filter(code__startswith="TN-DA-").values_list("code", flat=True))
-    districts = {d.code: d for d in District.objects.current().filter(province=province)}
-    communes = {c.code: c for c in Commune.objects.current().filter(province=province, code=OFFICER_COMMUNE)}
+    districts = {d.code: d for d in District.objects.valid_on(DEMO_DAY).filter(province=province)}
+    communes = {c.code: c for c in Commune.objects.valid_on(DEMO_DAY).filter(province=province, code=OFFICER_COMMUNE)}
     criteria = _criteria([p[4] for p in PROJECTS])
     new_projects = []
     for code, name, commune_code, district_code, criterion_code, millions in PROJECTS:
@@ -241,7 +242,7 @@ def _projects_and_debts(province) -> tuple[int, int]:
         return len(new_projects), 0
     # Debts in not-yet-NTM xã of the districts not yet recognised (never the demo commune).
     pool = list(
-        Commune.objects.current()
+        Commune.objects.valid_on(DEMO_DAY)
         .filter(province=province, unit_type=CommuneType.COMMUNE, district__code__in=["168", "170"])
         .exclude(code=OFFICER_COMMUNE)
         .order_by("code")

@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from communes.choices import CommuneType
+from communes.demo import DEMO_DAY  # the demo's records name the units of the end of 2023
 from communes.models import Commune, Province
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment
@@ -164,7 +165,7 @@ def _finding(report, severity, description, recommendation, status, users, *, re
 def _supervision(province, users) -> int:
     created = 0
     today = timezone.localdate()
-    commune = Commune.objects.current().filter(code=OFFICER_COMMUNE).first()
+    commune = Commune.objects.valid_on(DEMO_DAY).filter(code=OFFICER_COMMUNE).first()
     if commune is not None:
         report, new = SupervisionReport.objects.get_or_create(
             subject_kind=ReportSubject.COMMUNE,
@@ -255,7 +256,7 @@ def _consultation_commune(province):
         commune_id=OuterRef("pk"), criteria_set__level=StandardLevel.BASIC, criteria_set__subject=SubjectKind.COMMUNE
     ).order_by("-year", "-id")
     return (
-        Commune.objects.current()
+        Commune.objects.valid_on(DEMO_DAY)
         .filter(province=province, unit_type=CommuneType.COMMUNE, district__isnull=False)
         .exclude(code=OFFICER_COMMUNE)
         .exclude(pk__in=recognised.values("commune_id"))

@@ -3,6 +3,7 @@ production settings never do."""
 
 from django.contrib.auth import get_user_model
 
+from communes.demo import DEMO_DAY  # the demo's records name the units of the end of 2023
 from communes.models import Commune, District, Province
 
 from .choices import OfficeKind, Role
@@ -69,8 +70,8 @@ ROLE_DESCRIPTIONS = {
 def load(*, stdout) -> None:
     User = get_user_model()
     province = Province.objects.current().get(code=PROVINCE_CODE)
-    district = District.objects.current().get(code=DISTRICT_CODE)
-    commune = Commune.objects.current().get(code=COMMUNE_CODE)
+    district = District.objects.valid_on(DEMO_DAY).get(code=DISTRICT_CODE)
+    commune = Commune.objects.valid_on(DEMO_DAY).get(code=COMMUNE_CODE)
     units = {
         "province": {"district": None, "commune": None},
         "district": {"district": district, "commune": None},

@@ -16,6 +16,7 @@ import random
 from simple_history.utils import bulk_create_with_history
 
 from communes.choices import CommuneType
+from communes.demo import DEMO_DAY  # the demo's records name the units of the end of 2023
 from communes.models import Commune, District, Province
 from criteria.choices import StandardLevel
 
@@ -120,7 +121,7 @@ def _register(province, targets) -> int:
     levels, basic_met = _levels()
     communes = {
         c.code: c
-        for c in Commune.objects.current()
+        for c in Commune.objects.valid_on(DEMO_DAY)
         .filter(province=province, unit_type=CommuneType.COMMUNE)
         .select_related("district")
     }
@@ -156,7 +157,7 @@ def _register(province, targets) -> int:
                         target=targets[kind], commune=communes[code], registered_on=datetime.date(2023, 12, 10)
                     )
                 )
-    district = District.objects.current().filter(province=province, code=UNRECOGNISED_DISTRICTS[0]).first()
+    district = District.objects.valid_on(DEMO_DAY).filter(province=province, code=UNRECOGNISED_DISTRICTS[0]).first()
     if district is not None and (targets[TargetKind.DISTRICTS].pk, None, district.pk) not in existing:
         new.append(
             Registration(
@@ -171,13 +172,13 @@ def _register(province, targets) -> int:
 
 def _ocop(province) -> int:
     codes = sorted(
-        Commune.objects.current()
+        Commune.objects.valid_on(DEMO_DAY)
         .filter(province=province, unit_type=CommuneType.COMMUNE)
         .values_list("code", flat=True)
     )
     if not codes:
         return 0
-    communes = {c.code: c for c in Commune.objects.current().filter(code__in=codes)}
+    communes = {c.code: c for c in Commune.objects.valid_on(DEMO_DAY).filter(code__in=codes)}
     existing = set(OcopProduct.objects.filter(code__startswith="TN-OCOP-").values_list("code", flat=True))
     rng = random.Random(SEED + 1)
     places = rng.sample(codes, len(OCOP))

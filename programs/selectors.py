@@ -120,6 +120,16 @@ def _default_plan(*, user: User | AnonymousUser, year: int) -> AnnualPlan | None
     )
 
 
+def _results_of(year: int, as_of: datetime.date) -> QuerySet[Recognition]:
+    """The recognitions for a plan's year counted on `as_of`: during the year, those decided by then; from its end,
+    the results of the year, whenever decided (a decision of the following spring for the year counts in its plan),
+    not revoked by `as_of`."""
+    qs = Recognition.objects.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
+    if as_of < datetime.date(year, 12, 31):
+        qs = qs.filter(decision_date__lte=as_of)
+    return qs
+
+
 def plan_progress(
     *,
     user: User | AnonymousUser,
@@ -130,8 +140,7 @@ def plan_progress(
     """Target, registered and achieved per target kind of a plan (or of the user's plan for `year`).
 
     Achieved = recognitions for the plan's year at the kind's level not revoked by `as_of` (today), inside the
-    plan's area and the user's scope: the results of the year, so a decision taken after the year's end for it
-    counts in its plan. Two queries."""
+    plan's area and the user's scope (`_results_of`). Two queries."""
     if plan is None:
         if year is None:
             return None
@@ -147,7 +156,7 @@ def plan_progress(
         )
     }
     counts = (
-        Recognition.objects.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
+        _results_of(plan.year, as_of)
         .visible_to(user)
         .filter(year=plan.year)
         .aggregate(
@@ -204,7 +213,7 @@ def registration_rows(
         output_field=CharField(),
     )
     recognised = (
-        Recognition.objects.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
+        _results_of(plan.year, as_of)
         .filter(year=plan.year, level=OuterRef("wanted_level"), subject_kind=OuterRef("wanted_subject"))
         .filter(
             Q(subject_kind=SubjectKind.COMMUNE, commune_id=OuterRef("commune_id"))

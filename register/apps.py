@@ -16,7 +16,7 @@ class RegisterConfig(AppConfig):
 
         from . import signals
         from .models import Recognition
-        from .selectors import merger_report_lines, recognised_at_set_level
+        from .selectors import commune_decisions_panel, merger_report_lines, recognised_at_set_level
 
         # The revocation-risk list (criteria) flags communes recognised at the set's level; criteria sits below the
         # register and reads it through this slot.
@@ -26,6 +26,7 @@ class RegisterConfig(AppConfig):
         criteria_registry.assessments_changed.add(signals.communes_changed)
         communes_registry.units_changed.add(signals.units_changed)
         communes_registry.reorganised.add(merger_report_lines)
+        communes_registry.commune_panels.add(commune_decisions_panel)
         for model, handler in (
             (Recognition, signals.recognition_saved),
             (Assessment, signals.assessment_saved),

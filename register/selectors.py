@@ -382,3 +382,15 @@ def merger_report_lines(effective_date: date | None) -> list[str]:
             mark = {MergerStatus.PROPOSED: "+", MergerStatus.CONFIRMED: "="}.get(p.status, "-")
             lines.append(f"{mark} {p.commune.code} {p.commune.name}: {p.reason}")
     return lines
+
+
+def commune_decisions_panel(user: User | AnonymousUser, commune: Commune, history_ids: list[int]) -> dict[str, Any]:
+    """The commune's page: its decisions and, for a merged commune, its predecessors' (communes.registry). One
+    query."""
+    rows = (
+        Recognition.objects.visible_to(user)
+        .filter(subject_kind=SubjectKind.COMMUNE, commune_id__in=[commune.pk, *history_ids])
+        .select_related("commune")
+        .order_by("-decision_date", "commune__code", "id")
+    )
+    return {"title": _("Recognition decisions"), "template": "register/_commune_decisions.html", "rows": list(rows)}

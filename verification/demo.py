@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from communes.choices import CommuneType
+from communes.demo import DEMO_DAY  # the demo's records name the units of the end of 2023
 from communes.models import Commune, District, Hamlet, Province
 from criteria.choices import StandardLevel, SubjectKind
 from register.models import Recognition
@@ -148,7 +149,7 @@ def load(*, stdout) -> None:
     recorder = users.get("admin")
     communes = {
         c.code: c
-        for c in Commune.objects.current()
+        for c in Commune.objects.valid_on(DEMO_DAY)
         .filter(province=province, unit_type=CommuneType.COMMUNE)
         .select_related("district", "province")
     }
@@ -237,7 +238,9 @@ def _districts(province, recorder, new) -> None:
             "district__code", flat=True
         )
     )
-    for district in District.objects.current().filter(province=province, code__in=DISTRICTS).exclude(code__in=done):
+    for district in (
+        District.objects.valid_on(DEMO_DAY).filter(province=province, code__in=DISTRICTS).exclude(code__in=done)
+    ):
         decided, number, signer, year = DISTRICTS[district.code]
         new.append(
             Recognition(

@@ -79,7 +79,12 @@ def test_all_predecessors_recognised_gives_a_proposal_at_the_lowest_level_then_a
 
     done = confirm(approver, tan_thanh)
     rec = done.created[0]
-    assert (rec.basis, rec.level, rec.year, rec.commune) == (RecognitionBasis.MERGER, StandardLevel.BASIC, 2024, tan_thanh)
+    assert (rec.basis, rec.level, rec.year, rec.commune) == (
+        RecognitionBasis.MERGER,
+        StandardLevel.BASIC,
+        2024,
+        tan_thanh,
+    )
     assert set(rec.predecessors.values_list("commune__name", flat=True)) == {"Xã Tân Khánh", "Xã Tân Kim"}
     assert basic_tan_kim.carried_into.get() == rec
     assert rec.history.count() == 1  # the register's history keeps the entry
@@ -155,7 +160,9 @@ def test_page_lists_proposals_with_reasons_and_confirms_in_bulk(client, world, m
     assert response.status_code == 302
     assert Recognition.objects.get(commune=tan_thanh).decision_number == "3001/QĐ-UBND"
     # Without the confirmation tick, nothing.
-    client.post(url, {"proposals": [key(bao_son)], "decision_number": "1", "decision_date": "2024-12-20", "signer": "x"})
+    client.post(
+        url, {"proposals": [key(bao_son)], "decision_number": "1", "decision_date": "2024-12-20", "signer": "x"}
+    )
     assert not Recognition.objects.filter(commune=bao_son).exists()
 
 
@@ -193,3 +200,23 @@ def test_page_query_count_is_fixed(client, world, merged, extra, django_assert_m
     with django_assert_max_num_queries(14):
         response = client.get(reverse("verification:merger_recognitions"))
     assert response.content.decode().count('data-status="proposed"') == 1 + extra // 3
+
+
+def test_merged_commune_page_shows_its_predecessors_decisions_and_scorecards(client, world, merged):
+    from tests.criteria.factories import simple_set
+    from tests.reports.conftest import stored_assessment
+
+    tan_thanh, _, _ = merged
+    basic = simple_set()
+    stored_assessment(world.pb[0], basic, {1, 2}, year=2023)
+    confirm(world.users.approver, tan_thanh)
+    client.force_login(world.users.viewer)
+    html = client.get(reverse("communes:commune_detail", args=[tan_thanh.pk])).content.decode()
+    decisions = html[html.index('id="commune-decisions"') :]
+    assert "Recognition by merger" in decisions and "3001/QĐ-UBND" in decisions
+    assert decisions.count('data-predecessor="1"') == 3  # Tân Khánh's two decisions, Tân Kim's one
+    scorecards = html[html.index('id="commune-scorecards"') : html.index('id="commune-decisions"')]
+    assert "Xã Tân Khánh" in scorecards and "2023" in scorecards
+    # Outside the area: 404 as for any commune.
+    client.force_login(world.users.outsider)
+    assert client.get(reverse("communes:commune_detail", args=[tan_thanh.pk])).status_code == 404

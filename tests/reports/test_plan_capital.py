@@ -251,10 +251,13 @@ def test_plan_report_without_a_plan(client, world, records):
 
 
 def test_achieved_counts_follow_the_year_end(client, world, records, plans):
-    """A 2023 NTM decision dated in January 2024 is not achieved at the end of 2023."""
+    """A 2023 NTM decision dated in January 2024 is a result of 2023 (issue 15: year-end figures count by the year
+    recognised for), achieved at the end of 2023; during 2023 it was not taken yet."""
     recognise(world.pb[2], on=D(2024, 1, 20), year=2023)
-    report = selectors.plan_report(user=world.users.province, year=2023, as_of=END_2023)
+    report = selectors.plan_report(user=world.users.province, year=2023, as_of=D(2023, 11, 30))
     assert progress_rows(report.progress)[TargetKind.NEW_NTM_COMMUNES] == (2, 2, 0)
+    report = selectors.plan_report(user=world.users.province, year=2023, as_of=END_2023)
+    assert progress_rows(report.progress)[TargetKind.NEW_NTM_COMMUNES] == (2, 2, 1)
     report = selectors.plan_report(user=world.users.province, year=2023, as_of=D(2024, 12, 31))
     assert progress_rows(report.progress)[TargetKind.NEW_NTM_COMMUNES] == (2, 2, 1)
     assert "05803" not in {r.commune.code for r in report.short if r.commune_id}

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from .conftest import grow
@@ -71,12 +72,20 @@ def test_district_user_sees_its_district(client, world, records, lang, expected)
 def test_year_selector_shows_the_end_of_that_year(client, world, records):
     html = get(client, world.users.province, DASHBOARD, year=2022).content.decode()
     assert stat(html, "ntm") == "4/5" and stat(html, "ntm-percent") == "80,0%"
-    assert stat(html, "districts") == "0/2" and stat(html, "districts-percent") == "0,00%"
+    # A past year shows its results (issue 15): Phú Bình's decision of May 2023 is for 2022.
+    assert stat(html, "districts") == "1/2" and "Results of 2022" in html
     assert "31/12/2022" in html
     assert '<option value="2022" selected>2022</option>' in html  # years are not grouped like numbers ("2.022")
-    # An unknown year falls back to the latest year with data.
-    html = get(client, world.users.province, DASHBOARD, year="abc").content.decode()
-    assert "31/12/2024" in html and stat(html, "ntm") == "4/5"
+    # The other reading, as it stood on 31 December (by decision date), is offered and said.
+    html = get(client, world.users.province, DASHBOARD, year=2022, reading="on_date").content.decode()
+    assert stat(html, "districts") == "0/2" and stat(html, "districts-percent") == "0,00%"
+    assert "As they stood on 31/12/2022" in html
+    # No year, or an unknown one: the year in progress as of today (issue 16), never a year end still to come.
+    today = timezone.localdate()
+    for params in ({}, {"year": "abc"}):
+        html = get(client, world.users.province, DASHBOARD, **params).content.decode()
+        assert f"As of today ({today:%d/%m/%Y})" in html and f"31/12/{today.year}" not in html
+        assert stat(html, "ntm") == "4/5"
 
 
 def test_commune_user_sees_its_commune(client, world, records):

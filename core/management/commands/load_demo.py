@@ -1,4 +1,4 @@
-"""Load the Thái Nguyên end-of-2023 demo. Each app contributes `<app>/demo.py` with `load(stdout)`; running the
+"""Load the Thái Nguyên demo: the end of 2023, then the 2024 and 2025 reorganisations up to today. Each app contributes `<app>/demo.py` with `load(stdout)`; running the
 command again finds what is there and creates nothing twice."""
 
 from django.core.management.base import BaseCommand
@@ -15,6 +15,11 @@ DEMO_LOADERS = [
     "funding.demo.load",
     "verification.demo.load",
     "monitoring.demo.load",
+    # The demo reaches today: the 2024 and 2025 reorganisations, the recognitions the merger rule carries across
+    # them (proposed, then confirmed), and 2026 scorecards of the merged communes.
+    "communes.demo.load_reform",
+    "register.demo.load_mergers",
+    "criteria.demo.load_2026",
     "register.demo.load",  # last: stored standings from everything above
 ]
 # Printed once everything is loaded.
