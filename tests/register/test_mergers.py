@@ -44,7 +44,10 @@ def key(commune, on=MERGED):
     return f"{commune.pk}:{on.isoformat()}"
 
 
-def confirm(user, *communes, on=D(2024, 12, 20)):
+DECIDED = D(2024, 12, 20)
+
+
+def confirm(user, *communes, on=DECIDED):
     return services.merger_recognitions_confirm(
         actor=user, keys=[key(c) for c in communes], decision_number="3001/QĐ-UBND", decision_date=on, signer="Chủ tịch"
     )
