@@ -128,8 +128,8 @@ class Timeline:
             e for d in self.earlier_steps for e in mapping_for(province_codes=self.old_codes, effective_date=d)
         ]
         started = {e.key: e.effective_date for e in earlier_entries}
-        continuing = {e.key for e in self.reform_entries if e.kind in _CONTINUING}
         self.renewed = {e.key for e in self.reform_entries if e.renews_a_predecessor}
+        continuing = {e.key for e in self.reform_entries if e.kind in _CONTINUING} - self.renewed
         current_provinces = {p.key for p in snapshot_current().provinces}
         pre = pre_reform_snapshot()
         self.versions: dict[str, dict[tuple[str, str, str], Version]] = {level: {} for level in MODELS}
@@ -145,7 +145,9 @@ class Timeline:
             for rec in snapshot.communes:
                 if rec.province_code in self.old_codes and rec.key not in pre_keys:
                     self.versions[UnitLevel.COMMUNE][rec.key] = Version(rec, None, ended)
-        self.valid_from = {e.key: REFORM for e in self.reform_entries if e.kind not in _CONTINUING}
+        self.valid_from = {
+            e.key: REFORM for e in self.reform_entries if e.kind not in _CONTINUING or e.key in self.renewed
+        }
         pre_provinces = {p.key for p in pre.provinces}
         self.valid_from.update({key: REFORM for key in current_provinces if key not in pre_provinces})
 

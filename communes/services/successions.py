@@ -73,9 +73,13 @@ class MappingEntry:
     def renews_a_predecessor(self) -> bool:
         """A new unit that keeps a predecessor's code, name and type ("xã Tân Khánh" formed from Bàn Đạt, Đào Xá and
         Tân Khánh) is still a new unit: the predecessor ends and a new row starts. A unit left as it was or merely
-        enlarged ("nhập vào") keeps its row."""
-        return self.kind in (SuccessionKind.NEW, SuccessionKind.RENAMED) and any(
-            p.key == self.key for p in self.predecessors
+        enlarged ("nhập vào") keeps its row, unless it passes to another province (a commune of Bắc Kạn left as
+        it was, now in Thái Nguyên): then the old row ends with its province, so that the figures of a date before
+        the reform count it in the province it belonged to."""
+        same = [p for p in self.predecessors if p.key == self.key]
+        return bool(same) and (
+            self.kind in (SuccessionKind.NEW, SuccessionKind.RENAMED)
+            or any(p.province_code != self.province_code for p in same)
         )
 
     @property
