@@ -223,3 +223,15 @@ def test_merged_commune_page_shows_its_predecessors_decisions_and_scorecards(cli
     # Outside the area: 404 as for any commune.
     client.force_login(world.users.outsider)
     assert client.get(reverse("communes:commune_detail", args=[tan_thanh.pk])).status_code == 404
+
+
+def test_a_recognition_by_merger_is_no_plan_result(world, merged):
+    from programs.choices import TargetKind
+    from programs.selectors import plan_progress
+    from tests.programs.factories import AnnualPlanFactory, PlanTargetFactory
+
+    plan = AnnualPlanFactory(province=world.province, year=2024)
+    PlanTargetFactory(plan=plan, kind=TargetKind.NEW_NTM_COMMUNES, target=2)
+    confirm(world.users.approver, merged[0])
+    progress = plan_progress(user=world.users.province, plan=plan, as_of=D(2024, 12, 31))
+    assert {r.kind: r.achieved for r in progress.rows}[TargetKind.NEW_NTM_COMMUNES] == 0
