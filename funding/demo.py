@@ -1,10 +1,12 @@
 """Funding demo: Thái Nguyên's published money (domain.md §11), as plan lines whose sums give the figures.
 
-- 2023: capital mobilised 2,088.6 billion đồng (published: "more than 2,088 billion"), spread over the sources
-  and the 9 district-level units plus the province's own lines; planned a little below; budget and integrated
-  capital disbursed (one line above its plan, with a note, to show the warning).
+- 2023: capital mobilised from budgets, integrated capital, enterprises and people 2,088.6 billion đồng (published:
+  "more than 2,088 billion", which counts no credit); policy credit is separate, 11,230 billion (generated, of the
+  order of the 2024 credit plan); planned a little below; budget and integrated capital disbursed (one line above
+  its plan, with a note, to show the warning).
 - 2024 plan: 13,962.4 billion (published: about 14,000), of which 12,150 billion credit (about 12,000) and
-  1,812.4 billion from budgets, integrated and mobilised capital (more than 1,700).
+  1,812.4 billion from budgets, integrated and mobilised capital (more than 1,700); what was mobilised and disbursed
+  during 2024 is generated per source (`MOBILISED_2024_RATIO`), disbursements dated in 2024.
 - A few investment projects linked to the criterion they serve, and construction debts: two outstanding in
   not-yet-NTM communes of the districts not recognised, and one settled. The demo commune 05917 Xã Tân Khánh (NTM,
   going for advanced in 2024) stays debt-free.
@@ -34,17 +36,17 @@ MILLION = 1_000_000
 
 # Source code → amount in tenths of a billion đồng (exact integers). 2023: mobilised; 2024: planned.
 MOBILISED_2023 = {
-    "NSTW-DTPT": 2620,
-    "NSTW-SN": 954,
-    "NSDP": 3950,
-    "LONG-GHEP": 3102,
-    "TIN-DUNG": 6125,
-    "DOANH-NGHIEP": 1483,
-    "DAN-TIEN": 1216,
-    "DAN-CONG": 689,
-    "DAN-DAT": 547,
-    "KHAC": 200,
-}  # fmt: skip  (sum 20,886 = 2,088.6 billion)
+    "NSTW-DTPT": 3707,
+    "NSTW-SN": 1350,
+    "NSDP": 5589,
+    "LONG-GHEP": 4389,
+    "TIN-DUNG": 112300,
+    "DOANH-NGHIEP": 2098,
+    "DAN-TIEN": 1721,
+    "DAN-CONG": 975,
+    "DAN-DAT": 774,
+    "KHAC": 283,
+}  # fmt: skip  (without credit 20,886 = 2,088.6 billion; credit 11,230 billion)
 PLANNED_2024 = {
     "NSTW-DTPT": 2980,
     "NSTW-SN": 1045,
@@ -69,7 +71,12 @@ PROVINCE_SHARE = {"NSTW-DTPT": 0.25, "NSTW-SN": 0.3, "NSDP": 0.2, "LONG-GHEP": 0
 # Commune lines of the demo commune, carved out of Phú Bình's share (source → tenths of a billion, 2023 / 2024).
 OFFICER_LINES = {"NSDP": (42, 55), "DAN-CONG": (8, 10), "NSTW-DTPT": (35, 60)}
 PLANNED_2023_RATIO = 0.94  # 2023: mobilised a little above plan
-DISBURSED_2023_RATIO = 0.91  # share of mobilised budget and integrated capital disbursed in 2023
+# 2024: share of each source's plan mobilised during the year (budgets a little short, credit close to plan).
+MOBILISED_2024_RATIO = {
+    "NSTW-DTPT": 0.96, "NSTW-SN": 0.92, "NSDP": 1.04, "LONG-GHEP": 0.98, "TIN-DUNG": 0.97,
+    "DOANH-NGHIEP": 1.06, "DAN-TIEN": 1.1, "DAN-CONG": 1.0, "DAN-DAT": 0.95, "KHAC": 0.9,
+}  # fmt: skip
+DISBURSED_RATIO = {2023: 0.91, 2024: 0.87}  # share of mobilised budget and integrated capital disbursed
 
 
 def _split(total: int, weights: dict[str, float]) -> dict[str, int]:
@@ -102,13 +109,18 @@ def _lines(year, amounts, province, districts, officer, sources, *, mobilised: b
 
 
 def _line(year, source, code, unit, amount, mobilised) -> CapitalPlanLine:
-    planned = int(amount * PLANNED_2023_RATIO) // MILLION * MILLION if mobilised else amount
+    """2023 (`mobilised`): `amount` was mobilised against a plan a little below; 2024: `amount` was planned and
+    its source's share of it mobilised."""
+    if mobilised:
+        planned, got = int(amount * PLANNED_2023_RATIO) // MILLION * MILLION, amount
+    else:
+        planned, got = amount, int(amount * MOBILISED_2024_RATIO[code]) // MILLION * MILLION
     return CapitalPlanLine(
         year=year,
         source=source,
         component=COMPONENT[code],
         planned_amount=planned,
-        mobilised_amount=amount if mobilised else 0,
+        mobilised_amount=got,
         note=DEMO,
         **unit,
     )
@@ -145,20 +157,21 @@ def _disbursements(province) -> int:
         return 0
     lines = list(
         CapitalPlanLine.objects.filter(
-            province=province, year=2023, source__group__in=[SourceGroup.BUDGET, SourceGroup.INTEGRATED]
+            province=province, year__in=DISBURSED_RATIO, source__group__in=[SourceGroup.BUDGET, SourceGroup.INTEGRATED]
         )
         .select_related("district", "source")
-        .order_by("district__code", "commune__code", "source__order", "id")
+        .order_by("year", "district__code", "commune__code", "source__order", "id")
     )
     rng = random.Random(SEED)
     new = []
     over_done = False
     for n, line in enumerate(lines, start=1):
-        total = int(line.mobilised_amount * DISBURSED_2023_RATIO) // MILLION * MILLION
+        total = int(line.mobilised_amount * DISBURSED_RATIO[line.year]) // MILLION * MILLION
         note = ""
         over = False
         if (
             not over_done
+            and line.year == 2023
             and line.district
             and line.district.code == "173"
             and line.source.code == "NSDP"
@@ -170,14 +183,14 @@ def _disbursements(province) -> int:
         first = int(total * rng.uniform(0.45, 0.6)) // MILLION * MILLION
         for i, (amount, paid_on) in enumerate(
             [
-                (first, datetime.date(2023, 7, rng.randint(1, 28))),
-                (total - first, datetime.date(2023, 12, rng.randint(1, 28))),
+                (first, datetime.date(line.year, 7, rng.randint(1, 28))),
+                (total - first, datetime.date(line.year, 12, rng.randint(1, 28))),
             ]
         ):
             new.append(
                 Disbursement(
                     line=line,
-                    reference=f"UNC-2023-{n:04d}-{i + 1}",
+                    reference=f"UNC-{line.year}-{n:04d}-{i + 1}",
                     paid_on=paid_on,
                     amount=amount,
                     note=note if i == 1 else "",
