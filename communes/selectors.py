@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,14 +30,22 @@ def commune_list(
     return filterset.qs, filterset
 
 
-def access_commune_by_code(*, user: User | AnonymousUser, code: str) -> Commune:
-    """The current commune with this official code, or 404 if it does not exist or is outside the user's scope."""
-    return get_visible_or_404(
-        Commune.objects.select_related("province", "district", "region", "province__region"),
-        user,
-        code=code,
-        valid_to__isnull=True,
-    )
+def access_commune_by_code(*, user: User | AnonymousUser, code: str, year: int | None = None) -> Commune:
+    """The current commune with this official code, or with `year` the one that held the code in that year (a code
+    outlives a merger: Tân Khánh's 2024 scorecard is the former commune's, its 2026 one the new commune's); 404 if
+    there is none or it is outside the user's scope."""
+    qs = Commune.objects.select_related("province", "district", "region", "province__region")
+    if year is None:
+        return get_visible_or_404(qs, user, code=code, valid_to__isnull=True)
+    # The unit that held the code at the end of the year, else the one it started the year with (a unit ended in
+    # the year), else the current one.
+    day = datetime.date(year, 12, 31)
+    found = qs.valid_on(day).filter(code=code).values_list("pk", flat=True).first()
+    if found is None:
+        found = qs.valid_on(datetime.date(year, 1, 1)).filter(code=code).values_list("pk", flat=True).first()
+    if found is None:
+        return get_visible_or_404(qs, user, code=code, valid_to__isnull=True)
+    return get_visible_or_404(qs, user, pk=found)
 
 
 def access_commune_by_id(*, user: User | AnonymousUser, pk: int) -> Commune:

@@ -8,11 +8,13 @@ handful of queries in all); any bad row refuses the whole file with row, column 
 
 from __future__ import annotations
 
+import datetime
 from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
@@ -92,12 +94,21 @@ def cell_value(value: IndicatorValue | None, value_type: str) -> str:
     return value.value_text
 
 
+def _year_or_none(raw) -> int | None:
+    """The row's year when it reads as one (`check` reports the rows where it does not)."""
+    try:
+        return parse_integer(raw)
+    except (NumberFormatError, TypeError, ValueError):
+        return None
+
+
 def template_rows(*, user, criteria_set: CriteriaSet, year: int, district=None) -> list[SimpleNamespace]:
     """The export rows for the xã in the user's scope, with any values already entered. Fixed query count."""
     structure = criteria_set_structure(criteria_set=criteria_set)
+    # The communes of that year (before a merger the former ones, which its records name; after it the new ones).
     communes = (
         scope.communes(user)
-        .current()
+        .valid_on(datetime.date(year, 12, 31) if year < timezone.localdate().year else timezone.localdate())
         .filter(unit_type=CommuneType.COMMUNE)
         .select_related("province")
         .order_by("district__code", "code")
@@ -230,7 +241,14 @@ class ValuesImporter(importing.Importer):
         }
         self.indicators_by_pk = {i.pk: i for i in self.indicators.values()}
         commune_codes = {importing.official_code(r.get(COL_COMMUNE), level="commune") for r in rows}
-        self.communes = {c.code: c for c in Commune.objects.current().filter(code__in=commune_codes)}
+        # A code names the unit that held it in the file's year (a code outlives a merger); a file of several years
+        # or of the year in progress names the current units.
+        years = {_year_or_none(r.get(COL_YEAR)) for r in rows}
+        year = next(iter(years)) if len(years) == 1 else None
+        units = Commune.objects.current()
+        if isinstance(year, int) and 2000 <= year < timezone.localdate().year:
+            units = Commune.objects.valid_on(datetime.date(year, 12, 31))
+        self.communes = {c.code: c for c in units.filter(code__in=commune_codes)}
         self.communes_by_pk = {c.pk: c for c in self.communes.values()}
         ids = list(self.communes_by_pk)
         self.writable = set(scope.communes(self.user, DATA_WRITE_ROLES).filter(pk__in=ids).values_list("pk", flat=True))

@@ -83,8 +83,8 @@ def assessment_detail(request, pk: int):
 
 @login_required
 def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
-    commune = access_commune_by_code(user=request.user, code=code)
     year, level = _url_year(year), _level(level)
+    commune = access_commune_by_code(user=request.user, code=code, year=year)
     criteria_set = selectors.criteria_set_for(level=level, year=year, province=commune.province)
     assessment = None
     if criteria_set is not None:
@@ -119,9 +119,9 @@ def evidence_download(request, pk: int):
 
 @login_required
 def values_edit(request, code: str, year: int, level: str):
-    commune = access_commune_by_code(user=request.user, code=code)
-    scope.require_change_commune(request.user, commune)
     year = _url_year(year)
+    commune = access_commune_by_code(user=request.user, code=code, year=year)
+    scope.require_change_commune(request.user, commune)
     criteria_set = selectors.criteria_set_for(level=_level(level), year=year, province=commune.province)
     if criteria_set is None:
         raise Http404(_("No criteria set covers this level and year."))
