@@ -22,7 +22,7 @@ from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment
 from register.models import Recognition
 from verification.choices import TERMINAL, DocumentKind, DossierStatus, PostingPlace, Route
-from verification.demo import document_title
+from verification.demo import DOSSIERS_AS_OF, document_title
 from verification.models import ConsultationPosting, Dossier, DossierDocument, DossierEvent
 
 from .choices import FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
@@ -88,7 +88,7 @@ def _rows(rng: random.Random, hamlets, *, low: int = 90) -> list[tuple]:
 def _surveys(province, front) -> int:
     """One survey per live dossier that has none: completed, except for the dossier waiting for the Front."""
     created = 0
-    now = timezone.now()
+    now = DOSSIERS_AS_OF  # the live dossiers' moment in 2024 (verification.demo)
     dossiers = (
         Dossier.objects.filter(province=province, subject_kind=SubjectKind.COMMUNE, surveys__isnull=True)
         .exclude(
@@ -147,7 +147,7 @@ def _finding(report, severity, description, recommendation, status, users, *, re
     )
     if not created:
         return
-    now = timezone.now()
+    now = DOSSIERS_AS_OF  # the live dossiers' moment in 2024 (verification.demo)
     responder = users.get("commune") or users.get("province")
     if status in (FindingStatus.ANSWERED, FindingStatus.CLOSED) and responder:
         finding.response = "UBND xã đã giao cán bộ phụ trách khắc phục, dự kiến hoàn thành trong quý."

@@ -341,8 +341,14 @@ def _district_rows(
         .values_list("hamlet__commune__district_id", "n")
         .order_by()
     )
-    wanted = Q(pk__in=[k for k in counts if k]) | Q(pk__in=[k for k in hamlet_counts if k])
-    wanted |= Q(pk__in=District.objects.valid_on(as_of).visible_to(user).values("pk"))
+    # The rows are the districts that existed on `as_of`; model hamlets of communes whose district was abolished
+    # since (the two-tier reform) count on the row without a district, as the units they belong to now.
+    valid = set(District.objects.valid_on(as_of).visible_to(user).values_list("pk", flat=True))
+    moved = sum(n for k, n in hamlet_counts.items() if k is not None and k not in valid)
+    hamlet_counts = {k: n for k, n in hamlet_counts.items() if k is None or k in valid}
+    if moved:
+        hamlet_counts[None] = hamlet_counts.get(None, 0) + moved
+    wanted = Q(pk__in=[k for k in counts if k]) | Q(pk__in=valid)
     districts = District.objects.filter(wanted).annotate(done=_district_done_on(as_of, reading)).order_by("code")
     rows = []
     for d in districts:

@@ -20,7 +20,6 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db.models import Q
-from django.utils import timezone
 
 from communes.choices import CommuneType
 from communes.demo import DEMO_DAY  # the demo's records name the units of the end of 2023
@@ -44,6 +43,9 @@ PROVINCE_CODE = "19"
 OFFICER_COMMUNE = "05917"  # the browser journey opens this commune's dossier
 SEED = 2011
 PLAN_YEAR = 2024  # the year of the live dossiers
+# The moment the live dossiers stand at: they belong to the demo's 2024, opened and moved in October–November 2024
+# (issue 16), whatever day the demo is loaded.
+DOSSIERS_AS_OF = datetime.datetime(2024, 11, 25, 9, 0, tzinfo=datetime.UTC)
 MODEL_HAMLETS = 104
 DEMO = "(demo)"
 # District-level units recognised (code → decision date, number, signer if known, year recognised for). Phú Bình's
@@ -401,7 +403,7 @@ def _live_dossiers(province, communes, levels, users, stdout) -> None:
     picks = live_dossier_picks(levels, {c: x.district.code for c, x in communes.items() if x.district})
     scorecards = _scorecards(communes, picks)
     council = council_ensure(province)
-    now = timezone.now()
+    now = DOSSIERS_AS_OF
     for code, wanted, status, days in picks:
         commune = communes[code]
         district_code = commune.district.code

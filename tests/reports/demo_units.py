@@ -33,10 +33,10 @@ def load_units(hamlets_per_commune: int = 1) -> Province:
 
 
 def load_demo() -> None:
-    if find_spec("communes.demo"):
-        import_module("communes.demo").load(stdout=io.StringIO())
-    else:
-        load_units()
-    for app in DEMO_APPS:
-        if find_spec(f"{app}.demo"):
-            import_module(f"{app}.demo").load(stdout=io.StringIO())
+    """Every step of `manage.py load_demo`, in its order (the 2023 records, then the reorganisations up to today)."""
+    from django.utils.module_loading import import_string
+
+    from core.management.commands.load_demo import DEMO_LOADERS
+
+    for loader in DEMO_LOADERS:
+        import_string(loader)(stdout=io.StringIO())

@@ -164,3 +164,32 @@ def test_demo_plan_and_capital_figures(client):
     assert "12,5 billion" in html
     html = _get(client, "district", reverse("reports:capital_mobilisation"), year=2024).content.decode()
     assert "1.369,6 billion" in html and "By commune" in html
+
+
+def test_demo_reaches_today_and_the_year_moves_between_the_two_worlds(client, django_assert_max_num_queries):
+    """Issue 15: Thái Nguyên at the end of 2023 as published, after the December 2024 mergers 122 xã, and today
+    (after the July 2025 reform, with Bắc Kạn) 77 xã, counted with the recognitions the merger rule carried."""
+    from communes.models import Commune
+    from register.models import RecognitionBasis
+
+    load_demo()
+    assert Commune.objects.current().filter(province__code="19").count() == 92
+    carried = Recognition.objects.filter(basis=RecognitionBasis.MERGER)
+    assert carried.exists() and all(r.predecessors.exists() for r in carried)
+    html = dashboard(client, "province", year=2023)
+    assert stat(html, "ntm") == "118/126" and stat(html, "districts") == "6/9"
+    html = dashboard(client, "province", year=2024)
+    assert stat(html, "ntm").endswith("/122")
+    today = dashboard(client, "province")
+    ntm_today = Recognition.objects.in_force_on(datetime.date.today()).filter(
+        subject_kind=SubjectKind.COMMUNE, commune__valid_to__isnull=True, commune__unit_type=CommuneType.COMMUNE
+    )
+    assert stat(today, "ntm") == f"{ntm_today.values('commune').distinct().count()}/77"
+    assert 'id="stat-districts"' not in today or stat(today, "districts") == "0/0"
+    assert "As of today" in today
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="province"))
+    cache.clear()
+    with django_assert_max_num_queries(25):
+        client.get(reverse("reports:dashboard"))
