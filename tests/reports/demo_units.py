@@ -3,8 +3,6 @@ hamlets for the hamlet recognitions, then the other apps' demos."""
 
 import io
 import json
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.conf import settings
 

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from communes.choices import CommuneType
 from communes.models import Commune, District
@@ -181,7 +182,7 @@ def test_demo_reaches_today_and_the_year_moves_between_the_two_worlds(client, dj
     html = dashboard(client, "province", year=2024)
     assert stat(html, "ntm").endswith("/122")
     today = dashboard(client, "province")
-    ntm_today = Recognition.objects.in_force_on(datetime.date.today()).filter(
+    ntm_today = Recognition.objects.in_force_on(timezone.localdate()).filter(
         subject_kind=SubjectKind.COMMUNE, commune__valid_to__isnull=True, commune__unit_type=CommuneType.COMMUNE
     )
     assert stat(today, "ntm") == f"{ntm_today.values('commune').distinct().count()}/77"
