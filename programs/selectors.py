@@ -17,7 +17,7 @@ from communes.models import Commune
 from core.scope import get_visible_or_404, visible_q
 from criteria.choices import SubjectKind
 from offices import scope
-from register.models import Recognition, RecognitionBasis
+from register.models import Recognition, RecognitionBasis, RecognitionQuerySet
 
 from .choices import TARGET_RECOGNITION, TargetKind
 from .filters import OcopFilterSet, PlanFilterSet
@@ -120,7 +120,7 @@ def _default_plan(*, user: User | AnonymousUser, year: int) -> AnnualPlan | None
     )
 
 
-def _results_of(year: int, as_of: datetime.date) -> QuerySet[Recognition]:
+def _results_of(year: int, as_of: datetime.date) -> RecognitionQuerySet:
     """The recognitions for a plan's year counted on `as_of`: during the year, those decided by then; from its end,
     the results of the year, whenever decided (a decision of the following spring for the year counts in its plan),
     not revoked by `as_of`. A recognition carried by a merger is no new result: the plan does not count it."""

@@ -303,10 +303,10 @@ def merger_proposals(
             "-effective_date", "successor_commune__code", "predecessor_commune__code"
         )
     )
-    groups: dict[tuple[int, date], list[Any]] = {}
+    groups: dict[tuple[int | None, date], list[Any]] = {}
     for s in successions:
         groups.setdefault((s.successor_commune_id, s.effective_date), []).append(s)
-    held: dict[tuple[int, date], Recognition] = {}
+    held: dict[tuple[int | None, date], Recognition] = {}
     pred_ids = {s.predecessor_commune_id for s in successions}
     days = {s.effective_date for s in successions}
     if pred_ids:
@@ -316,7 +316,7 @@ def merger_proposals(
         for rec in recognitions.order_by("decision_date", "id"):
             for day in days:
                 if rec.decision_date <= day and (rec.revoked_on is None or rec.revoked_on > day):
-                    key = (rec.commune_id, day)  # type: ignore[assignment]  # a commune recognition
+                    key = (rec.commune_id, day)
                     if key not in held or _rank(rec.level) > _rank(held[key].level):
                         held[key] = rec
     confirmed = {

@@ -45,8 +45,8 @@ def merger_recognitions_confirm(
     wanted: dict[int, datetime.date] = {}
     for key in keys:
         try:
-            pk, day = key.split(":", 1)
-            wanted[int(pk)] = datetime.date.fromisoformat(day)
+            pk_text, day_text = key.split(":", 1)
+            wanted[int(pk_text)] = datetime.date.fromisoformat(day_text)
         except ValueError as exc:
             raise ValidationError(_("Unknown proposal: {key}.").format(key=key)) from exc
     if not wanted:
