@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune
+from communes.services import TWO_TIER_FROM
 from core.scope import get_visible_or_404, visible_q
 from criteria.choices import SubjectKind
 from offices import scope
@@ -173,7 +174,10 @@ def plan_progress(
         target = targets.get(kind)
         if target is None and not counts[str(kind)]:
             continue
-        if kind == TargetKind.DISTRICTS and plan.district_id is None and not plan.province.has_district_tier:
+        # A province without a district tier has no district target, unless the plan's year had one (a 2024 plan
+        # read after the July 2025 reform keeps its district target).
+        two_tier = not plan.province.has_district_tier and datetime.date(plan.year, 1, 1) >= TWO_TIER_FROM
+        if kind == TargetKind.DISTRICTS and plan.district_id is None and two_tier:
             continue
         rows.append(
             TargetRow(

@@ -116,7 +116,7 @@ def recognised_at_set_level(*, commune_ref: str, level_ref: str) -> Case:
 
 
 def _revoked_communes(*, district_ref: str, on: date) -> tuple[Coalesce, Coalesce]:
-    """Subquery: current xã of the outer district whose NTM recognition was revoked by `on` and not given again."""
+    """Subquery: xã of the outer district on `on` whose NTM recognition was revoked by then and not given again."""
     from communes.choices import CommuneType
     from communes.models import Commune
 
@@ -126,7 +126,8 @@ def _revoked_communes(*, district_ref: str, on: date) -> tuple[Coalesce, Coalesc
     in_force = Recognition.objects.in_force_on(on).filter(
         subject_kind=SubjectKind.COMMUNE, level=StandardLevel.BASIC, commune=OuterRef("pk")
     )
-    communes = Commune.objects.current().filter(district=OuterRef(district_ref), unit_type=CommuneType.COMMUNE)
+    # The district's xã on that day (after the 2025 reform a district has none left: nothing to count).
+    communes = Commune.objects.valid_on(on).filter(district=OuterRef(district_ref), unit_type=CommuneType.COMMUNE)
     total = communes.order_by().values("district").annotate(n=Count("id")).values("n")[:1]
     lost = (
         communes.filter(Exists(revoked))
