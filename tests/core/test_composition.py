@@ -50,4 +50,10 @@ def test_menu_is_composed_from_the_apps(world):
     ]
     plans, recognition = items[3]["children"], items[4]["children"]
     assert [str(c["label"]) for c in plans] == ["Plans", "Funding", "OCOP"]
-    assert [str(c["label"]) for c in recognition] == ["My queue", "Dossiers", "Recognitions"]
+    assert [str(c["label"]) for c in recognition] == ["My queue", "Dossiers", "Recognitions", "Recognitions by merger"]
+    # The merger page is for those who record decisions; the others do not see it (issue 16: no dead ends).
+    province_menu = menu_for(world.users.province)
+    labels = [str(c["label"]) for item in province_menu for c in item.get("children", [])]
+    assert "Recognitions by merger" not in labels
+    approver = [str(c["label"]) for item in menu_for(world.users.approver) for c in item.get("children", [])]
+    assert "Recognitions by merger" in approver
