@@ -235,3 +235,33 @@ def test_a_recognition_by_merger_is_no_plan_result(world, merged):
     confirm(world.users.approver, merged[0])
     progress = plan_progress(user=world.users.province, plan=plan, as_of=D(2024, 12, 31))
     assert {r.kind: r.achieved for r in progress.rows}[TargetKind.NEW_NTM_COMMUNES] == 0
+
+
+def test_the_reorganisation_command_reports_what_the_merger_rule_proposes(db):
+    """After `apply_unit_reorganisation` the report lists each new xã with the rule's proposal or why there is none."""
+    import io
+
+    from django.core.management import call_command
+
+    from communes import demo as communes_demo
+
+    communes_demo.load(stdout=io.StringIO())
+    end_2023 = D(2023, 12, 31)
+    van_tho, ky_phu = (Commune.objects.valid_on(end_2023).get(code=c) for c in ("05839", "05845"))
+    recognise(van_tho, StandardLevel.ADVANCED, on=D(2020, 9, 1))
+    recognise(ky_phu, on=D(2019, 9, 1))
+    out = io.StringIO()
+    call_command(
+        "apply_unit_reorganisation",
+        "--from",
+        str(communes_demo.DEMO_FILE),
+        "--to",
+        str(communes_demo.REORGANISED_2024),
+        "--effective-date",
+        "2024-12-01",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "+ 05845 Xã Vạn Phú: Every predecessor held a level on 01/12/2024" in text
+    assert "recognised at the lowest, New rural (NTM)" in text
+    assert not Recognition.objects.filter(basis=RecognitionBasis.MERGER).exists()  # proposed, never recorded
