@@ -140,7 +140,9 @@ def test_commune_to_recognition(demo, new_page, live_server):
     from verification.choices import DossierStatus
     from verification.models import Dossier
 
-    commune = Commune.objects.get(code=COMMUNE)
+    commune = Commune.objects.valid_on(datetime.date(YEAR, 12, 31)).get(
+        code=COMMUNE
+    )  # the 2024 unit (code reused in 2025)
     today = timezone.localdate()
 
     # The province's dashboard (its home page) before: 118 of 126 communes NTM, 33 of them advanced.
