@@ -145,12 +145,19 @@ def test_commune_to_recognition(demo, new_page, live_server):
     )  # the 2024 unit (code reused in 2025)
     today = timezone.localdate()
 
-    # The province's dashboard (its home page) before: 118 of 126 communes NTM, 33 of them advanced.
+    # The province's dashboard (its home page) opens on the year in progress as of today (issue 16); at the end of
+    # 2023: 118 of 126 communes NTM, 33 of them advanced; the results of 2024, on the units after the December
+    # 2024 mergers, before the decision.
     province = new_page()
     login(province, "province")
     province.wait_for_url(f"**{reverse('reports:dashboard')}*")
+    expect(province.locator("#stat-ntm")).to_contain_text("/77")
+    province.goto(reverse("reports:dashboard") + "?year=2023")
     expect(province.locator("#stat-ntm")).to_have_text("118/126")
     expect(province.locator("#stat-advanced")).to_have_text("33")
+    province.goto(reverse("reports:dashboard") + f"?year={YEAR}")
+    expect(province.locator("#stat-ntm")).to_have_text("113/121")
+    advanced_2024 = int(province.locator("#stat-advanced").inner_text())
     shot(province, "dashboard-before")
 
     # The commune officer fixes the two unmet criteria on the 2024 scorecard against the advanced set.
@@ -330,11 +337,11 @@ def test_commune_to_recognition(demo, new_page, live_server):
         "Chủ tịch UBND tỉnh",
     )
 
-    # The dashboard now counts one more advanced commune (and the same NTM ones).
-    province.goto(reverse("home"))
-    province.wait_for_url(f"**{reverse('reports:dashboard')}*")
-    expect(province.locator("#stat-advanced")).to_have_text("34")
-    expect(province.locator("#stat-ntm")).to_have_text("118/126")
+    # The results of 2024 now count one more advanced commune (and the same NTM ones): the decision taken today is
+    # for 2024 (issue 15, the year recognised for).
+    province.goto(reverse("reports:dashboard") + f"?year={YEAR}")
+    expect(province.locator("#stat-advanced")).to_have_text(str(advanced_2024 + 1))
+    expect(province.locator("#stat-ntm")).to_have_text("113/121")
     shot(province, "dashboard-after")
 
     # The province's other main pages, for people to look at.
