@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +15,12 @@ from .choices import DocumentKind, SecurityStatus
 from .models import Appraisal, AppraisalCouncil, ConsultationPosting, DossierDocument, ReportPublication
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _commune_label(commune) -> str:
+    if commune.valid_to is None:
+        return str(commune)
+    return _("{commune} (until {day})").format(commune=commune, day=commune.valid_to.strftime("%d/%m/%Y"))
 
 
 class DossierCreateForm(forms.Form):
@@ -29,12 +38,16 @@ class DossierCreateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # The current communes, and those merged since the start of last year (a dossier for a year they existed in);
+        # an ended one is named with the day it ended.
+        since = datetime.date(timezone.localdate().year - 1, 1, 1)
         self.fields["commune"].queryset = (
             scope.communes(user, DATA_WRITE_ROLES)
-            .filter(valid_to__isnull=True, unit_type=CommuneType.COMMUNE)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since), unit_type=CommuneType.COMMUNE)
             .select_related("district")
-            .order_by("district__code", "code")
+            .order_by("-valid_from", "district__code", "code")
         )
+        self.fields["commune"].label_from_instance = _commune_label
         self.fields["district"].queryset = scope.districts(user, DATA_WRITE_ROLES).filter(valid_to__isnull=True)
         self.fields["year"].initial = timezone.localdate().year
         if self.fields["commune"].queryset.count() == 1:

@@ -1,5 +1,6 @@
 """Every write of the recognition workflow. `dossier_transition` is the one way a dossier's status changes."""
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -58,6 +59,19 @@ from .selectors import queue_q
 # --- opening a dossier -----------------------------------------------------------------------------------------------
 
 
+def _existed_in(commune: Commune, year: int) -> bool:
+    """A commune is a dossier's subject for a year it existed in (a 2024 dossier of a commune merged in 2025)."""
+    return (commune.valid_from is None or commune.valid_from <= datetime.date(year, 12, 31)) and (
+        commune.valid_to is None or commune.valid_to > datetime.date(year, 1, 1)
+    )
+
+
+def _three_tier(commune: Commune) -> bool:
+    """The district tier applies while the province has one, and to a unit of the three-tier era that has ended
+    since (its dossier goes the way it went then)."""
+    return commune.province.has_district_tier or not commune.is_current
+
+
 @transaction.atomic
 def dossier_create(
     *,
@@ -83,10 +97,12 @@ def dossier_create(
     else:
         if commune is None:
             raise ValidationError({"commune": _("Choose the commune.")})
-        if not commune.is_ntm_subject or not commune.is_current:
-            raise ValidationError({"commune": _("Only current communes (xã) are subjects of the programme.")})
+        if not commune.is_ntm_subject or not _existed_in(commune, year):
+            raise ValidationError(
+                {"commune": _("Only communes (xã) that existed in the dossier's year are subjects of the programme.")}
+            )
         district, province = commune.district, commune.province
-        route = Route.DISTRICT_TIER if province.has_district_tier and district else Route.PROVINCIAL
+        route = Route.DISTRICT_TIER if district and _three_tier(commune) else Route.PROVINCIAL
     dossier = Dossier(
         subject_kind=subject_kind,
         province=province,
@@ -697,7 +713,7 @@ def recognition_revocation_propose(*, recognition: Recognition, actor: User, com
             province, district, route = rec.district.province, rec.district, Route.NATIONAL  # type: ignore[union-attr]
         else:
             province, district = commune.province, commune.district  # type: ignore[union-attr]
-            route = Route.DISTRICT_TIER if province.has_district_tier and district else Route.PROVINCIAL
+            route = Route.DISTRICT_TIER if district and _three_tier(commune) else Route.PROVINCIAL  # type: ignore[arg-type]
         dossier = Dossier(
             subject_kind=rec.subject_kind,
             province=province,
