@@ -265,3 +265,21 @@ def test_the_reorganisation_command_reports_what_the_merger_rule_proposes(db):
     assert "+ 05845 Xã Vạn Phú: Every predecessor held a level on 01/12/2024" in text
     assert "recognised at the lowest, New rural (NTM)" in text
     assert not Recognition.objects.filter(basis=RecognitionBasis.MERGER).exists()  # proposed, never recorded
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_merged_commune_page_query_count_is_fixed(client, world, size, django_assert_max_num_queries):
+    """A commune formed from 3 communes or from 30, each with a decision and a scorecard: the same queries."""
+    from tests.criteria.factories import simple_set
+    from tests.reports.conftest import stored_assessment
+
+    basic = simple_set()
+    olds = [CommuneFactory(code=f"09{i:03d}", name=f"Xã Cũ {i}", province=world.province) for i in range(size)]
+    for old in olds:
+        recognise(old, on=D(2019, 9, 1))
+        stored_assessment(old, basic, {1}, year=2023)
+    new = merge(olds, code="06100", name="Xã Hợp Nhất")
+    client.force_login(world.users.viewer)
+    with django_assert_max_num_queries(16):
+        html = client.get(reverse("communes:commune_detail", args=[new.pk])).content.decode()
+    assert html.count('data-predecessor="1"') == 2 * size
