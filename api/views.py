@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -519,3 +520,15 @@ class DataValueSetsView(ApiLogMixin, APIView):
         data = query.validated_data
         area = _area(request.user, data)
         return Response(dhis2.data_value_set(user=request.user, year=data["year"], level=data["level"], **area))
+
+
+# --- schema and docs --------------------------------------------------------------------------------------------------
+
+
+class SchemaView(ApiLogMixin, SpectacularAPIView):
+    """The OpenAPI 3 schema, in the request's language (`?lang=vi|en`, else the user's)."""
+
+
+class DocsView(ApiLogMixin, SpectacularSwaggerSplitView):
+    """Swagger UI: its files from our static files (drf-spectacular-sidecar), its start-up script from this URL with
+    `?script`, so no inline script is needed (CSP script-src 'self')."""
