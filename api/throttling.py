@@ -6,13 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from .models import ApiToken
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class SettingsRate:
+    """The rate read from the settings on each request (DRF reads it once, at import)."""
+
+    scope: str
+
+    def get_rate(self) -> str | None:
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)  # type: ignore[no-any-return]
+
+
+class TokenRateThrottle(SettingsRate, SimpleRateThrottle):
     scope = "api_token"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
@@ -25,7 +35,7 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class OpenDataRateThrottle(AnonRateThrottle):
+class OpenDataRateThrottle(SettingsRate, AnonRateThrottle):
     """Open data is read without login: limited per client address (NTM_PROXY_COUNT behind a proxy)."""
 
     scope = "open_data"
