@@ -6,6 +6,7 @@ from . import views
 
 app_name = "api"
 
+
 class Router(DefaultRouter):
     # No ".json" suffix routes: JSON is the only format, and one URL per resource keeps the scope tests exhaustive.
     include_format_suffixes = False

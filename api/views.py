@@ -111,7 +111,9 @@ def _unit_order(qs: QuerySet[Any]) -> QuerySet[Any]:
 # --- units ------------------------------------------------------------------------------------------------------------
 
 
-CODE_PARAMETER = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description=gettext_lazy("Official code"))
+CODE_PARAMETER = OpenApiParameter(
+    "code", OpenApiTypes.STR, OpenApiParameter.PATH, description=gettext_lazy("Official code")
+)
 
 
 @extend_schema_view(
@@ -296,7 +298,9 @@ _VALUES = Prefetch(
         "indicator__criterion__number", "indicator__order", "indicator__code"
     ),
 )
-_RESULTS = Prefetch("results", queryset=CriterionResult.objects.select_related("criterion").order_by("criterion__number"))
+_RESULTS = Prefetch(
+    "results", queryset=CriterionResult.objects.select_related("criterion").order_by("criterion__number")
+)
 
 
 @extend_schema_view(

@@ -63,7 +63,12 @@ def test_admin_issues_a_token_shown_once_and_revokes_it(client, world):
     expires = (timezone.localtime() + datetime.timedelta(days=90)).strftime("%Y-%m-%d")
     response = client.post(
         reverse("admin:api_apitoken_add"),
-        {"user": world.users.district.pk, "name": "Cổng dữ liệu huyện", "expires_at_0": expires, "expires_at_1": "08:00:00"},
+        {
+            "user": world.users.district.pk,
+            "name": "Cổng dữ liệu huyện",
+            "expires_at_0": expires,
+            "expires_at_1": "08:00:00",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -109,7 +114,10 @@ def test_create_api_token_command_prints_a_working_token(world):
 def test_throttling_is_per_token(world, api, settings):
     from rest_framework.test import APIClient
 
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "3/minute", "open_data": "2/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api_token": "3/minute", "open_data": "2/minute"},
+    }
     _token, raw = api_token_issue(user=world.users.viewer, name="a", days=1)
     _other, other_raw = api_token_issue(user=world.users.viewer, name="b", days=1)
     client = _bearer(APIClient(), raw)

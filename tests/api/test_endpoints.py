@@ -79,7 +79,9 @@ def test_every_role_reads_its_area_and_nothing_else(objects, api, endpoint):
         listed = _list_keys(client, endpoint)
         for side in SIDES:
             if (keys[side] in listed) != (side in expected_sides):
-                failures.append(f"{role} list {endpoint.name}: {side} {'missing' if side in expected_sides else 'shown'}")
+                failures.append(
+                    f"{role} list {endpoint.name}: {side} {'missing' if side in expected_sides else 'shown'}"
+                )
             if endpoint.detail:
                 status = client.get(endpoint.detail_url(keys[side])).status_code
                 expected = 200 if side in expected_sides else 404
@@ -124,7 +126,11 @@ def test_writes_are_refused(objects, api):
     client = api("admin")
     own = objects.side["own"]
     before = list(Commune.objects.order_by("pk").values_list())
-    for url in ["/api/v1/communes/", f"/api/v1/communes/{own.commune.code}/", f"/api/v1/assessments/{own.assessment.pk}/"]:
+    for url in [
+        "/api/v1/communes/",
+        f"/api/v1/communes/{own.commune.code}/",
+        f"/api/v1/assessments/{own.assessment.pk}/",
+    ]:
         for method in ("post", "put", "patch", "delete"):
             response = getattr(client, method)(url, {"name": "Xã Mới"}, format="json")
             assert response.status_code in (403, 405), (method, url)
