@@ -31,6 +31,7 @@ OUTSIDE_AWAY = ("district", "verifier", "commune", "outsider")
 
 
 def recognise(commune, *, level=StandardLevel.BASIC, year=2016, day=None, **kw):
+    kw.setdefault("issuing_body", "UBND tỉnh Thái Nguyên")
     return Recognition.objects.create(
         subject_kind=SubjectKind.COMMUNE,
         commune=commune,
@@ -38,7 +39,6 @@ def recognise(commune, *, level=StandardLevel.BASIC, year=2016, day=None, **kw):
         year=year,
         decision_number=f"{commune.code}/QĐ-UBND",
         decision_date=day or datetime.date(year, 12, 1),
-        issuing_body="UBND tỉnh Thái Nguyên",
         **kw,
     )
 
