@@ -27,13 +27,13 @@ from rest_framework.views import APIView
 from communes.models import Commune, District, UnitSuccession
 from communes.selectors import commune_list
 from core.scope import get_visible_or_404
-from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorValue
+from criteria.models import CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorValue
 from criteria.selectors import assessment_list
 from funding.selectors import capital_by_source, line_list
 from offices import scope
 from programs.models import PlanTarget
 from programs.selectors import plan_list, plan_progress
-from register.models import Recognition, Standing
+from register.models import Standing
 from register.selectors import recognition_list
 from verification.models import DossierEvent
 from verification.selectors import dossier_list

@@ -20,7 +20,11 @@ PUBLIC = {
 # The read API answers an anonymous request with 401 (it names its scheme) rather than a redirect to the login page,
 # and a request without a required parameter (the year) with 400 naming it.
 API_NAMESPACE = "api:"
-API_NEEDS_PARAMETERS = {"api:standing-list", "api:capital_by_source", "api:dhis2_data_value_sets"}  # what a visitor without an account may open  # Django's own admin is exercised by the admin tests and the browser journey
+API_NEEDS_PARAMETERS = {
+    "api:standing-list",
+    "api:capital_by_source",
+    "api:dhis2_data_value_sets",
+}  # what a visitor without an account may open  # Django's own admin is exercised by the admin tests and the browser journey
 
 
 def _named_urls_without_arguments() -> list[str]:

@@ -10,8 +10,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.services import api_token_issue
-from criteria.choices import StandardLevel, SubjectKind
 from communes.models import UnitSuccession
+from criteria.choices import StandardLevel, SubjectKind
 from programs.choices import TargetKind
 from register.models import Recognition
 from tests.criteria.conftest import assess

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from criteria.choices import StandardLevel, SubjectKind
 from monitoring.models import PublicComment
@@ -98,7 +99,10 @@ def test_revocations_and_province_figures(objects, api):
 def test_nothing_from_drafts_assessments_comments_or_people(objects, api, make_dossier, world):
     make_dossier(DossierStatus.DRAFT, commune=world.pb[2], ready=False, decision_number="NHAP-01/QĐ")
     consultation = make_dossier(
-        DossierStatus.PUBLIC_CONSULTATION, commune=world.dt[1], ready=False, consultation_started_on=datetime.date.today()
+        DossierStatus.PUBLIC_CONSULTATION,
+        commune=world.dt[1],
+        ready=False,
+        consultation_started_on=timezone.localdate(),
     )
     PublicComment.objects.create(dossier=consultation, text="Ông Trần Văn B phản ánh đường hỏng")
     bodies = "".join(
@@ -121,9 +125,9 @@ def test_nothing_from_drafts_assessments_comments_or_people(objects, api, make_d
 
 
 def test_text_that_could_run_as_a_formula_is_escaped(objects, api, world):
-    recognise(world.pb[2], year=2016, issuing_body="=HYPERLINK(\"http://x\")")
+    recognise(world.pb[2], year=2016, issuing_body='=HYPERLINK("http://x")')
     rows = _csv(api(None).get("/open-data/2016/recognitions.csv"))
-    assert any(r["issuing_body"] == "'=HYPERLINK(\"http://x\")" for r in rows)
+    assert any(r["issuing_body"] == '\'=HYPERLINK("http://x")' for r in rows)
 
 
 def test_files_are_cached_until_the_register_changes(objects, api, world):
@@ -166,8 +170,9 @@ def test_dhis2_data_value_set(objects, api, world):
     response = api("province").get("/api/v1/dhis2/dataValueSets/")
     assert response.status_code == 400 and "year" in response.json()
     # DHIS2 reads yes/no as booleans and numbers without trailing zeros.
-    from api.dhis2 import _value
     from decimal import Decimal
+
+    from api.dhis2 import _value
 
     assert (_value(Decimal("52.5000"), None, ""), _value(None, True, ""), _value(None, None, "Đạt")) == (
         "52.5",
