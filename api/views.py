@@ -10,13 +10,12 @@ import logging
 import time
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.pagination import CursorPagination
@@ -111,11 +110,6 @@ def _unit_order(qs: QuerySet[Any]) -> QuerySet[Any]:
 # --- units ------------------------------------------------------------------------------------------------------------
 
 
-CODE_PARAMETER = OpenApiParameter(
-    "code", OpenApiTypes.STR, OpenApiParameter.PATH, description=gettext_lazy("Official code")
-)
-
-
 @extend_schema_view(
     list=extend_schema(summary=gettext_lazy("Provinces"), description=gettext_lazy("Provinces the user works in.")),
     retrieve=extend_schema(summary=gettext_lazy("One province, by its official code")),
@@ -131,10 +125,7 @@ class ProvinceViewSet(ReadOnlyViewSet):
         return _unit_order(scope.provinces(self.request.user).select_related("region"))
 
     def get_object(self) -> Any:
-        obj = self.get_queryset().filter(code=self.kwargs["code"]).order_by("valid_to", "-id").first()
-        if obj is None:
-            raise Http404(_("Not found or outside your area."))
-        return obj
+        return _current_first(self.get_queryset(), self.kwargs["code"])
 
 
 @extend_schema_view(
@@ -156,8 +147,9 @@ class DistrictViewSet(ReadOnlyViewSet):
 
 def _current_first(qs: QuerySet[Any], code: str) -> Any:
     """The unit with this code: the current one, else the one that ended last (codes are reused after mergers)."""
-    obj = qs.filter(code=code).order_by("-valid_to", "-id").filter(valid_to__isnull=True).first() or (
-        qs.filter(code=code).order_by("-valid_to", "-id").first()
+    same_code = qs.filter(code=code)
+    obj = same_code.filter(valid_to__isnull=True).order_by("-id").first() or (
+        same_code.order_by(F("valid_to").desc(nulls_last=True), "-id").first()
     )
     if obj is None:
         raise Http404(_("Not found or outside your area."))
