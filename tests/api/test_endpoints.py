@@ -248,3 +248,21 @@ def test_dossier_detail_carries_events_but_no_people(objects, api, world):
     assert [(e["action"], e["to_status"]) for e in data["events"]] == [("verify", "verified")]
     body = str(data)
     assert "Nguyễn Văn A" not in body and "verifier" not in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/capital-by-source/?year=2024&commune={code}", "/api/v1/dhis2/dataValueSets/?year=2023&commune={code}"],
+)
+def test_area_endpoints_by_role(objects, api, url):
+    """The endpoints that take an area by code: a unit outside the user's scope is 404, whatever the role."""
+    failures = []
+    commune_like = Endpoint("area", None)
+    for role in [*ROLES, "outsider"]:
+        client = api(role)
+        for side in SIDES:
+            status = client.get(url.format(code=objects.side[side].commune.code)).status_code
+            expected = 200 if side in _sides_read(commune_like, role) else 404
+            if status != expected:
+                failures.append(f"{role} {side}: {status}, expected {expected}")
+    assert failures == []
