@@ -89,8 +89,8 @@ class CommuneSerializer(serializers.ModelSerializer):
     district_name = _code("district.name", _("District name"))
     region = _code("region.code", _("Region code (targets of the 2021–2025 indicators)"))
     hamlet_count = serializers.IntegerField(read_only=True)
-    predecessors = PredecessorSerializer(source="predecessions", many=True, read_only=True)
-    successors = SuccessorSerializer(source="successions", many=True, read_only=True)
+    predecessors = PredecessorSerializer(source="api_predecessors", many=True, read_only=True)
+    successors = SuccessorSerializer(source="api_successors", many=True, read_only=True)
 
     class Meta:
         model = Commune
