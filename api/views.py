@@ -37,7 +37,7 @@ from register.selectors import recognition_list
 from verification.models import DossierEvent
 from verification.selectors import dossier_list
 
-from . import dhis2, filters
+from . import dhis2, filters, selectors
 from . import serializers as s
 from .models import ApiToken
 
@@ -556,7 +556,7 @@ class DataValueSetsView(ApiLogMixin, APIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         area = _area(request.user, data)
-        return Response(dhis2.data_value_set(user=request.user, year=data["year"], level=data["level"], **area))
+        return Response(selectors.data_value_set(user=request.user, year=data["year"], level=data["level"], **area))
 
 
 # --- schema and docs --------------------------------------------------------------------------------------------------

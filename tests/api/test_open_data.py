@@ -172,7 +172,7 @@ def test_dhis2_data_value_set(objects, api, world):
     # DHIS2 reads yes/no as booleans and numbers without trailing zeros.
     from decimal import Decimal
 
-    from api.dhis2 import _value
+    from api.selectors import _value
 
     assert (_value(Decimal("52.5000"), None, ""), _value(None, True, ""), _value(None, None, "Đạt")) == (
         "52.5",
