@@ -86,6 +86,8 @@ class ApiLogMixin:
 
 
 class ReadOnlyViewSet(ApiLogMixin, viewsets.ReadOnlyModelViewSet):
+    # Ids are numbers (anything else is simply not found); viewsets keyed by official codes take any segment.
+    lookup_value_regex = "[0-9]+"
     pagination_class = StableCursorPagination
     filter_backends = [DjangoFilterBackend]
     detail_serializer_class: type[serializers.BaseSerializer] | None = None
@@ -119,6 +121,7 @@ class ProvinceViewSet(ReadOnlyViewSet):
     filterset_class = filters.ApiProvinceFilterSet
     pagination_class = CodeCursorPagination
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Any]:
         # A district or commune officer sees its province's row as reference data (offices.scope.provinces).
@@ -137,6 +140,7 @@ class DistrictViewSet(ReadOnlyViewSet):
     filterset_class = filters.ApiDistrictFilterSet
     pagination_class = CodeCursorPagination
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Any]:
         return _unit_order(District.objects.visible_to(self.request.user).select_related("province"))
@@ -224,6 +228,7 @@ class CommuneViewSet(ReadOnlyViewSet):
     filterset_class = filters.ApiCommuneFilterSet
     pagination_class = CodeCursorPagination
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Any]:
         qs, _filterset = commune_list(user=self.request.user)
@@ -299,6 +304,7 @@ class CriteriaSetViewSet(ReadOnlyViewSet):
     detail_serializer_class = s.CriteriaSetDetailSerializer
     pagination_class = CodeCursorPagination
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Any]:
         qs = CriteriaSet.objects.select_related("province").order_by("code", "id")

@@ -266,3 +266,10 @@ def test_area_endpoints_by_role(objects, api, url):
             if status != expected:
                 failures.append(f"{role} {side}: {status}, expected {expected}")
     assert failures == []
+
+
+def test_malformed_keys_are_not_found(objects, api):
+    client = api("admin")
+    for url in ["/api/v1/assessments/abc/", "/api/v1/dossiers/1x/", "/api/v1/communes/nope/", "/api/v1/plans/-1/"]:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/api/v1/recognitions/?cursor=garbage").status_code == 404
