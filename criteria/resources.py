@@ -29,7 +29,7 @@ from offices.choices import DATA_WRITE_ROLES
 from . import evaluation
 from .choices import NUMERIC_TYPES, SubjectKind, ValueType
 from .models import Assessment, CriteriaSet, Indicator, IndicatorValue
-from .selectors import criteria_set_structure
+from .selectors import classifications_in, criteria_set_structure
 from .services import values_import_apply
 
 # Column headers are fixed keys (the same in every language), so a filled-in file always imports.
@@ -111,14 +111,16 @@ def template_rows(*, user, criteria_set: CriteriaSet, year: int, district=None) 
             assessment__year=year, assessment__criteria_set=criteria_set, assessment__commune__in=communes
         ).select_related("assessment")
     }
+    classified = classifications_in({(c.pk, year) for c in communes})
     rows = []
     for commune in communes:
+        region_id, commune_group = classified[(commune.pk, year)]
         for indicator in structure.indicators:
             target = evaluation.target_for(
                 structure.targets_by_indicator.get(indicator.pk, []),
                 year=year,
-                region_id=commune.target_region_id,
-                commune_group=commune.commune_group,
+                region_id=region_id,
+                commune_group=commune_group,
             )
             value = values.get((commune.pk, indicator.pk))
             rows.append(
