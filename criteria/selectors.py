@@ -420,3 +420,18 @@ def commune_assessment(*, commune: Commune, year: int, criteria_set: CriteriaSet
         .filter(commune=commune, year=year, criteria_set=criteria_set)
         .first()
     )
+
+
+def criteria_set_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> QuerySet[CriteriaSet]:
+    """Every criteria set, versions included (national reference data: the page is for staff who maintain sets),
+    with its numbers of criteria and indicators counted in the one query."""
+    return (
+        CriteriaSet.objects.select_related("province")
+        .annotate(
+            n_criteria=Count("criteria", distinct=True),
+            n_indicators=Count("criteria__indicators", distinct=True),
+        )
+        .order_by("subject", "-year_from", "level", "series_code", "-version")
+    )
