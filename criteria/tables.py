@@ -126,6 +126,9 @@ class CriteriaSetTable(ListTable):
     status = tables.Column(verbose_name=_("Status"), accessor="superseded_at", empty_values=())
     workbook = tables.Column(verbose_name="", accessor="pk", exclude_from_export=True, empty_values=())
 
+    class Meta(ListTable.Meta):
+        empty_text = _("No criteria set is loaded yet.")
+
     def render_period(self, record):
         return f"{record.year_from}–{record.year_to}"
 

@@ -630,20 +630,24 @@ class Difference:
     row: int = 0
 
 
+def _show(value: Any) -> str:
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
 def _describe(fields: dict[str, Any]) -> str:
     shown = []
     for name, value in fields.items():
         if value in ("", None, False):
             continue
-        shown.append(name if value is True else f"{name}={value}")
+        shown.append(name if value is True else f"{name}={_show(value)}")
     return "; ".join(shown)
 
 
 def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, str]:
     names = [k for k in after if before.get(k) != after[k]]
     return (
-        "; ".join(f"{k}={before.get(k)}" for k in names),
-        "; ".join(f"{k}={after[k]}" for k in names),
+        "; ".join(f"{k}={_show(before.get(k))}" for k in names),
+        "; ".join(f"{k}={_show(after[k])}" for k in names),
     )
 
 
