@@ -414,12 +414,18 @@ def today_year() -> int:
 
 
 def commune_assessment(*, commune: Commune, year: int, criteria_set: CriteriaSet) -> Assessment | None:
-    """The commune's assessment against one set for one year (the caller has already checked scope)."""
-    return (
-        Assessment.objects.select_related(*ASSESSMENT_RELATED)
-        .filter(commune=commune, year=year, criteria_set=criteria_set)
-        .first()
-    )
+    """The commune's assessment against one set for one year (the caller has already checked scope); when it has
+    none against this version of the set, its assessment against an earlier version: a scorecard keeps the version
+    it was made with."""
+    assessments = Assessment.objects.select_related(*ASSESSMENT_RELATED).filter(commune=commune, year=year)
+    found = assessments.filter(criteria_set=criteria_set).first()
+    if found is None and criteria_set.version > 1:
+        found = (
+            assessments.filter(criteria_set__series_code=criteria_set.series_code)
+            .order_by("-criteria_set__version")
+            .first()
+        )
+    return found
 
 
 def criteria_set_list(

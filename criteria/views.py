@@ -99,6 +99,8 @@ def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
     assessment = None
     if criteria_set is not None:
         assessment = selectors.commune_assessment(commune=commune, year=year, criteria_set=criteria_set)
+        if assessment is not None:
+            criteria_set = assessment.criteria_set  # the version the scorecard was made with
     card = selectors.scorecard(assessment=assessment) if assessment else None
     others = card.others if card else selectors.commune_year_assessments(commune=commune, year=year)
     can_change = scope.can_change_commune(request.user, commune)
@@ -136,6 +138,8 @@ def values_edit(request, code: str, year: int, level: str):
     if criteria_set is None:
         raise Http404(_("No criteria set covers this level and year."))
     assessment = selectors.commune_assessment(commune=commune, year=year, criteria_set=criteria_set)
+    if assessment is not None:
+        criteria_set = assessment.criteria_set  # the version the scorecard was made with
     structure = selectors.criteria_set_structure(criteria_set=criteria_set)
     values = {v.indicator_id: v for v in assessment.values.all()} if assessment else {}
     form = AssessmentValuesForm(request.POST or None, request.FILES or None, structure=structure, values=values)

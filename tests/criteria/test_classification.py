@@ -117,9 +117,7 @@ def test_a_bad_row_refuses_the_file_and_writes_nothing(world):
 def test_a_province_office_classifies_only_its_communes(world):
     elsewhere = CommuneFactory(code="00004", province=ProvinceFactory(code="01"))
     plan = _check(world.users.province, [[elsewhere.code, "", 2026, 1, "", ""]])
-    assert [(e.column, e.reason) for e in plan.errors] == [
-        ("commune_code", "No xã with code '00004' in your province")
-    ]
+    assert [(e.column, e.reason) for e in plan.errors] == [("commune_code", "No xã with code '00004' in your province")]
     # A district office (even with data entry) does not assign groups; the service says so too.
     with pytest.raises(Exception, match="province office"):
         services.classifications_record(

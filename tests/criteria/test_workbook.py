@@ -281,3 +281,22 @@ def test_set_list_query_count_is_fixed(client, world, django_assert_max_num_quer
     many, r2 = page()
     assert few == many
     assert (r1.context["count"], r2.context["count"]) == (3, 30)
+
+
+def test_a_scorecard_keeps_the_version_it_was_made_with(client, loaded):
+    from .conftest import assess
+
+    old = CriteriaSet.objects.get(code="XA-NTM-2026")
+    commune = loaded.pb[0]
+    made = assess(commune, old, {"2.1": Decimal(95)}, year=2026)
+
+    def edit(sheet, _set_sheet, headers):
+        sheet.cell(_row_of(sheet, headers, "2.1", commune_group=2), headers["target_value"]).value = 99
+
+    _confirm(loaded.users.admin, _edit(workbook.export_set(old), edit))
+    client.force_login(loaded.users.province)
+    response = client.get(reverse("criteria:scorecard", args=[commune.code, 2026]))
+    assert response.context["assessment"] == made and response.context["criteria_set"] == old
+    # A commune with no scorecard yet starts on the new version.
+    other = client.get(reverse("criteria:scorecard", args=[loaded.pb[1].code, 2026]))
+    assert other.context["criteria_set"].code == "XA-NTM-2026.v2"
