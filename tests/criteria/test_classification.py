@@ -207,3 +207,28 @@ def test_the_dossier_form_shows_the_refusal(client, world):
     )
     assert response.status_code == 200
     assert "51/2025" in response.content.decode()
+
+
+def test_a_level_opens_for_2026_once_an_office_loads_its_set(world):
+    """The modern-commune pilot is a set like any other: loaded from a workbook, its level is offered."""
+    from criteria import workbook
+    from criteria.models import CriteriaSet
+
+    load_criteria()
+    with pytest.raises(ValidationError):
+        verification_services.dossier_create(
+            actor=world.users.commune,
+            subject_kind="commune",
+            level=StandardLevel.MODERN,
+            year=2026,
+            commune=world.pb[0],
+        )
+    spec = workbook.spec_of(CriteriaSet.objects.get(code="XA-NTM-2026"))
+    spec.code, spec.level, spec.name = "XA-HD-2026", StandardLevel.MODERN, "Khung tiêu chí thí điểm xã NTM hiện đại"
+    importer = workbook.CriteriaWorkbookImporter(user=world.users.admin)
+    _plan, result = importer.confirm(importer.read(workbook.workbook(spec), "pilot.xlsx"))
+    assert result["code"] == "XA-HD-2026"
+    dossier = verification_services.dossier_create(
+        actor=world.users.commune, subject_kind="commune", level=StandardLevel.MODERN, year=2026, commune=world.pb[0]
+    )
+    assert dossier.level == StandardLevel.MODERN
