@@ -146,7 +146,7 @@ class CriteriaSetTable(ListTable):
 
     def render_workbook(self, record):
         return format_html(
-            '<a class="btn btn-outline-success btn-sm" href="{}"><i class="bi bi-download"></i> {}</a>',
+            '<a class="btn btn-outline-success btn-sm text-nowrap" href="{}"><i class="bi bi-download"></i> {}</a>',
             reverse("criteria:set_workbook", args=[record.pk]),
             _("Workbook"),
         )

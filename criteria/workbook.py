@@ -791,7 +791,7 @@ class CriteriaWorkbookImporter(importing.Importer):
     )
     duplicate_column = "indicator_code"
     duplicate_message = gettext_lazy("The same indicator and target as row {row}")
-    success_message = gettext_lazy("Imported as {code}, version {version}: {changes} changes.")
+    success_message = gettext_lazy("Imported as {code}, version {version}. Changes: {changes}.")
 
     def __init__(self, *, user: User) -> None:
         super().__init__(user=user)
