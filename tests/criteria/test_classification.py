@@ -232,3 +232,20 @@ def test_a_level_opens_for_2026_once_an_office_loads_its_set(world):
         actor=world.users.commune, subject_kind="commune", level=StandardLevel.MODERN, year=2026, commune=world.pb[0]
     )
     assert dossier.level == StandardLevel.MODERN
+
+
+def test_group_import_takes_the_same_queries_for_3_and_30_rows(world):
+    from django.contrib.auth import get_user_model
+
+    def queries(communes):
+        rows = [[c.code, "", 2026, 2, "", "QĐ 7"] for c in communes]
+        officer = get_user_model().objects.get(pk=world.users.province.pk)  # no scope cached from the last call
+        with CaptureQueriesContext(connection) as ctx:
+            _plan, result = _import(officer, rows)
+        assert result["created"] == len(communes)
+        return len(ctx.captured_queries)
+
+    extra = [CommuneFactory(district=world.phu_binh) for _ in range(27)]
+    few = queries(world.pb)
+    many = queries([*extra, *world.dt, CommuneFactory(district=world.dai_tu)])
+    assert few == many

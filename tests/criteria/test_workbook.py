@@ -300,3 +300,24 @@ def test_a_scorecard_keeps_the_version_it_was_made_with(client, loaded):
     # A commune with no scorecard yet starts on the new version.
     other = client.get(reverse("criteria:scorecard", args=[loaded.pb[1].code, 2026]))
     assert other.context["criteria_set"].code == "XA-NTM-2026.v2"
+
+
+def test_checking_and_writing_a_set_takes_the_same_queries_for_3_and_30_criteria(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n):
+        original = simple_set(n_criteria=n, indicators_per_criterion=2, code=f"N{n}")
+        spec = workbook.spec_of(original)
+        spec.criteria[0].indicators[0].targets[0].value = Decimal(70)  # one change: the plan is written
+        content = workbook.workbook(spec)
+        admin = type(world.users.admin).objects.get(pk=world.users.admin.pk)  # no scope cached from the last call
+        with CaptureQueriesContext(connection) as check:
+            _i, _d, plan = _check(admin, content)
+        assert plan.is_valid and len(plan.changes) == 1
+        with CaptureQueriesContext(connection) as write:
+            _plan, result = _confirm(admin, content)
+        assert result["version"] == 2
+        return len(check.captured_queries), len(write.captured_queries)
+
+    assert queries(3) == queries(30)
