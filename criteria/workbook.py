@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import tablib
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -283,10 +284,9 @@ def parse_row(
     value_type = read("value_type", lambda v: _choice(v, ValueType.values), "")
     comparator = read("comparator", lambda v: _choice(v, Comparator.values), "")
     if value_type and comparator:
-        probe = Indicator(value_type=value_type, comparator=comparator)
         try:
-            probe.clean()
-        except Exception:  # noqa: BLE001 (the model's ValidationError; its message names the type)
+            Indicator(value_type=value_type, comparator=comparator).clean()
+        except ValidationError:
             err(
                 "comparator",
                 _("The comparison {comparator} does not apply to {type} values.").format(
@@ -444,6 +444,12 @@ def assemble(spec: SetSpec, rows: list[ParsedRow], err: Callable[[int, str, obje
                 err(row.n, column, _("Differs from row {row} of the same indicator.").format(row=indicator.row))
                 continue
         if row.target is not None:
+            if row.target.region and spec.target_scheme == TargetScheme.COMMUNE_GROUP:
+                err(row.n, "region", _("This set's targets vary by commune group (target_scheme), not by region."))
+                continue
+            if row.target.commune_group and spec.target_scheme == TargetScheme.REGION:
+                err(row.n, "commune_group", _("This set's targets vary by region (target_scheme), not by group."))
+                continue
             indicator.targets.append(row.target)
     if not spec.criteria:
         err(2, "criterion_code", _("The set has no criteria."))

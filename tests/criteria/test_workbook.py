@@ -321,3 +321,15 @@ def test_checking_and_writing_a_set_takes_the_same_queries_for_3_and_30_criteria
         return len(check.captured_queries), len(write.captured_queries)
 
     assert queries(3) == queries(30)
+
+
+def test_a_target_must_follow_the_set_scheme(loaded):
+    content = workbook.export_set(CriteriaSet.objects.get(code="XA-NTM-2026"))
+
+    def edit(sheet, _set_sheet, headers):
+        row = _row_of(sheet, headers, "2.1", commune_group=1)
+        sheet.cell(row, headers["commune_group"]).value = None
+        sheet.cell(row, headers["region"]).value = "TDMNPB"
+
+    _importer, _dataset, plan = _check(loaded.users.admin, _edit(content, edit))
+    assert [(e.column, "commune group" in e.reason) for e in plan.errors] == [("region", True)]
