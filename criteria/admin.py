@@ -272,3 +272,8 @@ class CommuneClassificationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["commune__code", "commune__name", "decision"]
     autocomplete_fields = ["commune"]
     readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
