@@ -13,89 +13,212 @@ def fill_series_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communes', '0003_successions_from_resolutions'),
-        ('criteria', '0003_evidence_unguessable_names'),
+        ("communes", "0003_successions_from_resolutions"),
+        ("criteria", "0003_evidence_unguessable_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='criteriaset',
-            name='previous_version',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='criteria.criteriaset', verbose_name='previous version'),
+            model_name="criteriaset",
+            name="previous_version",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="next_version",
+                to="criteria.criteriaset",
+                verbose_name="previous version",
+            ),
         ),
         migrations.AddField(
-            model_name='criteriaset',
-            name='series_code',
-            field=models.CharField(blank=True, db_index=True, max_length=32, verbose_name='series code'),
+            model_name="criteriaset",
+            name="series_code",
+            field=models.CharField(blank=True, db_index=True, max_length=32, verbose_name="series code"),
         ),
         migrations.AddField(
-            model_name='criteriaset',
-            name='superseded_at',
-            field=models.DateTimeField(blank=True, help_text='When a newer version replaced it for new scorecards.', null=True, verbose_name='superseded at'),
+            model_name="criteriaset",
+            name="superseded_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When a newer version replaced it for new scorecards.",
+                null=True,
+                verbose_name="superseded at",
+            ),
         ),
         migrations.AddField(
-            model_name='criteriaset',
-            name='version',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='version'),
+            model_name="criteriaset",
+            name="version",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="version"),
         ),
         migrations.AddField(
-            model_name='indicatortarget',
-            name='article',
-            field=models.CharField(blank=True, help_text='Article, clause or item.', max_length=64, verbose_name='article'),
+            model_name="indicatortarget",
+            name="article",
+            field=models.CharField(
+                blank=True, help_text="Article, clause or item.", max_length=64, verbose_name="article"
+            ),
         ),
         migrations.AddField(
-            model_name='indicatortarget',
-            name='source_document',
-            field=models.CharField(blank=True, help_text='e.g. Quyết định 51/2025/QĐ-TTg, Phụ lục I', max_length=255, verbose_name='source document'),
+            model_name="indicatortarget",
+            name="source_document",
+            field=models.CharField(
+                blank=True,
+                help_text="e.g. Quyết định 51/2025/QĐ-TTg, Phụ lục I",
+                max_length=255,
+                verbose_name="source document",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalCommuneClassification',
+            name="HistoricalCommuneClassification",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('year_from', models.PositiveSmallIntegerField(verbose_name='from year')),
-                ('commune_group', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Group 1'), (2, 'Group 2'), (3, 'Group 3')], null=True, verbose_name='commune group')),
-                ('decision', models.CharField(blank=True, help_text='The decision placing it.', max_length=255, verbose_name='decision')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('commune', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='communes.commune', verbose_name='commune')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, help_text="Only when it differs from the province's.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='communes.region', verbose_name='target region')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("year_from", models.PositiveSmallIntegerField(verbose_name="from year")),
+                (
+                    "commune_group",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "Group 1"), (2, "Group 2"), (3, "Group 3")],
+                        null=True,
+                        verbose_name="commune group",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True, help_text="The decision placing it.", max_length=255, verbose_name="decision"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="communes.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Only when it differs from the province's.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="communes.region",
+                        verbose_name="target region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical commune classification',
-                'verbose_name_plural': 'historical commune classifications',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical commune classification",
+                "verbose_name_plural": "historical commune classifications",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CommuneClassification',
+            name="CommuneClassification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('year_from', models.PositiveSmallIntegerField(verbose_name='from year')),
-                ('commune_group', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Group 1'), (2, 'Group 2'), (3, 'Group 3')], null=True, verbose_name='commune group')),
-                ('decision', models.CharField(blank=True, help_text='The decision placing it.', max_length=255, verbose_name='decision')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classifications', to='communes.commune', verbose_name='commune')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('region', models.ForeignKey(blank=True, help_text="Only when it differs from the province's.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communes.region', verbose_name='target region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("year_from", models.PositiveSmallIntegerField(verbose_name="from year")),
+                (
+                    "commune_group",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "Group 1"), (2, "Group 2"), (3, "Group 3")],
+                        null=True,
+                        verbose_name="commune group",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True, help_text="The decision placing it.", max_length=255, verbose_name="decision"
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="classifications",
+                        to="communes.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Only when it differs from the province's.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="communes.region",
+                        verbose_name="target region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune classification',
-                'verbose_name_plural': 'commune classifications',
-                'ordering': ['commune__code', '-year_from'],
-                'constraints': [models.UniqueConstraint(fields=('commune', 'year_from'), name='criteria_communeclassification_unique_year', violation_error_message='This commune already has a classification from this year.')],
+                "verbose_name": "commune classification",
+                "verbose_name_plural": "commune classifications",
+                "ordering": ["commune__code", "-year_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("commune", "year_from"),
+                        name="criteria_communeclassification_unique_year",
+                        violation_error_message="This commune already has a classification from this year.",
+                    )
+                ],
             },
         ),
         migrations.RunPython(fill_series_codes, migrations.RunPython.noop),
-]
+    ]
