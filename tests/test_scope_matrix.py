@@ -538,6 +538,9 @@ ROWS = [
 PUBLIC = {"monitoring:public_detail"}
 # A background job is its owner's alone, whatever the roles (tests/core/test_jobs.py: everyone else gets 404).
 OWNER_ONLY = {"core:job_detail", "core:job_status", "core:job_file"}
+# Criteria set workbooks are national reference data behind a Django permission, not a unit scope: every role
+# without the permission gets 403 (tests/criteria/test_workbook.py::test_pages_need_the_permission).
+REFERENCE_DATA = {"criteria:set_workbook"}
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
@@ -602,7 +605,7 @@ def matrix(world, make_dossier, pb_front, elsewhere, settings, tmp_path):
 
 
 def test_every_url_with_arguments_is_in_the_matrix():
-    assert {row.url for row in ROWS} | PUBLIC | OWNER_ONLY == _urls_with_arguments()
+    assert {row.url for row in ROWS} | PUBLIC | OWNER_ONLY | REFERENCE_DATA == _urls_with_arguments()
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.key)
