@@ -275,6 +275,11 @@ class Importer:
         """A line above the preview when some changes carry a warning."""
         return ""
 
+    def read(self, content: bytes, filename: str) -> tablib.Dataset:
+        """The rows to check, from the uploaded file: its first sheet. An importer whose file spans several sheets
+        reads them here (keeping what it needs on `self`) and returns the sheet of rows."""
+        return read_dataset(content, filename)
+
     # The framework.
 
     def build(self, dataset: tablib.Dataset) -> ImportPlan:
@@ -412,7 +417,7 @@ def import_view(
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            dataset = read_dataset(content, upload.name)
+            dataset = importer.read(content, upload.name)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
@@ -449,7 +454,7 @@ def _confirm(
         messages.error(request, expired)
         return redirect(request.path)
     importer = importer_class(user=request.user)  # type: ignore[arg-type]  # signed in: the caller checked
-    dataset = read_dataset(content, pending["filename"])
+    dataset = importer.read(content, pending["filename"])
     if len(dataset) > settings.NTM_IMPORT_BACKGROUND_ROWS:
         # A large file is written by the background worker; the page that follows shows its progress.
         job = start_job(
@@ -512,7 +517,7 @@ def _import_in_background(
     kwargs = {k: set(v) if isinstance(v, list) else v for k, v in importer_kwargs.items()}
     instance = importer_class(user=job.owner, **kwargs)
     storage = _storage(session_key, stored)
-    dataset = read_dataset(storage.read(), filename)
+    dataset = instance.read(storage.read(), filename)
     progress.step(gettext("Checking every row again and writing them"), total=len(dataset))
     plan, result = instance.confirm(dataset)
     if result is None:

@@ -49,6 +49,7 @@ __all__ = [
     "dataset_csv",
     "dataset_xlsx",
     "read_dataset",
+    "read_sheets",
     "spreadsheet_response",
     "xlsx_response",
 ]
@@ -270,12 +271,41 @@ def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
         raise
     except Exception as exc:  # openpyxl, zipfile and csv raise many kinds of error for a broken file
         raise ImportFileError(_("The file could not be read: {error}").format(error=exc)) from exc
+    return _dataset(rows)
+
+
+def read_sheets(content: bytes, filename: str) -> dict[str, tablib.Dataset]:
+    """Every sheet of an xlsx workbook by name (a csv is one sheet named ""), each as `read_dataset` reads one:
+    for files whose data spans sheets (a criteria set: its criteria on one sheet, the set's own fields on another)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "csv":
+        return {"": read_dataset(content, filename)}
+    if extension != "xlsx":
+        raise ImportFileError(_("Upload an .xlsx or .csv file."))
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = {}
+        formulas = _has_formulas(content)
+        for index, name in enumerate(workbook.sheet_names):
+            rows = [[_calamine_cell(v) for v in row] for row in workbook.get_sheet_by_index(index).to_python()]
+            while rows and all(v is None for v in rows[-1]):
+                rows.pop()
+            if formulas:
+                _check_formulas(content, name, rows)
+            sheets[name] = _dataset(rows)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # calamine, openpyxl and zipfile raise many kinds of error for a broken file
+        raise ImportFileError(_("The file could not be read: {error}").format(error=exc)) from exc
+    return sheets
+
+
+def _dataset(rows: list[list[Any]]) -> tablib.Dataset:
     dataset = tablib.Dataset()
     if not rows:
         return dataset
     width = max(len(r) for r in rows)
-    headers = list(rows[0]) + [None] * (width - len(rows[0]))
-    dataset.headers = headers
+    dataset.headers = list(rows[0]) + [None] * (width - len(rows[0]))
     for row in rows[1:]:
         dataset.append(list(row) + [None] * (width - len(row)))
     return dataset

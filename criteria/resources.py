@@ -8,7 +8,7 @@ handful of queries in all); any bad row refuses the whole file with row, column 
 
 from __future__ import annotations
 
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from communes.choices import CommuneType
-from communes.models import Commune
+from communes.models import Commune, Region
 from core import importing, spreadsheets
 from core.importing import Change, ImportPlan, RowError
 from core.numbers import NumberFormatError, parse_integer, parse_number
@@ -26,10 +26,10 @@ from core.text import fold
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
-from . import evaluation
+from . import evaluation, services
 from .choices import NUMERIC_TYPES, SubjectKind, ValueType
-from .models import Assessment, CriteriaSet, Indicator, IndicatorValue
-from .selectors import criteria_set_structure
+from .models import Assessment, CommuneClassification, CriteriaSet, Indicator, IndicatorValue
+from .selectors import classifications_in, criteria_set_structure
 from .services import values_import_apply
 
 # Column headers are fixed keys (the same in every language), so a filled-in file always imports.
@@ -111,14 +111,16 @@ def template_rows(*, user, criteria_set: CriteriaSet, year: int, district=None) 
             assessment__year=year, assessment__criteria_set=criteria_set, assessment__commune__in=communes
         ).select_related("assessment")
     }
+    classified = classifications_in({(c.pk, year) for c in communes})
     rows = []
     for commune in communes:
+        region_id, commune_group = classified[(commune.pk, year)]
         for indicator in structure.indicators:
             target = evaluation.target_for(
                 structure.targets_by_indicator.get(indicator.pk, []),
                 year=year,
-                region_id=commune.target_region_id,
-                commune_group=commune.commune_group,
+                region_id=region_id,
+                commune_group=commune_group,
             )
             value = values.get((commune.pk, indicator.pk))
             rows.append(
@@ -348,3 +350,140 @@ class ValuesImporter(importing.Importer):
             blank=plan.blank,
             n=len(plan.assessment_keys),
         )
+
+
+# --- commune groups and regions ----------------------------------------------------------------------------------
+
+CLASSIFICATION_COLUMNS = ["commune_code", "commune_name", "year_from", "commune_group", "region", "decision"]
+
+
+def classification_rows(*, user) -> tuple[list[str], list[list[object]]]:
+    """Every recorded classification of the communes the user classifies (its history, newest first per commune),
+    and a row from the current year for each xã with none yet: the template to fill in. Two queries."""
+    communes = list(classifiable_communes(user).order_by("code"))
+    recorded = defaultdict(list)
+    for c in (
+        CommuneClassification.objects.filter(commune__in=communes)
+        .select_related("region")
+        .order_by("commune__code", "-year_from")
+    ):
+        recorded[c.commune_id].append(c)
+    rows: list[list[object]] = []
+    for commune in communes:
+        for c in recorded.get(commune.pk, []):
+            rows.append(
+                [
+                    commune.code,
+                    commune.name,
+                    c.year_from,
+                    c.commune_group,
+                    c.region.code if c.region else "",
+                    c.decision,
+                ]
+            )
+        if not recorded.get(commune.pk):
+            rows.append([commune.code, commune.name, None, None, "", ""])
+    return CLASSIFICATION_COLUMNS, rows
+
+
+def classifiable_communes(user):
+    """The current xã whose group and region the user's office assigns: data entry at province level or above."""
+    s = scope.scope_for(user, DATA_WRITE_ROLES)
+    communes = Commune.objects.current().filter(unit_type=CommuneType.COMMUNE)
+    return communes if s.everything else communes.filter(province_id__in=s.province_ids)
+
+
+class ClassificationImporter(importing.Importer):
+    """Commune groups (Decision 51/2025/QĐ-TTg) and target regions, per commune and from a year on."""
+
+    columns = CLASSIFICATION_COLUMNS
+    required = ["commune_code", "year_from"]
+    help_text = gettext_lazy(
+        "One row per commune and first year: commune_code (official code), year_from, commune_group (1, 2 or 3), "
+        "region (a region code, only when the commune's targets are not its province's region) and the decision "
+        "placing it. A row for a year already recorded replaces it; an earlier year's row stays as history. "
+        "Scorecards from that year on are evaluated again. Any bad row refuses the whole file."
+    )
+    preview_columns = (gettext_lazy("Commune"), gettext_lazy("From year"))
+    duplicate_column = "year_from"
+    duplicate_message = gettext_lazy("The same commune and year as row {row}")
+    success_message = gettext_lazy("Recorded: {created} new, {updated} changed.")
+
+    def prepare(self, rows):
+        codes = {importing.official_code(r.get("commune_code"), level="commune") for r in rows}
+        self.communes = {c.code: c for c in classifiable_communes(self.user).filter(code__in=codes)}
+        self.regions = {r.code: r for r in Region.objects.all()}
+
+    def check(self, n, row, err):
+        code = importing.official_code(row.get("commune_code"), level="commune")
+        commune = self.communes.get(code)
+        if commune is None:
+            err("commune_code", _("No xã with code '{code}' in your province").format(code=code))
+            return None
+        if all(importing.blank(row.get(c)) for c in ("year_from", "commune_group", "region")):
+            # A template row left empty: the commune is not classified by this file.
+            return Change(row=n, key=(commune.pk, None), values={}, blank=True)
+        year = None
+        try:
+            year = importing.integer(row.get("year_from"), low=2000, high=2100)
+        except ValueError as exc:
+            err("year_from", exc)
+        group = None
+        if not importing.blank(row.get("commune_group")):
+            try:
+                group = importing.integer(row.get("commune_group"), low=1, high=3)
+            except ValueError as exc:
+                err("commune_group", exc)
+        region = None
+        region_code = importing.text(row.get("region"))
+        if region_code:
+            region = self.regions.get(region_code)
+            if region is None:
+                err("region", _("Unknown region '{code}'").format(code=region_code))
+        if importing.blank(row.get("commune_group")) and not region_code:
+            err("commune_group", _("Fill in the commune group or the region."))
+        if year is None:
+            return None
+        return Change(
+            row=n,
+            key=(commune.pk, year),
+            values={"commune_group": group, "region": region, "decision": importing.text(row.get("decision"))},
+            label=(f"{commune.code} {commune.name}", str(year)),
+            unit={"province_id": commune.province_id, "district_id": commune.district_id, "commune_id": commune.pk},
+            after=_classification_text(group, region),
+        )
+
+    def finish(self, plan):
+        stored = {
+            (c.commune_id, c.year_from): c
+            for c in CommuneClassification.objects.filter(
+                commune_id__in={c.key[0] for c in plan.changes}, year_from__in={c.key[1] for c in plan.changes}
+            ).select_related("region")
+        }
+        for change in plan.changes:
+            change.existing = stored.get(change.key)
+            if change.existing is not None:
+                change.before = _classification_text(change.existing.commune_group, change.existing.region)
+
+    def write(self, plan):
+        communes = {c.pk: c for c in self.communes.values()}
+        entries = [
+            services.ClassificationEntry(
+                commune=communes[c.key[0]],
+                year_from=c.key[1],
+                commune_group=c.values["commune_group"],
+                region=c.values["region"],
+                decision=c.values["decision"],
+            )
+            for c in plan.changes
+        ]
+        return services.classifications_record(entries=entries, actor=self.user)
+
+
+def _classification_text(group, region) -> str:
+    parts = []
+    if group:
+        parts.append(str(_("Group {n}").format(n=group)))
+    if region is not None:
+        parts.append(region.code)
+    return ", ".join(parts) or "–"

@@ -568,11 +568,13 @@ ROWS = [
 # Public, without login: its rule is the dossier's status, not a user's scope (test_public_detail_* below); the open
 # data are public decisions and year-end figures (tests/api/test_open_data.py).
 PUBLIC = {"monitoring:public_detail", "open_data:file"}
-# Reference data every signed-in user reads, whatever the scope: the criteria sets, and a province as the province
-# of the units one works in (tests/api/test_endpoints.py::test_provinces_and_criteria_sets).
-REFERENCE = {"api:criteriaset-detail", "api:province-detail"}
 # A background job is its owner's alone, whatever the roles (tests/core/test_jobs.py: everyone else gets 404).
 OWNER_ONLY = {"core:job_detail", "core:job_status", "core:job_file"}
+# Criteria set workbooks are national reference data behind a Django permission, not a unit scope: every role
+# without the permission gets 403 (tests/criteria/test_workbook.py::test_pages_need_the_permission).
+# The API's criteria sets are read by every signed-in user, and a province as the province of the units one works
+# in (tests/api/test_endpoints.py::test_provinces_and_criteria_sets).
+REFERENCE_DATA = {"criteria:set_workbook", "api:criteriaset-detail", "api:province-detail"}
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
@@ -637,7 +639,7 @@ def matrix(world, make_dossier, pb_front, elsewhere, settings, tmp_path):
 
 
 def test_every_url_with_arguments_is_in_the_matrix():
-    assert {row.url for row in ROWS} | PUBLIC | OWNER_ONLY | REFERENCE == _urls_with_arguments()
+    assert {row.url for row in ROWS} | PUBLIC | OWNER_ONLY | REFERENCE_DATA == _urls_with_arguments()
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.key)

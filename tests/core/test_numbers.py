@@ -57,3 +57,27 @@ def test_formatting_follows_the_active_language():
 def test_fold_ignores_diacritics_and_case():
     assert fold("Phú Bình") == "phu binh"
     assert fold("Xã Đồng  Hỷ") == "xa dong hy"
+
+
+def test_ids_in_templates_are_never_localised():
+    """With thousand separators on, `{{ obj.pk }}` renders 1075 as "1.075" in Vietnamese, which breaks the element
+    ids and data attributes that scripts and tests address: ids go through `unlocalize` (a URL tag is unaffected)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    bare_id = re.compile(r"\{\{\s*[\w.]*(?:\.pk|\.id|_id)\s*\}\}")
+    found = [
+        f"{p.relative_to(root)}: {m.group(0)}" for p in root.rglob("*.html") for m in bare_id.finditer(p.read_text())
+    ]
+    assert found == []
+
+
+def test_a_large_id_renders_without_separator():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("vi"):
+        html = Template('{% load l10n %}<tr data-registration="{{ pk|unlocalize }}">').render(Context({"pk": 1075}))
+        assert 'data-registration="1075"' in html
+        assert Template("{{ pk }}").render(Context({"pk": 1075})) == "1.075"  # what the bare form did
