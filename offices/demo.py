@@ -4,6 +4,7 @@ production settings never do."""
 from django.contrib.auth import get_user_model
 
 from communes.models import Commune, District, Province
+from core.people import split_full_name
 
 from .choices import OfficeKind, Role
 from .models import Membership, Office
@@ -84,7 +85,7 @@ def load(*, stdout) -> None:
         admin.save()
     for username, full_name, role, kind, office_name, level in DEMO_USERS:
         office, _ = Office.objects.get_or_create(name=office_name, kind=kind, province=province, **units[level])
-        last, _, first = full_name.rpartition(" ")
+        last, first = split_full_name(full_name)  # stored as Vietnamese forms split it; shown by core.people
         user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
         if created:
             user.set_password(DEMO_PASSWORD)

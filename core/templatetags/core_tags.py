@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 
-from core import formatting
+from core import formatting, people
 
 register = template.Library()
 
@@ -28,6 +28,12 @@ def num(value, decimals=0):
 @register.simple_tag
 def percent(numerator, denominator, decimals=1):
     return formatting.percent(numerator, denominator, decimals)
+
+
+@register.filter
+def full_name(user):
+    """A person's name in Vietnamese order (core.people.full_name)."""
+    return people.full_name(user)
 
 
 @register.filter
