@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.utils.translation import pgettext_lazy
 
 from core import formatting, people
 
@@ -34,6 +35,20 @@ def percent(numerator, denominator, decimals=1):
 def full_name(user):
     """A person's name in Vietnamese order (core.people.full_name)."""
     return people.full_name(user)
+
+
+# django-simple-history ships no Vietnamese: its "Created"/"Changed"/"Deleted" are said here, in the project's words.
+HISTORY_ACTIONS = {
+    "+": pgettext_lazy("history of a record", "Created"),
+    "~": pgettext_lazy("history of a record", "Changed"),
+    "-": pgettext_lazy("history of a record", "Deleted"),
+}
+
+
+@register.filter
+def history_action(record):
+    """What a history row did (created, changed, deleted), translated by the project's catalogue."""
+    return HISTORY_ACTIONS.get(record.history_type, record.history_type)
 
 
 @register.filter
