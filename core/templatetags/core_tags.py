@@ -27,8 +27,16 @@ def num(value, decimals=0):
 
 
 @register.simple_tag
-def percent(numerator, denominator, decimals=1):
-    return formatting.percent(numerator, denominator, decimals)
+def percent(numerator, denominator, kind=""):
+    """{% percent part whole %} ("93,7%"); {% percent part whole "published" %} for a figure published with two
+    decimals (core.formatting's rule)."""
+    return formatting.percent(numerator, denominator, published=kind == "published")
+
+
+@register.filter
+def pct(value, kind=""):
+    """{{ rate|pct }} for a value already in per cent; {{ rate|pct:"published" }} with two decimals."""
+    return formatting.share(value, published=kind == "published")
 
 
 @register.filter
