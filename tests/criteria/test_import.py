@@ -186,12 +186,12 @@ def test_export_template_round_trip(client, world, typed_set):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     header = rows[0]
-    assert header[:5] == ("year", "set", "commune_code", "commune_name", "indicator_code")
-    body = [dict(zip(header, r, strict=True)) for r in rows[1:]]
-    assert {r["commune_code"] for r in body} == {c.code for c in world.pb}  # only the district's communes
+    assert header[:5] == ("Year", "Criteria set (code)", "Commune code", "Commune", "Indicator code")
+    body = [dict(zip(header, r, strict=True)) for r in rows[1:] if any(v is not None for v in r)]
+    assert {r["Commune code"] for r in body} == {c.code for c in world.pb}  # only the district's communes
     assert len(body) == 3 * 4
-    filled = next(r for r in body if r["commune_code"] == world.pb[0].code and r["indicator_code"] == "1.1")
-    assert filled["value"] == "93,7" and filled["target"] == "≥ 80"
+    filled = next(r for r in body if r["Commune code"] == world.pb[0].code and r["Indicator code"] == "1.1")
+    assert filled["Value"] == 93.7 and filled["Target that applies"] == "≥ 80"  # a number, the target beside it
     # Fill in the downloaded file and upload it.
     ws = openpyxl.load_workbook(io.BytesIO(response.content))
     sh = ws.active
