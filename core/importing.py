@@ -454,7 +454,19 @@ def render_import_page(
 
 
 def _page_context(request: HttpRequest, *, importer: Importer, page: ImportPage) -> dict[str, Any]:
-    return {**page.__dict__, "import_url": page.import_url or request.path, "importer": importer}
+    """The page says what the template's instruction sheet says, and names each column as its header does."""
+
+    def named(codes: Sequence[str]) -> list[dict[str, str]]:
+        return [{"code": code, "label": importer.column_label(code)} for code in codes]
+
+    return {
+        **page.__dict__,
+        "import_url": page.import_url or request.path,
+        "importer": importer,
+        "instructions": importer.instructions(),
+        "required_columns": named(importer.required),
+        "optional_columns": named(importer.optional),
+    }
 
 
 def _storage(session_key: str, name: str | None = None) -> MediaStorage:
