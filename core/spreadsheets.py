@@ -460,7 +460,7 @@ def template_xlsx(
     headers = [str(h) for h in (dataset.headers or [])]
     cols = [by_code.get(h) or TemplateColumn(h, h, key=True) for h in headers]
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # the sheet the import reads (read_dataset: the active one)
     ws.title = _sheet_title(title)
     guide = wb.create_sheet(_sheet_title(_("Instructions")))
     lists = wb.create_sheet(_sheet_title(_("Lists")))
@@ -500,14 +500,14 @@ def template_xlsx(
                 number_cells.append(cell.coordinate)
     for i in range(last_row + 1, last_row + 1 + spare_rows):
         for j, column in enumerate(cols, start=1):
-            cell = ws.cell(row=i, column=j)
-            cell.protection = editable
+            spare = ws.cell(row=i, column=j)
+            spare.protection = editable
             if column.kind in (TEXT, CODE):
-                cell.number_format = "@"
+                spare.number_format = "@"
             elif column.kind == DATE:
-                cell.number_format = DATE_FORMAT
+                spare.number_format = DATE_FORMAT
             elif column.kind in (INTEGER, AMOUNT):
-                cell.number_format = INTEGER_FORMAT
+                spare.number_format = INTEGER_FORMAT
     bottom = max(last_row + spare_rows, 2)
 
     def drop_down(formula: str, cells: str, error: str) -> None:
