@@ -450,7 +450,17 @@ def render_import_page(
     form = form if form is not None else ImportForm(label=page.form_label)
     context = _page_context(request, importer=importer, page=page)
     context.update(form=form, import_form=form, plan=plan)  # both names: pages and tests read either
+    if plan is not None:
+        # Each refused cell named by the header the office's file carries (the template's), not the column code.
+        context["errors"] = [
+            {"row": e.row, "column": _shown_column(importer, e.column), "reason": e.reason} for e in plan.errors[:300]
+        ]
     return render(request, "generic/import.html", context)
+
+
+def _shown_column(importer: Importer, code: str) -> str:
+    label = importer.column_label(code)
+    return code if label == code else f"{label} ({code})"
 
 
 def _page_context(request: HttpRequest, *, importer: Importer, page: ImportPage) -> dict[str, Any]:
