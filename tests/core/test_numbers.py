@@ -81,3 +81,23 @@ def test_templates_write_percentages_by_one_rule():
         if any(p.search(line) for p in own_rule)
     ]
     assert offenders == []
+
+
+def test_ids_in_templates_are_never_localised():
+    """With thousand separators on, `{{ obj.pk }}` renders 1075 as "1.075" in Vietnamese, which breaks the element
+    ids and data attributes that scripts and tests address: ids go through `unlocalize` (a URL tag is unaffected)."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    bare_id = re.compile(r"\{\{\s*[\w.]*(?:\.pk|\.id|_id)\s*\}\}")
+    found = [
+        f"{p.relative_to(root)}: {m.group(0)}" for p in root.rglob("*.html") for m in bare_id.finditer(p.read_text())
+    ]
+    assert found == []
+
+
+def test_a_large_id_renders_without_separator():
+    from django.template import Context, Template
+
+    with translation.override("vi"):
+        html = Template('{% load l10n %}<tr data-registration="{{ pk|unlocalize }}">').render(Context({"pk": 1075}))
+        assert 'data-registration="1075"' in html
+        assert Template("{{ pk }}").render(Context({"pk": 1075})) == "1.075"  # what the bare form did
