@@ -48,7 +48,7 @@ class RiskFilterForm(forms.Form):
     """Year and level of the revocation-risk list, whose selector takes them as arguments."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", "–"), *StandardLevel.choices])
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All")), *StandardLevel.choices])
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
