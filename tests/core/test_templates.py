@@ -164,3 +164,21 @@ def test_codes_are_still_read_as_headers(world):
     dataset.headers = [importer.header_of(h) for h in dataset.headers]  # the codes, as older files carry them
     plan = importer.build(dataset)
     assert plan.is_valid and (plan.new, plan.changed) == (0, 0)
+
+
+def test_headers_are_read_in_any_case_and_with_or_without_marks():
+    from core.spreadsheets import TemplateColumn
+
+    class Vietnamese(Importer):
+        columns = ["commune_code", "value"]
+        template_columns = (TemplateColumn("commune_code", "Mã xã"), TemplateColumn("value", "Giá trị"))
+
+    importer = Vietnamese(user=None)
+    assert [importer.header_of(h) for h in ("Mã xã", " MÃ XÃ ", "ma xa", "commune_code", "Giá trị", "Ghi chú")] == [
+        "commune_code",
+        "commune_code",
+        "commune_code",
+        "commune_code",
+        "value",
+        "Ghi chú",  # not a column of this importer: ignored by build()
+    ]
