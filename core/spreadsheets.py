@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import tablib
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
@@ -35,6 +36,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
+
+from .numbers import NumberFormatError, parse_number
+from .text import fold
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -397,10 +401,6 @@ class TemplateColumn:
 def template_header_aliases(columns: Sequence[TemplateColumn]) -> dict[str, str]:
     """Every header a template column may carry in a file: its code, and its label in Vietnamese, in English and
     in the active language (folded: case, diacritics and spaces ignored), mapped to the code."""
-    from django.utils import translation
-
-    from .text import fold
-
     aliases: dict[str, str] = {}
     for column in columns:
         labels = {column.code, str(column.label)}
@@ -414,8 +414,6 @@ def template_header_aliases(columns: Sequence[TemplateColumn]) -> dict[str, str]
 
 def _template_cell_value(value: Any, kind: str) -> tuple[Any, str | None]:
     """The value as a typed cell (numbers as numbers, dates as dates) and its display format."""
-    from core.numbers import NumberFormatError, parse_number
-
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, ("@" if kind in (TEXT, CODE) else None)
     if kind in (INTEGER, NUMBER, AMOUNT):
@@ -454,8 +452,6 @@ def template_xlsx(
     - a sheet of instructions: what the file is for, then each column with what it takes;
     - a hidden sheet with the drop-downs' lists of codes.
     The sheet is protected without a password (against slips, not people): Review › Unprotect Sheet lifts it."""
-    from django.utils.translation import gettext as _
-
     by_code = {c.code: c for c in columns}
     headers = [str(h) for h in (dataset.headers or [])]
     cols = [by_code.get(h) or TemplateColumn(h, h, key=True) for h in headers]
