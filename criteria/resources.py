@@ -22,6 +22,7 @@ from communes.models import Commune, Region
 from core import importing, spreadsheets
 from core.importing import Change, ImportPlan, RowError
 from core.numbers import NumberFormatError, parse_integer, parse_number
+from core.spreadsheets import TemplateColumn
 from core.text import fold
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
@@ -131,7 +132,7 @@ def template_rows(*, user, criteria_set: CriteriaSet, year: int, district=None) 
                     commune_name=commune.name,
                     indicator_code=indicator.code,
                     indicator_name=indicator.name,
-                    value_type=indicator.value_type,
+                    value_type=str(ValueType(indicator.value_type).label),
                     unit=indicator.unit,
                     target=_target_text(indicator, target),
                     value=cell_value(value, indicator.value_type),
@@ -152,8 +153,36 @@ def _target_text(indicator: Indicator, target) -> str:
 def export_template(*, user, criteria_set: CriteriaSet, year: int, file_format: str = "xlsx", district=None) -> bytes:
     rows = template_rows(user=user, criteria_set=criteria_set, year=year, district=district)
     dataset = ValueTemplateResource().export(rows)
-    dataset.title = f"{criteria_set.code} {year}"[:31]
-    return spreadsheets.export_dataset(dataset, file_format)
+    return ValuesImporter.template(
+        dataset,
+        file_format=file_format,
+        title=f"{criteria_set.code} {year}",
+        choices=_template_choices(rows),
+        spare_rows=0,  # one row per commune and indicator: nothing to add
+    )
+
+
+def _template_choices(rows) -> dict[str, tuple[str, ...]]:
+    """The drop-downs of the values template: the codes the file's rows name (the set, the communes of the
+    user's area, the set's indicators)."""
+    return {
+        COL_SET: tuple(dict.fromkeys(r.set_code for r in rows)),
+        COL_COMMUNE: tuple(dict.fromkeys(r.commune_code for r in rows)),
+        COL_INDICATOR: tuple(dict.fromkeys(r.indicator_code for r in rows)),
+    }
+
+
+def _value_kind(row) -> str:
+    """How the value cell of a template row is written and checked, from the indicator's type shown beside it."""
+    kinds = {
+        ValueType.BOOL: spreadsheets.YES_NO,
+        ValueType.COUNT: spreadsheets.INTEGER,
+        ValueType.PERCENT: spreadsheets.NUMBER,
+        ValueType.AMOUNT: spreadsheets.AMOUNT,
+        ValueType.TEXT: spreadsheets.TEXT,
+    }
+    shown = str(row.get("value_type") or "")
+    return next((kind for vt, kind in kinds.items() if shown in (str(vt.label), vt.value)), spreadsheets.TEXT)
 
 
 # --- import -----------------------------------------------------------------------------------------------------
@@ -214,6 +243,26 @@ class ValuesImporter(importing.Importer):
         "1.500.000. A file with any bad row is refused whole and nothing is written."
     )
     preview_columns = (gettext_lazy("Commune"), gettext_lazy("Indicator"))
+    template_columns = (
+        TemplateColumn(COL_YEAR, gettext_lazy("Year"), spreadsheets.INTEGER, 7, key=True),
+        TemplateColumn(COL_SET, gettext_lazy("Criteria set (code)"), spreadsheets.CODE, 16, key=True),
+        TemplateColumn(COL_COMMUNE, gettext_lazy("Commune code"), spreadsheets.CODE, 10, key=True),
+        TemplateColumn("commune_name", gettext_lazy("Commune"), width=22, key=True),
+        TemplateColumn(COL_INDICATOR, gettext_lazy("Indicator code"), spreadsheets.CODE, 10, key=True),
+        TemplateColumn("indicator_name", gettext_lazy("Indicator"), width=48, key=True),
+        TemplateColumn("value_type", gettext_lazy("Kind of value"), width=12, key=True),
+        TemplateColumn("unit", gettext_lazy("Unit"), width=10, key=True),
+        TemplateColumn("target", gettext_lazy("Target that applies"), width=14, key=True),
+        TemplateColumn(
+            COL_VALUE,
+            gettext_lazy("Value"),
+            spreadsheets.VALUE,
+            14,
+            help=gettext_lazy("Đạt or Không đạt for yes/no indicators, a number for the others; empty keeps it."),
+            kind_of=_value_kind,
+        ),
+        TemplateColumn(COL_NOTE, gettext_lazy("Note"), width=30, help=gettext_lazy("Optional.")),
+    )
     duplicate_column = COL_INDICATOR
     duplicate_message = gettext_lazy("Same commune, set, year and indicator as row {row}")
     success_message = gettext_lazy(

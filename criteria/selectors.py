@@ -236,14 +236,15 @@ class IndicatorRow:
 
     @property
     def target_display(self) -> str:
-        """ "≥ 85%", "≤ 24%", "= Đạt chuẩn", or "met" for yes/no indicators."""
+        """ "≥ 85%", "≤ 24%", "= Đạt chuẩn", or "Met" for yes/no indicators: written as the value beside it is
+        ("Đạt", capitalised, in both columns)."""
         symbol = COMPARATOR_SYMBOLS.get(self.indicator.comparator, "")
         if self.target is None or (self.target.value is None and not self.target.text_value):
-            return str(_("met")) if self.indicator.comparator == Comparator.MET else "–"
+            return str(_("Met")) if self.indicator.comparator == Comparator.MET else "–"
         if self.target.text_value:
             shown = self.target.text_value
         elif self.indicator.value_type == ValueType.BOOL:
-            shown = str(_("yes") if self.target.value else _("no"))
+            shown = str(_("Met") if self.target.value else _("Not met"))
         else:
             shown = evaluation.format_quantity(self.target.value, self.indicator.value_type, self.indicator.unit)
         return f"{symbol} {shown}".strip()
@@ -264,6 +265,22 @@ class Scorecard:
     others: list[Assessment]
     level_reached: str
     history: list[Any]
+
+    @property
+    def marks(self) -> set[str]:
+        """Which marks the table carries, for the legend under it: "wording" (an indicator marked *: its number
+        or wording not confirmed in public sources), "provisional" (a target not found in public sources) and
+        "delegated" (a target the national text leaves to the province)."""
+        found: set[str] = set()
+        for row in self.rows:
+            for i in row.indicators:
+                if i.indicator.is_provisional:
+                    found.add("wording")
+                if i.target is not None and i.target.is_provisional:
+                    found.add("provisional")
+                if i.target is not None and i.target.is_delegated:
+                    found.add("delegated")
+        return found
 
 
 def scorecard(*, assessment: Assessment) -> Scorecard:

@@ -273,14 +273,26 @@ class RevocationRiskList(ListView):
 revocation_risk = RevocationRiskList.as_view()
 
 
-def _import_page(*, export_form: ExportForm | None = None) -> ImportPage:
+def _export_form(request) -> ExportForm:
+    """The template's choices: a year (the latest assessed one by default) and only the criteria sets that apply
+    to that year."""
+    years = selectors.assessment_years(user=request.user)
+    initial = {"year": years[0] if years else selectors.today_year(), "file_format": "xlsx"}
+    try:
+        year = int(request.GET.get("year") or initial["year"])
+    except ValueError:
+        year = initial["year"]
+    return ExportForm(request.GET or None, initial=initial, sets=selectors.commune_sets(year=year))
+
+
+def _import_page(request, *, export_form: ExportForm | None = None) -> ImportPage:
     """The values import page: the template is chosen (set, year, format) in a form beside the upload."""
     return ImportPage(
         title=_("Excel export / import"),
         back_url=reverse("criteria:assessment_list"),
         back_label=_("Scorecards"),
         template_url=reverse("criteria:export"),
-        template_form=export_form if export_form is not None else ExportForm(sets=selectors.commune_sets()),
+        template_form=export_form if export_form is not None else _export_form(request),
         template_help=_(
             "One row per commune of your area and indicator, with the values already entered and the target that "
             "applies."
@@ -292,9 +304,7 @@ def _import_page(*, export_form: ExportForm | None = None) -> ImportPage:
 
 @login_required
 def export_template(request):
-    years = selectors.assessment_years(user=request.user)
-    initial = {"year": years[0] if years else selectors.today_year(), "file_format": "xlsx"}
-    form = ExportForm(request.GET or None, initial=initial, sets=selectors.commune_sets())
+    form = _export_form(request)
     if scope.scope_for(request.user).is_empty:
         raise Http404(_("Not found or outside your area."))
     if request.GET and form.is_valid():
@@ -309,7 +319,7 @@ def export_template(request):
             response["Content-Disposition"] = f'attachment; filename="{criteria_set.code}-{year}.{fmt}"'
             return response
     return render_import_page(
-        request, importer=resources.ValuesImporter(user=request.user), page=_import_page(export_form=form)
+        request, importer=resources.ValuesImporter(user=request.user), page=_import_page(request, export_form=form)
     )
 
 
@@ -319,7 +329,7 @@ def import_values(request):
     if scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty:
         raise PermissionDenied(_("Your role may not import data."))
     return import_view(
-        request, importer_class=resources.ValuesImporter, session_key="criteria_import", page=_import_page()
+        request, importer_class=resources.ValuesImporter, session_key="criteria_import", page=_import_page(request)
     )
 
 

@@ -3,10 +3,7 @@ a page a role may not use answers with a refusal (302 to login, 403 or 404), nev
 
 Pages with arguments are covered per app, with objects inside and outside each role's scope."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -45,8 +42,7 @@ def _named_urls_without_arguments() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_every_page_answers_every_role_without_error(client):
-    call_command("load_demo", stdout=io.StringIO())
+def test_every_page_answers_every_role_without_error(client, demo_module):
     names = [n for n in _named_urls_without_arguments() if n not in {"logout", "set_language"}]
     assert {"reports:dashboard", "verification:queue", "monitoring:public_list", "funding:report"} <= set(names)
     assert len(names) > 25

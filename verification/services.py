@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Hamlet
 from core import mail
+from core.people import full_name
 from core.scope import user_roles
 from criteria.choices import LEVELS_BY_SET_FROM, StandardLevel, SubjectKind
 from criteria.selectors import criteria_set_for
@@ -439,7 +440,7 @@ def notify(*, event_id: int, kind: str) -> list[Notification]:
             body = _("{dossier}\nStatus: {status}\nBy: {actor}\n{comment}\n\n{url}").format(
                 dossier=dossier,
                 status=dossier.get_status_display(),
-                actor=event.actor.get_full_name() or event.actor.username,
+                actor=full_name(event.actor),
                 comment=event.comment,
                 url=reverse("verification:dossier_detail", args=[dossier.pk]),
             )
