@@ -21,6 +21,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
 
 from communes.choices import CommuneType
 from communes.demo import DEMO_DAY  # the demo's records name the units of the end of 2023
@@ -29,8 +31,8 @@ from communes.models import Commune, Province, Region
 from . import evaluation
 from .choices import Comparator, StandardLevel, ValueType
 from .loader import load_criteria
-from .models import Assessment, CriteriaSet, IndicatorValue
-from .selectors import criteria_set_structure
+from .models import Assessment, CommuneClassification, CriteriaSet, IndicatorValue
+from .selectors import classifications_in, criteria_set_structure
 from .services import assessments_evaluate
 
 YEAR = 2023  # the demo's state: the end of 2023
@@ -306,10 +308,14 @@ def scorecards_ensure(*, wanted, year: int = PLAN_YEAR) -> int:
 @transaction.atomic
 def load(*, stdout) -> None:
     summary = load_criteria()
-    stdout.write(f"Criteria: {summary}")
+    stdout.write(
+        gettext("Criteria sets {sets}: {created} records created, {updated} updated.").format(
+            sets=", ".join(summary.sets), created=sum(summary.created.values()), updated=sum(summary.updated.values())
+        )
+    )
     province = Province.objects.current().filter(code=PROVINCE_CODE).first()
     if province is None:
-        stdout.write("Criteria demo: province 19 is not loaded; no assessments created.")
+        stdout.write(gettext("Criteria demo: province 19 is not loaded; no assessments created."))
         return
     if province.region_id is None:
         province.region = Region.objects.get(code=REGION_CODE)
@@ -343,11 +349,20 @@ def load(*, stdout) -> None:
             ],
         )
     if not made and not made_2024:
-        stdout.write("Criteria demo: assessments already loaded.")
+        stdout.write(gettext("Criteria demo: assessments already loaded."))
         return
     stdout.write(
-        f"Criteria demo: {len(made)} assessments and {values} indicator values for {YEAR}; "
-        f"{len(made_2024)} assessments and {values_2024} values for {PLAN_YEAR} (Xã Tân Khánh)."
+        gettext(
+            "Criteria demo: {assessments} assessments and {values} indicator values for {year}; {assessments_plan} "
+            "assessments and {values_plan} values for {plan_year} (Xã Tân Khánh)."
+        ).format(
+            assessments=len(made),
+            values=values,
+            year=YEAR,
+            assessments_plan=len(made_2024),
+            values_plan=values_2024,
+            plan_year=PLAN_YEAR,
+        )
     )
 
 
@@ -383,10 +398,20 @@ def load_2026(*, stdout) -> None:
     if criteria_set is None or not communes:
         stdout.write("Criteria demo: no 2026 scorecards (the 2025 reform or the 2026–2030 set is not loaded).")
         return
-    ungrouped = [c for c in communes if c.commune_group is None]
-    for commune in ungrouped:
-        commune.commune_group = _group_for(commune.code)
-    Commune.objects.bulk_update(ungrouped, ["commune_group"], batch_size=500)
+    # Each commune's group as the province recorded it (criteria.models.CommuneClassification, from 2026); the
+    # demo records one for the communes that have none.
+    classified = set(
+        CommuneClassification.objects.filter(commune__in=communes).values_list("commune_id", flat=True).distinct()
+    )
+    ungrouped = [
+        CommuneClassification(
+            commune=c, year_from=YEAR_2026, commune_group=_group_for(c.code), decision="Phân nhóm xã (demo)"
+        )
+        for c in communes
+        if c.pk not in classified
+    ]
+    bulk_create_with_history(ungrouped, CommuneClassification, batch_size=500)
+    in_force = classifications_in({(c.pk, YEAR_2026) for c in communes})
     structure = criteria_set_structure(criteria_set=criteria_set)
     existing = set(
         Assessment.objects.filter(year=YEAR_2026, criteria_set=criteria_set).values_list("commune_id", flat=True)
@@ -404,17 +429,18 @@ def load_2026(*, stdout) -> None:
     Assessment.objects.bulk_create(new, batch_size=500)
     rows = []
     for assessment, commune, failing, rng in todo:
-        rows.extend(_values_2026(assessment, structure, commune, failing, rng))
+        region_id, group = in_force[(commune.pk, YEAR_2026)]
+        rows.extend(_values_2026(assessment, structure, region_id, group, failing, rng))
     IndicatorValue.objects.bulk_create(rows, batch_size=2000)
     if new:
         assessments_evaluate(assessments=new)
     stdout.write(
         f"Criteria demo: {len(new)} scorecards for {YEAR_2026} against {SET_2026} ({len(rows)} values), "
-        f"{len(ungrouped)} communes placed in a demo commune group."
+        f"{len(ungrouped)} communes placed in a demo commune group from {YEAR_2026}."
     )
 
 
-def _values_2026(assessment, structure, commune, failing, rng) -> list[IndicatorValue]:
+def _values_2026(assessment, structure, region_id, group, failing, rng) -> list[IndicatorValue]:
     """Like `_values_for`, leaving out a numeric indicator that has no target for the commune's group (a set whose
     targets are still being entered): no value is better than a made-up one."""
     rows = []
@@ -423,8 +449,8 @@ def _values_2026(assessment, structure, commune, failing, rng) -> list[Indicator
             target = evaluation.target_for(
                 structure.targets_by_indicator.get(indicator.pk, []),
                 year=assessment.year,
-                region_id=commune.target_region_id,
-                commune_group=commune.commune_group,
+                region_id=region_id,
+                commune_group=group,
             )
             numeric = indicator.value_type not in (ValueType.BOOL, ValueType.TEXT)
             if numeric and (target is None or target.value is None):

@@ -6,6 +6,7 @@ no signals)."""
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 
 from communes.models import Province
 
@@ -46,4 +47,4 @@ def load_mergers(*, stdout) -> None:
 
 def load(stdout) -> None:
     rows = standings_rebuild()
-    stdout.write(f"Standings: {rows} commune-years.\n")
+    stdout.write(gettext("Standings: {rows} commune-years.").format(rows=rows))
