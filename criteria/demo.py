@@ -396,7 +396,7 @@ def load_2026(*, stdout) -> None:
         .order_by("code")
     )
     if criteria_set is None or not communes:
-        stdout.write("Criteria demo: no 2026 scorecards (the 2025 reform or the 2026–2030 set is not loaded).")
+        stdout.write(gettext("Criteria demo: no 2026 scorecards (the 2025 reform or the 2026–2030 set is not loaded)."))
         return
     # Each commune's group as the province recorded it (criteria.models.CommuneClassification, from 2026); the
     # demo records one for the communes that have none.
@@ -435,8 +435,10 @@ def load_2026(*, stdout) -> None:
     if new:
         assessments_evaluate(assessments=new)
     stdout.write(
-        f"Criteria demo: {len(new)} scorecards for {YEAR_2026} against {SET_2026} ({len(rows)} values), "
-        f"{len(ungrouped)} communes placed in a demo commune group from {YEAR_2026}."
+        gettext(
+            "Criteria demo: {scorecards} scorecards for {year} against {code} ({values} values), {grouped} communes "
+            "placed in a demo commune group from {year}."
+        ).format(scorecards=len(new), year=YEAR_2026, code=SET_2026, values=len(rows), grouped=len(ungrouped))
     )
 
 

@@ -26,7 +26,7 @@ def load_mergers(*, stdout) -> None:
     province = Province.objects.current().filter(code=PROVINCE_CODE).first()
     approver = get_user_model().objects.filter(username="approver").first()
     if province is None or approver is None:
-        stdout.write("Register demo: no province 19 or no approver; no recognition by merger.\n")
+        stdout.write(gettext("Register demo: no province 19 or no approver; no recognition by merger."))
         return
     confirmed = 0
     for day, (number, decided) in sorted(DECISIONS.items()):
@@ -42,7 +42,7 @@ def load_mergers(*, stdout) -> None:
                     actor=approver, keys=proposed, decision_number=number, decision_date=decided, signer=SIGNER
                 ).created
             )
-    stdout.write(f"Register demo: {confirmed} recognitions by merger confirmed.\n")
+    stdout.write(gettext("Register demo: {count} recognitions by merger confirmed.").format(count=confirmed))
 
 
 def load(stdout) -> None:
