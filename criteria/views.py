@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
+from communes.models import Region
 from communes.selectors import access_commune_by_code
 from core.files import serve_stored_file
 from core.importing import ImportPage, import_view, render_import_page
 from core.lists import ListView
-from core.spreadsheets import CONTENT_TYPES, dataset_xlsx, spreadsheet_response
+from core.spreadsheets import CONTENT_TYPES, spreadsheet_response
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
@@ -403,7 +404,11 @@ def classification_export(request):
     _require_classifier(request)
     headers, rows = resources.classification_rows(user=request.user)
     dataset = tablib.Dataset(*rows, headers=headers, title="communes")
-    return spreadsheet_response(dataset_xlsx(dataset), filename="commune-groups.xlsx", file_format="xlsx")
+    regions = list(Region.objects.order_by("code").values_list("code", flat=True))
+    content = resources.ClassificationImporter.template(
+        dataset, file_format="xlsx", title=str(_("Commune groups")), choices={"region": regions}
+    )
+    return spreadsheet_response(content, filename="commune-groups.xlsx", file_format="xlsx")
 
 
 @login_required
