@@ -40,6 +40,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from import_export.tmp_storages import MediaStorage
 
+from core import access
 from core.jobs import Progress, job_kind, start_job
 from core.numbers import NumberFormatError, parse_integer
 from core.spreadsheets import ImportFileError, read_dataset
@@ -389,7 +390,10 @@ def render_import_page(
 
 
 def _page_context(request: HttpRequest, *, importer: Importer, page: ImportPage) -> dict[str, Any]:
-    return {**page.__dict__, "import_url": page.import_url or request.path, "importer": importer}
+    import_url = page.import_url or request.path
+    # The template stays downloadable for every reader; the upload shows only to those the import accepts.
+    can_upload = access.can_open_path(request.user, import_url)
+    return {**page.__dict__, "import_url": import_url, "importer": importer, "can_upload": can_upload}
 
 
 def _storage(session_key: str, name: str | None = None) -> MediaStorage:

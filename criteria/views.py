@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from communes.selectors import access_commune_by_code
+from core import access
 from core.files import serve_stored_file
 from core.importing import ImportPage, import_view, render_import_page
 from core.lists import ListView
 from core.spreadsheets import CONTENT_TYPES
 from offices import scope
-from offices.choices import DATA_WRITE_ROLES
 
 from . import permissions, resources, selectors, services
 from .choices import StandardLevel
@@ -302,8 +302,7 @@ def export_template(request):
 @login_required
 def import_values(request):
     """Step 1: upload and preview (dry run, nothing written). Step 2: confirm, which writes in bulk."""
-    if scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty:
-        raise PermissionDenied(_("Your role may not import data."))
+    access.require(request.user, "criteria:import")
     return import_view(
         request, importer_class=resources.ValuesImporter, session_key="criteria_import", page=_import_page()
     )

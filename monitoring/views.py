@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import access
 from core.lists import ListView
-from offices.choices import Role
-from offices.scope import scope_for
 from verification.choices import DossierStatus
 from verification.selectors import access_dossier_by_id
 
@@ -53,7 +52,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _is_monitor(user) -> bool:
-    return not scope_for(user, {Role.MONITOR}).is_empty
+    return permissions.is_monitor(user)
 
 
 # --- overview ------------------------------------------------------------------------------------------------------
@@ -301,8 +300,7 @@ report_list = ReportList.as_view()
 
 @login_required
 def report_add(request):
-    if not _is_monitor(request.user):
-        raise PermissionDenied(_("Supervision reports are filed by the Fatherland Front only."))
+    access.require(request.user, "monitoring:report_add")
     initial = {"subject_kind": ReportSubject.COMMUNE}
     if request.GET.get("dossier"):
         initial = {"subject_kind": ReportSubject.DOSSIER, "dossier": request.GET["dossier"]}
@@ -433,8 +431,7 @@ class CommentQueue(ListView):
     template_name = "monitoring/comment_queue.html"
 
     def get_rows(self):
-        if scope_for(self.request.user, {Role.EDITOR}).is_empty:
-            raise PermissionDenied(_("Comments are moderated by the unit's data-entry office."))
+        access.require(self.request.user, "monitoring:comment_queue")
         self.form = ModerationFilterForm(self.request.GET)
         return selectors.moderation_queue(user=self.request.user, outcome=self.form.chosen_outcome()), None
 
