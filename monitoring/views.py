@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.files import serve_stored_file
 from core.lists import ListView
 from verification.choices import DossierStatus
 from verification.selectors import access_dossier_by_id
@@ -487,7 +488,11 @@ class PublicList(ListView):
             }
             for d in records
         ]
-        return {**super().get_context_data(records=records, **kwargs), "rows": rows}
+        return {
+            **super().get_context_data(records=records, **kwargs),
+            "rows": rows,
+            "site_name": selectors.public_site_name(records),
+        }
 
 
 public_list = PublicList.as_view()
@@ -537,6 +542,8 @@ def public_detail(request, pk: int):
         "monitoring/public_detail.html",
         {
             "dossier": dossier,
+            "report": selectors.public_results_report(dossier=dossier),
+            "site_name": selectors.public_site_name([dossier]),
             "ends_on": selectors.consultation_ends_on(dossier.consultation_started_on),
             "comments": selectors.published_comments(dossier=dossier),
             "form": None if closed else form,
@@ -544,6 +551,15 @@ def public_detail(request, pk: int):
         },
         status=status,
     )
+
+
+def public_report(request, pk: int):
+    """The report on results of a dossier in public consultation, for residents (no login): only this paper, only
+    while the consultation is open to the public page."""
+    report = selectors.public_results_report(dossier=selectors.access_public_dossier(pk=pk))
+    if report is None:
+        raise Http404(_("The commune has not posted its report yet."))
+    return serve_stored_file(report.file)
 
 
 def _limit() -> int:

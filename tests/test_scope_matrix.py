@@ -535,7 +535,7 @@ ROWS = [
     ),
 ]
 # Public, without login: its rule is the dossier's status, not a user's scope (test_public_detail_* below).
-PUBLIC = {"monitoring:public_detail"}
+PUBLIC = {"monitoring:public_detail", "monitoring:public_report"}
 # A background job is its owner's alone, whatever the roles (tests/core/test_jobs.py: everyone else gets 404).
 OWNER_ONLY = {"core:job_detail", "core:job_status", "core:job_file"}
 
@@ -663,6 +663,7 @@ def test_public_detail_answers_only_for_dossiers_in_consultation(client, matrix)
         url = reverse("monitoring:public_detail", args=[hidden.pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"text": "Ý kiến"}).status_code == 404
+        assert client.get(reverse("monitoring:public_report", args=[hidden.pk])).status_code == 404
     assert _changed(before, _snapshot()) == []
 
 
