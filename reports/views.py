@@ -24,9 +24,9 @@ from core.lists import ListView
 from core.spreadsheets import Column
 from criteria import views as criteria_views
 from criteria.choices import StandardLevel
-from programs.choices import TargetKind
 from funding import views as funding_views
 from offices import scope
+from programs.choices import TargetKind
 from verification import views as verification_views
 
 from . import jobs, selectors, workbooks
