@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from core.scope import get_visible_or_404
 
+from . import registry
 from .filters import CommuneFilterSet
 from .models import Commune, Hamlet
 
@@ -25,6 +26,7 @@ def commune_list(
         .annotate(hamlet_count=Coalesce(Subquery(hamlets.values("n")), 0))
         .order_by("province__code", "district__code", "code")
     )
+    qs = registry.ntm_status.get().annotate(qs)
     filterset = CommuneFilterSet(filters or {}, queryset=qs, request=request)
     return filterset.qs, filterset
 
