@@ -60,11 +60,17 @@ class AssessmentList(ListView):
 
     def get_rows(self):
         filters = self.request.GET.copy()
-        if "year" not in filters:
+        self.year_chosen = "year" in filters
+        if not self.year_chosen:
             years = selectors.assessment_years(user=self.request.user)
             if years:
                 filters["year"] = str(years[0])
+        self.shown_year = filters.get("year") or ""
         return selectors.assessment_list(user=self.request.user, filters=filters, request=self.request)
+
+    def get_context_data(self, **kwargs):
+        # The page opens on one year: the heading says which, and how to see them all.
+        return {**super().get_context_data(**kwargs), "shown_year": self.shown_year, "year_chosen": self.year_chosen}
 
 
 assessment_list = AssessmentList.as_view()
