@@ -20,7 +20,7 @@ def commune_list(
     # The hamlet count as a subquery, run only for the page's rows: a join and GROUP BY would aggregate every
     # commune of the country before the page is cut (and again for the count).
     hamlets = Hamlet.objects.filter(commune=OuterRef("pk")).order_by().values("commune").annotate(n=Count("pk"))
-    qs = (
+    qs: QuerySet[Commune] = (
         Commune.objects.visible_to(user)
         .select_related("province", "district")
         .annotate(hamlet_count=Coalesce(Subquery(hamlets.values("n")), 0))

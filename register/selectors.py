@@ -234,7 +234,9 @@ def annotate_ntm_status(communes: QuerySet[Any]) -> QuerySet[Any]:
         default=Value(0),
         output_field=IntegerField(),
     )
-    return communes.annotate(ntm_level=Coalesce(Subquery(latest), Value(""))).annotate(ntm_rank=ranked)
+    annotated: QuerySet[Any] = communes.annotate(ntm_level=Coalesce(Subquery(latest), Value("")))
+    ranked_rows: QuerySet[Any] = annotated.annotate(ntm_rank=ranked)
+    return ranked_rows
 
 
 def ntm_level_label(level: str) -> str:
