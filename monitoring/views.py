@@ -53,7 +53,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _is_monitor(user) -> bool:
-    return permissions.is_monitor(user)
+    """May add the Front's records: the page rule of the supervision-report form (core.access)."""
+    return access.can_open(user, "monitoring:report_add")
 
 
 # --- overview ------------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ class VerificationConfig(AppConfig):
             refusal=_("Queues are for verifiers, appraisers and approvers."),
         )
         access.allow(
-            "verification:dossier_create",
+            "verification:dossier_add",
             permissions.opens_dossiers,
             refusal=_("Only a data-entry office opens recognition dossiers."),
         )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core import access
 from core.files import serve_stored_file
 from core.lists import ListView
-from core.scope import scope_for, user_roles
+from core.scope import user_roles
 from offices.choices import Role
 
 from . import drafts, gates, permissions, selectors, services
@@ -65,7 +65,7 @@ class DossierList(ListView):
     count_text = ngettext_lazy("%(n)s dossier", "%(n)s dossiers", "n")
 
     def get_context_data(self, **kwargs):
-        can_create = not scope_for(self.request.user, {Role.EDITOR}).is_empty
+        can_create = access.can_open(self.request.user, "verification:dossier_add")
         return {**super().get_context_data(**kwargs), "can_create": can_create}
 
 
@@ -74,7 +74,7 @@ dossier_list = DossierList.as_view()
 
 @login_required
 def dossier_create(request):
-    access.require(request.user, "verification:dossier_create")
+    access.require(request.user, "verification:dossier_add")
     form = DossierCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -62,3 +62,21 @@ def test_a_visitor_opens_no_page_through_the_rules():
     from django.contrib.auth.models import AnonymousUser
 
     assert not access.can_open(AnonymousUser(), "reports:dashboard")
+
+
+@pytest.mark.parametrize(
+    ("url_name", "shown_on", "allowed"),
+    [
+        ("verification:dossier_add", "verification:dossier_list", {"commune", "district", "province", "admin"}),
+        ("monitoring:report_add", "monitoring:report_list", {"front", "admin"}),
+        ("programs:ocop_import", "programs:ocop_list", {"commune", "district", "province", "admin"}),
+    ],
+)
+def test_add_and_import_buttons_follow_the_page_rule(world, client, url_name, shown_on, allowed):
+    target = reverse(url_name)
+    for username in ["admin", "province", "district", "commune", "verifier", "front", "viewer"]:
+        client.force_login(getattr(world.users, username))
+        page = client.get(reverse(shown_on))
+        assert page.status_code == 200
+        assert (f'href="{target}'.encode() in page.content) is (username in allowed), (username, url_name)
+        assert (client.get(target).status_code == 403) is (username not in allowed), (username, url_name)

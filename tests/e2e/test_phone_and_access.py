@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 390, "height": 844}
-ROLES = ["province", "commune", "verifier", "approver", "front", "viewer"]
+ROLES = ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]
 # Pages reached from a list by its first row: the scorecard of a commune and a dossier.
 DETAILS = [
     ("verification:dossier_list", "#list-table tbody a[href*='/dossiers/'], table tbody a[href*='/dossiers/']"),
