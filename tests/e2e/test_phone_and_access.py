@@ -75,9 +75,18 @@ def test_main_pages_fit_a_phone_and_pass_axe(demo, new_page, username):
 
 
 def test_login_and_public_pages_pass_axe(demo, new_page):
-    page = new_page(bypass_csp=True)
+    """The pages a resident or a newcomer sees without an account, at desktop width and on a phone."""
+    desktop = new_page(bypass_csp=True)
+    phone = new_page(bypass_csp=True, viewport=PHONE, is_mobile=True, has_touch=True)
+    desktop.goto(reverse("monitoring:public_list"))
+    consultation = desktop.locator("table tbody a[href*='/monitoring/public/']").first.get_attribute("href")
     problems = []
-    for url in [reverse("login"), reverse("monitoring:public_list")]:
-        assert page.goto(url).ok
-        problems += [f"{url}: {v}" for v in axe_violations(page)]
+    for url in [reverse("login"), reverse("monitoring:public_list"), consultation]:
+        for name, page in [("desktop", desktop), ("phone", phone)]:
+            assert page.goto(url).ok, url
+            problems += [f"{url} {name}: {v}" for v in axe_violations(page)]
+        width = phone.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{url} phone: the page is {width} px wide and scrolls sideways")
+        shot(phone, f"phone-public-{url.strip('/').replace('/', '-')}")
     assert not problems, "\n".join(problems)
