@@ -19,22 +19,29 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 390, "height": 844}
 ROLES = ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]
-# Pages reached from a list by its first row: the scorecard of a commune and a dossier.
+# Pages reached from a list: its first dossier and scorecard, and the forms a role's buttons open (a new dossier, a
+# supervision report, the Excel export / import), each only where the role is shown the way in.
 DETAILS = [
-    ("verification:dossier_list", "#list-table tbody a[href*='/dossiers/'], table tbody a[href*='/dossiers/']"),
+    ("verification:dossier_list", "table tbody a[href*='/dossiers/']"),
+    ("verification:dossier_list", "a[href$='/dossiers/new/']"),
     ("criteria:assessment_list", "table tbody a[href*='/criteria/']"),
+    ("criteria:assessment_list", "a[href$='/criteria/export/']"),
+    ("monitoring:report_list", "a[href$='/monitoring/reports/new/']"),
 ]
 
 
 def main_pages(page) -> list[str]:
-    """The menu's pages and the first dossier and scorecard the role's lists link to."""
+    """The menu's pages, and those the role's lists lead to (DETAILS)."""
     page.goto(reverse("reports:dashboard"))
     urls = page.eval_on_selector_all(
         "#mainnav a.nav-link[href], #mainnav a.dropdown-item[href]",
         "links => links.map(a => a.getAttribute('href')).filter(h => h && h.startsWith('/') && !h.startsWith('/admin'))",
     )
+    opened = None
     for list_name, selector in DETAILS:
-        page.goto(reverse(list_name))
+        if opened != list_name:
+            page.goto(reverse(list_name))
+            opened = list_name
         first = page.locator(selector).first
         if first.count():
             urls.append(first.get_attribute("href"))
