@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make test` runs the suite on every core (pytest-xdist; one test database and live server per worker; a test
+# module stays on one worker, so a demo loaded for a module is loaded once). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint bench migrate demo messages clean
 
@@ -16,15 +19,21 @@ $(BIN)/.installed: pyproject.toml
 
 # The web server and, beside it, the worker that runs background jobs (large imports, national workbooks); both stop
 # with Ctrl-C.
-run: $(BIN)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+run: demo
 	$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Apply the migrations to the database (db.sqlite3, or DATABASE_URL).
+migrate: $(BIN)/.installed
+	$(PY) manage.py migrate --noinput
+
+# Migrate, then load the demo (idempotent) and print the logins with the address `make run` serves.
+demo: migrate
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py load_demo
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -2,7 +2,8 @@
 
 Needs a database built by `manage.py generate_scale` (run.py builds one, or BENCH_DATABASE_URL names one); users
 bench_province (a province coordination office) and bench_national (administrator) sign in with a signed-cookie
-session made here, so measuring writes nothing. BENCH_SECONDS (default 5) per page, BENCH_CONCURRENCY (default 4)
+session made here; the API pages send an API token issued here for bench_national and deleted at the end (the only
+rows measuring writes). BENCH_SECONDS (default 5) per page, BENCH_CONCURRENCY (default 4)
 clients; BENCH_MIXED_USERS / BENCH_MIXED_SECONDS (default 50 / 60) for the mixed load at the end (0 skips it).
 """
 
@@ -33,8 +34,12 @@ def session_cookie(username: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
+# Pages read with an API token instead of the session (label prefix).
+API = "API "
+
+
 def pages() -> list[tuple[str, str, str]]:
-    """(label, user, path) of the pages the issue measured."""
+    """(label, user, path) of the pages the issues measured."""
     from communes.models import Commune
     from criteria.models import Assessment
     from offices.models import Membership
@@ -57,6 +62,14 @@ def pages() -> list[tuple[str, str, str]]:
         ("scorecard", "bench_province", reverse("criteria:scorecard_level", args=[commune.code, year, "basic"])),
         ("approval queue", "bench_national", reverse("verification:queue")),
         ("admin changelist of indicator values", "bench_national", reverse("admin:criteria_indicatorvalue_changelist")),
+        # The read API (issue 14), with a token: the commune list at national scale, one province's, its next page.
+        (f"{API}commune list, national (token)", "bench_national", reverse("api:commune-list")),
+        (
+            f"{API}commune list, one province (token)",
+            "bench_national",
+            reverse("api:commune-list") + f"?province={commune.province.code}",
+        ),
+        (f"{API}commune list, 500 a page (token)", "bench_national", reverse("api:commune-list") + "?page_size=500"),
     ]
 
 
@@ -70,8 +83,14 @@ def run() -> None:
         f"database: {Assessment.objects.count():,} assessments, {IndicatorValue.objects.count():,} indicator values; "
         f"{SECONDS:g} s per page, {CONCURRENCY} clients"
     )
+    from api.models import ApiToken
+    from api.services import api_token_issue
+
     cookies = {u: session_cookie(u) for u in ("bench_province", "bench_national")}
     listed = pages()
+    token, raw_token = api_token_issue(
+        user=get_user_model().objects.get(username="bench_national"), name="make bench", days=1
+    )
     server = Server(workers=2)
     try:
         hello = hammer(server.port, ["/bench/hello/"], "", seconds=SECONDS, concurrency=CONCURRENCY)
@@ -80,7 +99,10 @@ def run() -> None:
             f"{'hello-world view (baseline)':45} {hello.rate:8.1f} {hello.p50 * 1000:8.1f} {hello.percentile(0.99) * 1000:8.1f} {100:9.1f}%  {hello.errors}"
         )
         for label, user, path in listed:
-            r = hammer(server.port, [path], cookies[user], seconds=SECONDS, concurrency=CONCURRENCY)
+            if label.startswith(API):
+                r = hammer(server.port, [path], "", seconds=SECONDS, concurrency=CONCURRENCY, token=raw_token)
+            else:
+                r = hammer(server.port, [path], cookies[user], seconds=SECONDS, concurrency=CONCURRENCY)
             share = 100 * r.rate / hello.rate if hello.rate else 0
             errors = f"{r.errors} {r.statuses}" if r.errors else "0"
             print(
@@ -97,3 +119,4 @@ def run() -> None:
             )
     finally:
         server.stop()
+        ApiToken.objects.filter(pk=token.pk).delete()

@@ -43,12 +43,15 @@ class Result:
         return statistics.median(self.latencies) if self.latencies else 0.0
 
 
-def get(port: int, path: str, cookie: str = "") -> tuple[int, int]:
-    """One request on a new connection (gunicorn's sync workers close each one); (status, body bytes)."""
+def get(port: int, path: str, cookie: str = "", token: str = "") -> tuple[int, int]:
+    """One request on a new connection (gunicorn's sync workers close each one); (status, body bytes). `token`: an
+    API token, sent as `Authorization: Bearer`."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     headers = {"Host": "127.0.0.1", "Accept-Language": "vi"}
     if cookie:
         headers["Cookie"] = cookie
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     body = response.read()
@@ -57,7 +60,14 @@ def get(port: int, path: str, cookie: str = "") -> tuple[int, int]:
 
 
 def hammer(
-    port: int, paths: list[str], cookie: str, *, seconds: float, concurrency: int, min_requests: int = 3
+    port: int,
+    paths: list[str],
+    cookie: str,
+    *,
+    seconds: float,
+    concurrency: int,
+    min_requests: int = 3,
+    token: str = "",
 ) -> Result:
     """Each thread cycles through `paths` until `seconds` have passed (and at least `min_requests` are done)."""
     result = Result()
@@ -72,7 +82,7 @@ def hammer(
                     return
             started = time.perf_counter()
             try:
-                status, _size = get(port, paths[n % len(paths)], cookie)
+                status, _size = get(port, paths[n % len(paths)], cookie, token)
             except OSError:
                 status = 0
             elapsed = time.perf_counter() - started

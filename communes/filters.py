@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SearchFilter, YesNoFilter
+from core.filters import FilterSet, SearchFilter, YesNoFilter
 
 from .choices import CommuneType
 from .models import Commune, District, Province
@@ -17,7 +17,7 @@ def _districts(request):
     return District.objects.visible_to(request.user).filter(valid_to__isnull=True)
 
 
-class CommuneFilterSet(django_filters.FilterSet):
+class CommuneFilterSet(FilterSet):
     q = SearchFilter(folded=("search_name",), lookups=("code",))
     province = django_filters.ModelChoiceFilter(label=_("Province"), queryset=_provinces)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)

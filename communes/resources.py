@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import importing
+from core import importing, spreadsheets
+from core.spreadsheets import TemplateColumn
 from core.text import fold
 
 from .choices import CommuneType, SuccessionKind, SuccessionShare, UnitLevel
@@ -38,6 +39,10 @@ MAPPING_COLUMNS = [
     "clause_text",
 ]
 REQUIRED = ["province_code", "resolution", "effective_date", "new_code", "new_name", "old_code", "old_name"]
+# The codes the template's drop-downs offer (what `check` reads).
+MAPPING_KINDS = tuple(SuccessionKind.values)
+OLD_LEVELS = ("commune", "district")
+SHARES = ("whole", "part")
 
 # Type words as offices write them (Vietnamese or the stored value), read by `fold` (no marks, lower case).
 _COMMUNE_TYPES = {fold(str(label)): value for value, label in CommuneType.choices} | {
@@ -97,6 +102,25 @@ class SuccessionMappingImporter(importing.Importer):
         "date. A file with any bad row is refused whole and nothing is written."
     )
     preview_columns = (gettext_lazy("New unit"), gettext_lazy("Former unit"), gettext_lazy("Clause"))
+    # Nothing is protected: the office writes the mapping itself, the shipped one is only where it starts.
+    template_columns = (
+        TemplateColumn("province_code", gettext_lazy("Province code"), spreadsheets.CODE, 9),
+        TemplateColumn("resolution", gettext_lazy("Resolution"), width=20),
+        TemplateColumn("resolution_date", gettext_lazy("Resolution date"), spreadsheets.DATE, 12),
+        TemplateColumn("effective_date", gettext_lazy("In force from"), spreadsheets.DATE, 12),
+        TemplateColumn("clause", gettext_lazy("Clause"), width=16),
+        TemplateColumn("new_code", gettext_lazy("New unit code"), spreadsheets.CODE, 10),
+        TemplateColumn("new_name", gettext_lazy("New unit"), width=22),
+        TemplateColumn("new_type", gettext_lazy("New unit type"), width=12),
+        TemplateColumn("kind", gettext_lazy("Kind of change (code)"), spreadsheets.CODE, 12, choices=MAPPING_KINDS),
+        TemplateColumn("old_level", gettext_lazy("Former unit level"), spreadsheets.CODE, 10, choices=OLD_LEVELS),
+        TemplateColumn("old_province_code", gettext_lazy("Former province code"), spreadsheets.CODE, 9),
+        TemplateColumn("old_code", gettext_lazy("Former unit code"), spreadsheets.CODE, 10),
+        TemplateColumn("old_name", gettext_lazy("Former unit"), width=22),
+        TemplateColumn("old_type", gettext_lazy("Former unit type"), width=12),
+        TemplateColumn("share", gettext_lazy("Whole or part"), spreadsheets.CODE, 9, choices=SHARES),
+        TemplateColumn("clause_text", gettext_lazy("Text of the clause"), width=60),
+    )
     duplicate_column = "old_code"
     duplicate_message = gettext_lazy("The same former unit of the same new unit as row {row}")
     success_message = gettext_lazy("Imported: {created} new, {updated} changed.")

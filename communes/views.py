@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from core import scope
 from core.importing import ImportPage, import_view
 from core.lists import ListView
-from core.spreadsheets import export_dataset, spreadsheet_response
+from core.spreadsheets import spreadsheet_response
 
 from . import registry, selectors
 from .models import Province
@@ -68,7 +68,9 @@ def succession_mapping_import(request):
         if fmt not in ("csv", "xlsx"):
             raise Http404(_("Unknown format."))
         codes = provinces if provinces is not None else set(Province.objects.current().values_list("code", flat=True))
-        content = export_dataset(mapping_dataset(province_codes=codes), fmt)
+        content = SuccessionMappingImporter.template(
+            mapping_dataset(province_codes=codes), file_format=fmt, title=str(_("Successions"))
+        )
         return spreadsheet_response(content, filename="successions", file_format=fmt)
     return import_view(
         request,

@@ -6,10 +6,28 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 
 from .text import fold
 
-__all__ = ["SearchFilter", "YesNoFilter", "YesNoSelect"]
+__all__ = ["FilterSet", "SearchFilter", "YesNoFilter", "YesNoSelect"]
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every list's filters. An untouched drop-down reads "All" ("Tất cả"), not django-filter's
+    "---------": the empty choice of a filter means no filtering, and says so."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for declared in self.filters.values():
+            if not isinstance(declared, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+                continue
+            # django-filter writes its default into the filter's arguments; a label a filter chose is kept.
+            if (
+                declared.extra.get("empty_label", filter_settings.EMPTY_CHOICE_LABEL)
+                == filter_settings.EMPTY_CHOICE_LABEL
+            ):
+                declared.extra["empty_label"] = _("All")
 
 
 class SearchFilter(django_filters.CharFilter):

@@ -19,6 +19,7 @@ zeros Excel dropped (`official_code`, the one place codes are padded), dates as 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import uuid
@@ -43,7 +44,16 @@ from import_export.tmp_storages import MediaStorage
 from core import access
 from core.jobs import Progress, job_kind, start_job
 from core.numbers import NumberFormatError, parse_integer
-from core.spreadsheets import ImportFileError, read_dataset
+from core.spreadsheets import (
+    TEMPLATE_SPARE_ROWS,
+    ImportFileError,
+    TemplateColumn,
+    export_dataset,
+    read_dataset,
+    template_header_aliases,
+    template_xlsx,
+)
+from core.text import fold
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -239,9 +249,64 @@ class Importer:
         "Imported: {created} new, {updated} changed."
     )  # formatted with write()
     plan_class: type[ImportPlan] = ImportPlan
+    # Every column of the downloadable template (the read ones and those shown for reference), in its order, with
+    # the header the office reads: files may carry these headers or the codes in `columns`.
+    template_columns: Sequence[TemplateColumn] = ()
 
     def __init__(self, *, user: User) -> None:
         self.user = user
+
+    @classmethod
+    def column_label(cls, code: str) -> str:
+        """The header of a column as the template writes it (the code when the template does not name it)."""
+        return next((str(c.label) for c in cls.template_columns if c.code == code), code)
+
+    @classmethod
+    def instructions(cls) -> list[str]:
+        """What the template's instruction sheet and the upload page say, in this order."""
+        return [
+            str(cls.help_text),
+            gettext(
+                "Fill in the white cells; the grey columns name the record and are protected. Keep the header row: "
+                "the columns may be moved, and the English codes are accepted as headers too."
+            ),
+            gettext(
+                "Numbers as numbers (93,7 or 1.500.000), dates as 31/12/2024, yes/no as Đạt or Không đạt; the "
+                "drop-downs offer the codes the import accepts."
+            ),
+            gettext("The file is checked whole before anything is written: a preview shows what will change."),
+        ]
+
+    @classmethod
+    def template(
+        cls,
+        dataset: tablib.Dataset,
+        *,
+        file_format: str,
+        title: str,
+        choices: dict[str, Sequence[str]] | None = None,
+        spare_rows: int = TEMPLATE_SPARE_ROWS,
+    ) -> bytes:
+        """The downloadable template: an officer's workbook (core.spreadsheets.template_xlsx) or a csv with the
+        codes as headers (read back the same way). `choices`: the codes a column's drop-down offers, by column."""
+        if file_format != "xlsx" or not cls.template_columns:
+            return export_dataset(dataset, file_format)
+        columns = [
+            dataclasses.replace(c, choices=tuple(choices[c.code])) if choices and choices.get(c.code) else c
+            for c in cls.template_columns
+        ]
+        return template_xlsx(
+            dataset, columns=columns, title=title, instructions=cls.instructions(), spare_rows=spare_rows
+        )
+
+    def header_of(self, header: object) -> str:
+        """The column code a file's header names: the code itself or the template's label in any language."""
+        shown = str(header).strip() if header is not None else ""
+        if shown in self.columns or not self.template_columns:
+            return shown
+        if not hasattr(self, "_aliases"):
+            self._aliases = template_header_aliases(self.template_columns)
+        return self._aliases.get(fold(shown), shown)
 
     @property
     def optional(self) -> list[str]:
@@ -276,12 +341,17 @@ class Importer:
         """A line above the preview when some changes carry a warning."""
         return ""
 
+    def read(self, content: bytes, filename: str) -> tablib.Dataset:
+        """The rows to check, from the uploaded file: its first sheet. An importer whose file spans several sheets
+        reads them here (keeping what it needs on `self`) and returns the sheet of rows."""
+        return read_dataset(content, filename)
+
     # The framework.
 
     def build(self, dataset: tablib.Dataset) -> ImportPlan:
         """Check a whole file without writing anything."""
         plan = self.plan_class()
-        headers = [str(h).strip() if h is not None else "" for h in (dataset.headers or [])]
+        headers = [self.header_of(h) for h in (dataset.headers or [])]
         missing = [c for c in self.required if c not in headers]
         if missing:
             columns = ", ".join(missing)
@@ -386,14 +456,36 @@ def render_import_page(
     form = form if form is not None else ImportForm(label=page.form_label)
     context = _page_context(request, importer=importer, page=page)
     context.update(form=form, import_form=form, plan=plan)  # both names: pages and tests read either
+    if plan is not None:
+        # Each refused cell named by the header the office's file carries (the template's), not the column code.
+        context["errors"] = [
+            {"row": e.row, "column": _shown_column(importer, e.column), "reason": e.reason} for e in plan.errors[:300]
+        ]
     return render(request, "generic/import.html", context)
 
 
+def _shown_column(importer: Importer, code: str) -> str:
+    label = importer.column_label(code)
+    return code if label == code else f"{label} ({code})"
+
+
 def _page_context(request: HttpRequest, *, importer: Importer, page: ImportPage) -> dict[str, Any]:
+    """The page says what the template's instruction sheet says, and names each column as its header does; the
+    upload shows only to those the import accepts (the template stays downloadable for every reader)."""
+
+    def named(codes: Sequence[str]) -> list[dict[str, str]]:
+        return [{"code": code, "label": importer.column_label(code)} for code in codes]
+
     import_url = page.import_url or request.path
-    # The template stays downloadable for every reader; the upload shows only to those the import accepts.
-    can_upload = access.can_open_path(request.user, import_url)
-    return {**page.__dict__, "import_url": import_url, "importer": importer, "can_upload": can_upload}
+    return {
+        **page.__dict__,
+        "import_url": import_url,
+        "importer": importer,
+        "instructions": importer.instructions(),
+        "required_columns": named(importer.required),
+        "optional_columns": named(importer.optional),
+        "can_upload": access.can_open_path(request.user, import_url),
+    }
 
 
 def _storage(session_key: str, name: str | None = None) -> MediaStorage:
@@ -416,7 +508,7 @@ def import_view(
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            dataset = read_dataset(content, upload.name)
+            dataset = importer.read(content, upload.name)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
@@ -453,7 +545,7 @@ def _confirm(
         messages.error(request, expired)
         return redirect(request.path)
     importer = importer_class(user=request.user)  # type: ignore[arg-type]  # signed in: the caller checked
-    dataset = read_dataset(content, pending["filename"])
+    dataset = importer.read(content, pending["filename"])
     if len(dataset) > settings.NTM_IMPORT_BACKGROUND_ROWS:
         # A large file is written by the background worker; the page that follows shows its progress.
         job = start_job(
@@ -516,7 +608,7 @@ def _import_in_background(
     kwargs = {k: set(v) if isinstance(v, list) else v for k, v in importer_kwargs.items()}
     instance = importer_class(user=job.owner, **kwargs)
     storage = _storage(session_key, stored)
-    dataset = read_dataset(storage.read(), filename)
+    dataset = instance.read(storage.read(), filename)
     progress.step(gettext("Checking every row again and writing them"), total=len(dataset))
     plan, result = instance.confirm(dataset)
     if result is None:

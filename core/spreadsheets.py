@@ -13,25 +13,32 @@ row and column, instead of being read as an empty cell.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import tablib
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
+
+from .numbers import NumberFormatError, parse_number
+from .text import fold
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -44,12 +51,16 @@ __all__ = [
     "SafeCSV",
     "SafeXLSX",
     "Table",
+    "TemplateColumn",
     "build_xlsx",
     "csv_text",
     "dataset_csv",
     "dataset_xlsx",
     "read_dataset",
+    "read_sheets",
     "spreadsheet_response",
+    "template_header_aliases",
+    "template_xlsx",
     "xlsx_response",
 ]
 
@@ -270,12 +281,41 @@ def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
         raise
     except Exception as exc:  # openpyxl, zipfile and csv raise many kinds of error for a broken file
         raise ImportFileError(_("The file could not be read: {error}").format(error=exc)) from exc
+    return _dataset(rows)
+
+
+def read_sheets(content: bytes, filename: str) -> dict[str, tablib.Dataset]:
+    """Every sheet of an xlsx workbook by name (a csv is one sheet named ""), each as `read_dataset` reads one:
+    for files whose data spans sheets (a criteria set: its criteria on one sheet, the set's own fields on another)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "csv":
+        return {"": read_dataset(content, filename)}
+    if extension != "xlsx":
+        raise ImportFileError(_("Upload an .xlsx or .csv file."))
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = {}
+        formulas = _has_formulas(content)
+        for index, name in enumerate(workbook.sheet_names):
+            rows = [[_calamine_cell(v) for v in row] for row in workbook.get_sheet_by_index(index).to_python()]
+            while rows and all(v is None for v in rows[-1]):
+                rows.pop()
+            if formulas:
+                _check_formulas(content, name, rows)
+            sheets[name] = _dataset(rows)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # calamine, openpyxl and zipfile raise many kinds of error for a broken file
+        raise ImportFileError(_("The file could not be read: {error}").format(error=exc)) from exc
+    return sheets
+
+
+def _dataset(rows: list[list[Any]]) -> tablib.Dataset:
     dataset = tablib.Dataset()
     if not rows:
         return dataset
     width = max(len(r) for r in rows)
-    headers = list(rows[0]) + [None] * (width - len(rows[0]))
-    dataset.headers = headers
+    dataset.headers = list(rows[0]) + [None] * (width - len(rows[0]))
     for row in rows[1:]:
         dataset.append(list(row) + [None] * (width - len(row)))
     return dataset
@@ -347,3 +387,209 @@ def _check_formulas(content: bytes, sheet: str, values: Sequence[Sequence[Any]])
                 "cells as values (Paste Special → Values), then upload it again."
             ).format(cells=shown)
         )
+
+
+# --- import templates: the officer's workbook -------------------------------------------------------------------------
+
+# What a template column holds, which decides its cell format, its drop-down and how it reads back.
+TEXT, CODE, INTEGER, NUMBER, AMOUNT, DATE, YES_NO, VALUE = (
+    "text",
+    "code",
+    "integer",
+    "number",
+    "amount",
+    "date",
+    "yes_no",
+    "value",
+)
+# The words a yes/no cell takes, as Vietnamese forms write them (the importers also read "có/không", "x", "1/0").
+YES_NO_WORDS = ("Đạt", "Không đạt")
+DATE_FORMAT = "dd/mm/yyyy"
+TEMPLATE_SPARE_ROWS = 200  # empty, unlocked rows below the data of a template where records may be added
+_KEY_FILL = PatternFill("solid", fgColor="E7E9EC")  # grey: protected, names the record or is shown for reference
+_HEADER_FILL = PatternFill("solid", fgColor="D9EAD3")
+
+
+@dataclass(frozen=True)
+class TemplateColumn:
+    """One column of an import template. `code` is the importer's column key (still accepted as a header);
+    `label` the header the office reads. `key` columns name the record or are shown for reference: protected.
+    `kind` is one of the kinds above; VALUE columns take, row by row, the kind that `kind_of(row)` gives (the
+    criteria template: a yes/no indicator's value is Đạt / Không đạt, a percentage a number). `choices`: a drop-down
+    of the codes the column accepts."""
+
+    code: str
+    label: Any
+    kind: str = TEXT
+    width: int = 14
+    key: bool = False
+    help: Any = ""
+    choices: tuple[str, ...] = ()
+    kind_of: Callable[[dict[str, Any]], str] | None = None
+
+
+def template_header_aliases(columns: Sequence[TemplateColumn]) -> dict[str, str]:
+    """Every header a template column may carry in a file: its code, and its label in Vietnamese, in English and
+    in the active language (folded: case, diacritics and spaces ignored), mapped to the code."""
+    aliases: dict[str, str] = {}
+    for column in columns:
+        labels = {column.code, str(column.label)}
+        for language in ("vi", "en"):
+            with translation.override(language):
+                labels.add(str(column.label))
+        for label in labels:
+            aliases.setdefault(fold(label), column.code)
+    return aliases
+
+
+def _template_cell_value(value: Any, kind: str) -> tuple[Any, str | None]:
+    """The value as a typed cell (numbers as numbers, dates as dates) and its display format."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, ("@" if kind in (TEXT, CODE) else None)
+    if kind in (INTEGER, NUMBER, AMOUNT):
+        try:
+            number = parse_number(value)
+        except NumberFormatError:
+            return _plain(value), "@"  # shown as it is: the import will name the row
+        if number == number.to_integral_value():
+            return int(number), INTEGER_FORMAT
+        return float(number), "#,##0.0##"
+    if kind == DATE:
+        if isinstance(value, str):
+            try:
+                return datetime.datetime.strptime(value.strip(), "%d/%m/%Y").date(), DATE_FORMAT  # noqa: DTZ007
+            except ValueError:
+                return value, "@"
+        return value, DATE_FORMAT
+    if kind in (TEXT, CODE, YES_NO):
+        return ILLEGAL_CHARACTERS_RE.sub("", str(value)) if not isinstance(value, int) else str(value), "@"
+    return _plain(value), None
+
+
+def template_xlsx(
+    dataset: tablib.Dataset,
+    *,
+    columns: Sequence[TemplateColumn],
+    title: str,
+    instructions: Sequence[str],
+    spare_rows: int = TEMPLATE_SPARE_ROWS,
+) -> bytes:
+    """An import template as an office fills it in. The dataset's headers are the column codes; the workbook has:
+
+    - the data sheet first (the one the import reads): the headers in the office's language, bold and frozen,
+      readable widths, numbers and dates as such with Vietnamese display formats, drop-downs (Đạt / Không đạt,
+      codes), key columns grey and protected, the cells to fill in (and `spare_rows` empty rows) left editable;
+    - a sheet of instructions: what the file is for, then each column with what it takes;
+    - a hidden sheet with the drop-downs' lists of codes.
+    The sheet is protected without a password (against slips, not people): Review › Unprotect Sheet lifts it."""
+    by_code = {c.code: c for c in columns}
+    headers = [str(h) for h in (dataset.headers or [])]
+    cols = [by_code.get(h) or TemplateColumn(h, h, key=True) for h in headers]
+    wb = Workbook()
+    ws = wb.worksheets[0]  # the sheet the import reads (read_dataset: the active one)
+    ws.title = _sheet_title(title)
+    guide = wb.create_sheet(_sheet_title(_("Instructions")))
+    lists = wb.create_sheet(_sheet_title(_("Lists")))
+    lists.sheet_state = "hidden"
+
+    bold = Font(bold=True)
+    for j, column in enumerate(cols, start=1):
+        cell = ws.cell(row=1, column=j, value=str(column.label))
+        cell.font, cell.fill = bold, _KEY_FILL if column.key else _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = column.width
+    ws.row_dimensions[1].height = 32
+    ws.freeze_panes = "A2"
+
+    editable = Protection(locked=False)
+    yes_no_cells: list[str] = []
+    number_cells: list[str] = []
+    last_row = 1
+    for i, raw in enumerate(dataset, start=2):
+        last_row = i
+        row = dict(zip(headers, raw, strict=False))
+        for j, (column, value) in enumerate(zip(cols, raw, strict=False), start=1):
+            kind = column.kind_of(row) if column.kind == VALUE and column.kind_of else column.kind
+            shown, number_format = _template_cell_value(value, kind)
+            cell = ws.cell(row=i, column=j, value=shown)
+            if isinstance(shown, str):
+                cell.data_type = "s"  # text is never a formula
+            if number_format:
+                cell.number_format = number_format
+            if column.key:
+                cell.fill = _KEY_FILL
+            else:
+                cell.protection = editable
+            if column.kind == VALUE and kind == YES_NO:
+                yes_no_cells.append(cell.coordinate)
+            elif column.kind == VALUE and kind in (INTEGER, NUMBER, AMOUNT):
+                number_cells.append(cell.coordinate)
+    for i in range(last_row + 1, last_row + 1 + spare_rows):
+        for j, column in enumerate(cols, start=1):
+            spare = ws.cell(row=i, column=j)
+            spare.protection = editable
+            if column.kind in (TEXT, CODE):
+                spare.number_format = "@"
+            elif column.kind == DATE:
+                spare.number_format = DATE_FORMAT
+            elif column.kind in (INTEGER, AMOUNT):
+                spare.number_format = INTEGER_FORMAT
+    bottom = max(last_row + spare_rows, 2)
+
+    def drop_down(formula: str, cells: str, error: str) -> None:
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
+        validation.error, validation.errorTitle = error, _("Not in the list")
+        validation.sqref = MultiCellRange(cells)
+        ws.add_data_validation(validation)
+
+    list_column = 0
+    for j, column in enumerate(cols, start=1):
+        letter = get_column_letter(j)
+        if column.choices:
+            list_column += 1
+            list_letter = get_column_letter(list_column)
+            lists.cell(row=1, column=list_column, value=str(column.label))
+            for k, choice in enumerate(column.choices, start=2):
+                lists.cell(row=k, column=list_column, value=str(choice)).data_type = "s"
+            drop_down(
+                f"'{lists.title}'!${list_letter}$2:${list_letter}${len(column.choices) + 1}",
+                f"{letter}2:{letter}{bottom}",
+                _("Choose a value from the list."),
+            )
+        elif column.kind == YES_NO:
+            drop_down(f'"{",".join(YES_NO_WORDS)}"', f"{letter}2:{letter}{bottom}", _("Choose Đạt or Không đạt."))
+    if yes_no_cells:
+        drop_down(f'"{",".join(YES_NO_WORDS)}"', " ".join(yes_no_cells), _("Choose Đạt or Không đạt."))
+    if number_cells:
+        validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        validation.error, validation.errorTitle = _("Write a number, 0 or more."), _("Not a number")
+        validation.showErrorMessage = True
+        validation.sqref = MultiCellRange(" ".join(number_cells))
+        ws.add_data_validation(validation)
+
+    ws.protection.sheet = True
+    for allowed in ("formatColumns", "formatRows", "autoFilter", "sort"):
+        setattr(ws.protection, allowed, False)  # the office may still widen, sort and filter
+
+    guide.column_dimensions["A"].width = 30
+    guide.column_dimensions["B"].width = 100
+    guide.cell(row=1, column=1, value=str(title)).font = Font(bold=True, size=14)
+    line = 3
+    for paragraph in instructions:
+        cell = guide.cell(row=line, column=1, value=str(paragraph))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        guide.merge_cells(start_row=line, start_column=1, end_row=line, end_column=2)
+        guide.row_dimensions[line].height = 15 * (1 + len(str(paragraph)) // 110)
+        line += 1
+    line += 1
+    guide.cell(row=line, column=1, value=_("Column")).font = bold
+    guide.cell(row=line, column=2, value=_("What it takes")).font = bold
+    for column in cols:
+        line += 1
+        guide.cell(row=line, column=1, value=str(column.label))
+        note = str(column.help) or ""
+        if column.key:
+            note = (note + " " if note else "") + _("Grey, protected: names the record; do not change it.")
+        cell = guide.cell(row=line, column=2, value=note)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return _save(wb)

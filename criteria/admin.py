@@ -12,6 +12,7 @@ from core.scope import ScopedAdminMixin
 from .choices import COMPARATOR_SYMBOLS
 from .models import (
     Assessment,
+    CommuneClassification,
     CriteriaSet,
     Criterion,
     CriterionGroup,
@@ -40,13 +41,31 @@ class CriteriaSetAdmin(admin.ModelAdmin):
         "target_scheme",
         "province",
         "is_provisional",
+        "version",
+        "superseded_at",
     ]
     list_filter = ["subject", "level", "target_scheme", "is_provisional", "year_from"]
+    readonly_fields = ["series_code", "version", "previous_version", "superseded_at"]
     list_select_related = ["province"]
     search_fields = ["code", "name", "legal_basis"]
     autocomplete_fields = ["province"]
     inlines = [CriterionGroupInline]
-    actions = ["evaluate_scorecards"]
+    actions = ["evaluate_scorecards", "export_workbook"]
+
+    @admin.action(description=_("Export the selected set as a workbook (xlsx)"), permissions=["view"])
+    def export_workbook(self, request, queryset):
+        """The same workbook as the criteria sets page: edit it in Excel and import it as a new version."""
+        from django.contrib import messages
+
+        from core.spreadsheets import spreadsheet_response
+
+        from .workbook import export_set
+
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one set: each set is one workbook."), messages.WARNING)
+            return None
+        criteria_set = queryset.select_related("province").get()
+        return spreadsheet_response(export_set(criteria_set), filename=f"{criteria_set.code}.xlsx", file_format="xlsx")
 
     @admin.action(description=_("Re-evaluate every scorecard against the selected sets (in the background)"))
     def evaluate_scorecards(self, request, queryset):
@@ -243,3 +262,18 @@ class IndicatorValueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         # Changing a value must re-evaluate the assessment: use the value-entry page or the import.
         return False
+
+
+@admin.register(CommuneClassification)
+class CommuneClassificationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["commune", "year_from", "commune_group", "region", "decision", "created_by"]
+    list_filter = ["commune_group", "year_from", "region"]
+    list_select_related = ["commune", "region", "created_by"]
+    search_fields = ["commune__code", "commune__name", "decision"]
+    autocomplete_fields = ["commune"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

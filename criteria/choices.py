@@ -49,6 +49,10 @@ class Comparator(models.TextChoices):
 
 COMPARATOR_SYMBOLS: dict[str, str] = {Comparator.GTE: "≥", Comparator.LTE: "≤", Comparator.EQ: "=", Comparator.MET: ""}
 
+# From this year (the 2026–2030 period, Decision 51/2025/QĐ-TTg) a recognition level is offered only when a criteria
+# set defines it for the year: the advanced and model levels of 2021–2025 have no 2026–2030 set.
+LEVELS_BY_SET_FROM = 2026
+
 # Standard levels from the lowest to the highest, to tell which level a commune reaches.
 LEVEL_ORDER: list[str] = [StandardLevel.BASIC, StandardLevel.ADVANCED, StandardLevel.MODEL, StandardLevel.MODERN]
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from communes.choices import CommuneType
 from communes.models import Commune, Province, Region
@@ -305,10 +306,14 @@ def scorecards_ensure(*, wanted, year: int = PLAN_YEAR) -> int:
 @transaction.atomic
 def load(*, stdout) -> None:
     summary = load_criteria()
-    stdout.write(f"Criteria: {summary}")
+    stdout.write(
+        gettext("Criteria sets {sets}: {created} records created, {updated} updated.").format(
+            sets=", ".join(summary.sets), created=sum(summary.created.values()), updated=sum(summary.updated.values())
+        )
+    )
     province = Province.objects.current().filter(code=PROVINCE_CODE).first()
     if province is None:
-        stdout.write("Criteria demo: province 19 is not loaded; no assessments created.")
+        stdout.write(gettext("Criteria demo: province 19 is not loaded; no assessments created."))
         return
     if province.region_id is None:
         province.region = Region.objects.get(code=REGION_CODE)
@@ -342,9 +347,18 @@ def load(*, stdout) -> None:
             ],
         )
     if not made and not made_2024:
-        stdout.write("Criteria demo: assessments already loaded.")
+        stdout.write(gettext("Criteria demo: assessments already loaded."))
         return
     stdout.write(
-        f"Criteria demo: {len(made)} assessments and {values} indicator values for {YEAR}; "
-        f"{len(made_2024)} assessments and {values_2024} values for {PLAN_YEAR} (Xã Tân Khánh)."
+        gettext(
+            "Criteria demo: {assessments} assessments and {values} indicator values for {year}; {assessments_plan} "
+            "assessments and {values_plan} values for {plan_year} (Xã Tân Khánh)."
+        ).format(
+            assessments=len(made),
+            values=values,
+            year=YEAR,
+            assessments_plan=len(made_2024),
+            values_plan=values_2024,
+            plan_year=PLAN_YEAR,
+        )
     )

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SearchFilter, YesNoFilter
+from core.filters import FilterSet, SearchFilter, YesNoFilter
 from offices import scope
 
 from .choices import MetBucket, StandardLevel
@@ -13,7 +13,7 @@ def _districts(request):
     return scope.districts(request.user).filter(valid_to__isnull=True) if request else scope.districts(None)
 
 
-class AssessmentFilterSet(django_filters.FilterSet):
+class AssessmentFilterSet(FilterSet):
     q = SearchFilter(label=_("Commune"), folded=("commune__search_name",), lookups=("commune__code",))
     year = django_filters.NumberFilter(label=_("Year"))
     district = django_filters.ModelChoiceFilter(
@@ -48,7 +48,7 @@ class RiskFilterForm(forms.Form):
     """Year and level of the revocation-risk list, whose selector takes them as arguments."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", "–"), *StandardLevel.choices])
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All")), *StandardLevel.choices])
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
-"""Load criteria sets from the JSON files in criteria/data/ (one set per file, plus regions.json).
+"""Load the criteria sets shipped in criteria/data/ (one set per file, plus regions.json).
 
-Idempotent: rows are found by their natural keys (set code, criterion code, indicator code, target scope) and
+A set file is a criteria workbook (.xlsx, `criteria.workbook`) or the same content as JSON; either way its rows go
+through the workbook's parser (`parse_row`, `assemble`), so a shipped set and an office's upload are read by one
+mechanism and refused for the same reasons. Idempotent: rows are found by their natural keys (set code, criterion code, indicator code, target scope) and
 created when missing. Existing rows are left as they are unless `update=True`, so targets corrected in the admin
 survive a re-run. A malformed file stops the whole load with a message naming the file and the record, and
 writes nothing.
@@ -8,15 +10,15 @@ writes nothing.
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
 
-from communes.choices import CommuneGroup
 from communes.models import Province, Region
+from core.importing import text
+from core.spreadsheets import ImportFileError, read_sheets
 
-from .choices import Comparator, StandardLevel, SubjectKind, TargetScheme, ValueType
+from . import workbook
 from .models import CriteriaSet, Criterion, CriterionGroup, Indicator, IndicatorTarget
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -49,7 +51,7 @@ class LoadSummary:
 
 
 def set_files(directory: Path = DATA_DIR) -> list[Path]:
-    return sorted(p for p in directory.glob("*.json") if p.name != REGIONS_FILE)
+    return sorted(p for p in [*directory.glob("*.json"), *directory.glob("*.xlsx")] if p.name != REGIONS_FILE)
 
 
 def _require(record: dict, key: str, where: str, choices=None):
@@ -59,15 +61,6 @@ def _require(record: dict, key: str, where: str, choices=None):
     if choices is not None and value not in choices:
         raise CriteriaDataError(f"{where}: '{key}' is '{value}', expected one of {sorted(choices)}")
     return value
-
-
-def _decimal(value, where: str):
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise CriteriaDataError(f"{where}: target value '{value}' is not a number") from exc
 
 
 def _read(path: Path) -> dict:
@@ -115,34 +108,146 @@ def load_criteria(paths: list[Path] | None = None, *, update: bool = False) -> L
     regions = {r.code: r for r in Region.objects.all()}
     regions.update(load_regions(summary=summary))
     for path in paths or set_files():
-        _load_set(_read(path), path.name, regions=regions, update=update, summary=summary)
+        spec = read_set_file(path, regions=set(regions))
+        _load_set(spec, path.name, regions=regions, update=update, summary=summary)
     return summary
 
 
-def _load_set(data: dict, filename: str, *, regions: dict, update: bool, summary: LoadSummary) -> None:
-    code = _require(data, "code", filename)
-    where = f"{filename} ({code})"
+# --- a data file as workbook rows ------------------------------------------------------------------------------------
+
+
+def _yes(flag: object) -> str:
+    return workbook.YES if flag else ""
+
+
+def json_as_workbook(data: dict) -> tuple[list[tuple[int, str, object]], list[dict]]:
+    """A JSON set file as the workbook's two sheets: the "set" sheet's (row, field, value) and the "criteria" rows."""
+    pairs = [
+        (n, name, _yes(data.get("provisional")) if name == "provisional" else data.get(name))
+        for n, name in enumerate(workbook.SET_FIELDS, start=2)
+        if name != "version"
+    ]
+    groups = {g.get("code"): g for g in data.get("groups", [])}
+    rows = []
+    for c in data.get("criteria") or []:
+        group = groups.get(c.get("group"), {})
+        head = {
+            "group_code": c.get("group"),
+            "group_name": group.get("name"),
+            "group_name_en": group.get("name_en"),
+            "criterion_number": c.get("number"),
+            "criterion_code": c.get("code"),
+            "criterion_name": c.get("name"),
+            "criterion_name_en": c.get("name_en"),
+            "key_criterion": _yes(c.get("revocation_key")),
+        }
+        for i in c.get("indicators") or [{}]:
+            indicator = {
+                **head,
+                "indicator_code": i.get("code"),
+                "indicator_name": i.get("name"),
+                "indicator_name_en": i.get("name_en"),
+                "value_type": i.get("value_type"),
+                "comparator": i.get("comparator"),
+                "unit": i.get("unit"),
+                "indicator_provisional": _yes(i.get("provisional")),
+                "indicator_notes": i.get("source"),
+            }
+            for t in i.get("targets") or [None]:
+                if t is None:
+                    rows.append(indicator)
+                    continue
+                rows.append(
+                    {
+                        **indicator,
+                        "region": t.get("region"),
+                        "commune_group": t.get("commune_group"),
+                        "year_from": t.get("year_from"),
+                        "year_to": t.get("year_to"),
+                        "target_value": t.get("value"),
+                        "target_text": t.get("text_value"),
+                        "delegated": _yes(t.get("delegated")),
+                        "provenance": workbook.PROVENANCE_PROVISIONAL
+                        if t.get("provisional")
+                        else workbook.PROVENANCE_VERIFIED,
+                        "source_document": t.get("source_document"),
+                        "article": t.get("article"),
+                        "target_notes": t.get("source"),
+                    }
+                )
+    return pairs, rows
+
+
+def xlsx_as_workbook(path: Path) -> tuple[list[tuple[int, str, object]], list[dict]]:
+    try:
+        sheets = read_sheets(path.read_bytes(), path.name)
+    except (OSError, ImportFileError) as exc:
+        raise CriteriaDataError(f"{path.name}: cannot read the file ({exc})") from exc
+    if workbook.SET_SHEET not in sheets or workbook.CRITERIA_SHEET not in sheets:
+        raise CriteriaDataError(f"{path.name}: the sheets 'set' and 'criteria' are needed")
+    pairs = [
+        (n, text(row[0]), row[1] if len(row) > 1 else None)
+        for n, row in enumerate(sheets[workbook.SET_SHEET], start=2)
+        if row and text(row[0])
+    ]
+    dataset = sheets[workbook.CRITERIA_SHEET]
+    headers = [text(h) for h in dataset.headers or []]
+    rows = [dict(zip(headers, r, strict=False)) for r in dataset]
+    return pairs, rows
+
+
+def read_set_file(path: Path, *, regions: set[str]) -> workbook.SetSpec:
+    """A set file read through the workbook's parser; the first problems stop the load, naming file, row, column."""
+    pairs, rows = xlsx_as_workbook(path) if path.suffix == ".xlsx" else json_as_workbook(_read(path))
+    errors: list[str] = []
+
+    def err(n: int, column: str, reason: object) -> None:
+        errors.append(f"row {n}, {column}: {reason}")
+
+    spec = workbook.parse_set_fields(pairs, lambda n, column, reason: err(n, f"set '{column}'", reason))
+    parsed = []
+    for n, row in enumerate(rows, start=2):
+        one = workbook.parse_row(n, row, lambda column, reason, n=n: err(n, f"'{column}'", reason), regions=regions)
+        if one is not None:
+            parsed.append(one)
+    if spec is not None and not errors:
+        seen: dict[tuple, int] = {}
+        for one in parsed:
+            if one.key in seen:
+                err(one.n, "'indicator_code'", f"the same indicator and target as row {seen[one.key]}")
+            seen.setdefault(one.key, one.n)
+        workbook.assemble(spec, parsed, err)
+    if errors or spec is None:
+        raise CriteriaDataError(f"{path.name}: " + "; ".join(errors[:5]))
+    return spec
+
+
+# --- writing (idempotent, by natural keys) -------------------------------------------------------------------------
+
+
+def _load_set(spec: workbook.SetSpec, filename: str, *, regions: dict, update: bool, summary: LoadSummary) -> None:
+    code = spec.code
     province = None
-    if data.get("province"):
-        province = Province.objects.current().filter(code=data["province"]).first()
+    if spec.province:
+        province = Province.objects.current().filter(code=spec.province).first()
         if province is None:
             # A province's own set waits until that province is loaded; national sets do not depend on units.
-            summary.skipped.append(f"{code} (province {data['province']} not loaded yet)")
+            summary.skipped.append(f"{code} (province {spec.province} not loaded yet)")
             return
     criteria_set = _upsert(
         CriteriaSet,
         {"code": code},
         {
-            "name": _require(data, "name", where),
-            "subject": _require(data, "subject", where, SubjectKind.values),
-            "level": _require(data, "level", where, StandardLevel.values),
-            "year_from": _require(data, "year_from", where),
-            "year_to": _require(data, "year_to", where),
-            "legal_basis": data.get("legal_basis", ""),
-            "target_scheme": data.get("target_scheme", TargetScheme.REGION),
+            "name": spec.name,
+            "subject": spec.subject,
+            "level": spec.level,
+            "year_from": spec.year_from,
+            "year_to": spec.year_to,
+            "legal_basis": spec.legal_basis,
+            "target_scheme": spec.target_scheme,
             "province": province,
-            "is_provisional": bool(data.get("provisional", False)),
-            "source": data.get("source", ""),
+            "is_provisional": spec.provisional,
+            "source": spec.source,
         },
         update=update,
         summary=summary,
@@ -150,100 +255,68 @@ def _load_set(data: dict, filename: str, *, regions: dict, update: bool, summary
     )
     summary.sets.append(code)
     groups = {}
-    for order, record in enumerate(data.get("groups", []), start=1):
-        g_where = f"{where} group {order}"
-        g_code = _require(record, "code", g_where)
+    for order, (g_code, (name, name_en)) in enumerate(spec.groups.items(), start=1):
         groups[g_code] = _upsert(
             CriterionGroup,
             {"criteria_set": criteria_set, "code": g_code},
-            {"name": _require(record, "name", g_where), "name_en": record.get("name_en", ""), "order": order},
+            {"name": name, "name_en": name_en, "order": order},
             update=update,
             summary=summary,
             kind="groups",
         )
-    seen_indicators = set()
-    criteria = data.get("criteria") or []
-    if not criteria:
-        raise CriteriaDataError(f"{where}: the set has no criteria")
-    for c_record in criteria:
-        c_code = _require(c_record, "code", f"{where} criterion")
-        c_where = f"{where} criterion {c_code}"
-        group_code = c_record.get("group")
-        if group_code and group_code not in groups:
-            raise CriteriaDataError(f"{c_where}: group '{group_code}' is not defined in the file")
+    for c in spec.criteria:
         criterion = _upsert(
             Criterion,
-            {"criteria_set": criteria_set, "code": c_code},
+            {"criteria_set": criteria_set, "code": c.code},
             {
-                "number": _require(c_record, "number", c_where),
-                "group": groups.get(group_code),
-                "name": _require(c_record, "name", c_where),
-                "name_en": c_record.get("name_en", ""),
-                "is_revocation_key": bool(c_record.get("revocation_key", False)),
+                "number": c.number,
+                "group": groups.get(c.group),
+                "name": c.name,
+                "name_en": c.name_en,
+                "is_revocation_key": c.key,
             },
             update=update,
             summary=summary,
             kind="criteria",
         )
-        indicators = c_record.get("indicators") or []
-        if not indicators:
-            raise CriteriaDataError(f"{c_where}: at least one indicator is needed")
-        for order, i_record in enumerate(indicators, start=1):
-            i_code = _require(i_record, "code", f"{c_where} indicator {order}")
-            i_where = f"{where} indicator {i_code}"
-            if i_code in seen_indicators:
-                raise CriteriaDataError(f"{i_where}: the code is used twice in the set")
-            seen_indicators.add(i_code)
+        for order, i in enumerate(c.indicators, start=1):
             indicator = _upsert(
                 Indicator,
-                {"criterion": criterion, "code": i_code},
+                {"criterion": criterion, "code": i.code},
                 {
-                    "name": i_record.get("name") or i_record.get("name_en") or i_code,
-                    "name_en": i_record.get("name_en", ""),
-                    "value_type": _require(i_record, "value_type", i_where, ValueType.values),
-                    "comparator": _require(i_record, "comparator", i_where, Comparator.values),
-                    "unit": i_record.get("unit", ""),
+                    "name": i.name,
+                    "name_en": i.name_en,
+                    "value_type": i.value_type,
+                    "comparator": i.comparator,
+                    "unit": i.unit,
                     "order": order,
-                    "is_provisional": bool(i_record.get("provisional", False)),
-                    "source": i_record.get("source", ""),
+                    "is_provisional": i.provisional,
+                    "source": i.notes,
                 },
                 update=update,
                 summary=summary,
                 kind="indicators",
             )
-            for t_record in i_record.get("targets", []):
-                _load_target(indicator, t_record, i_where, regions=regions, update=update, summary=summary)
-
-
-def _load_target(indicator, record: dict, where: str, *, regions, update: bool, summary: LoadSummary) -> None:
-    region = None
-    if record.get("region"):
-        region = regions.get(record["region"])
-        if region is None:
-            raise CriteriaDataError(f"{where}: region '{record['region']}' is not in {REGIONS_FILE}")
-    group = record.get("commune_group")
-    if group is not None and group not in CommuneGroup.values:
-        raise CriteriaDataError(f"{where}: commune group '{group}' is not 1, 2 or 3")
-    value = _decimal(record.get("value"), where)
-    if value is None and not record.get("text_value") and not record.get("delegated"):
-        raise CriteriaDataError(f"{where}: a target needs a value, a text_value or delegated=true")
-    _upsert(
-        IndicatorTarget,
-        {
-            "indicator": indicator,
-            "region": region,
-            "commune_group": group,
-            "year_from": record.get("year_from"),
-            "year_to": record.get("year_to"),
-        },
-        {
-            "value": value,
-            "text_value": record.get("text_value", ""),
-            "is_provisional": bool(record.get("provisional", False)),
-            "is_delegated": bool(record.get("delegated", False)),
-            "source": record.get("source", ""),
-        },
-        update=update,
-        summary=summary,
-        kind="targets",
-    )
+            for t in i.targets:
+                _upsert(
+                    IndicatorTarget,
+                    {
+                        "indicator": indicator,
+                        "region": regions.get(t.region) if t.region else None,
+                        "commune_group": t.commune_group,
+                        "year_from": t.year_from,
+                        "year_to": t.year_to,
+                    },
+                    {
+                        "value": t.value,
+                        "text_value": t.text_value,
+                        "is_provisional": t.provisional,
+                        "is_delegated": t.delegated,
+                        "source_document": t.source_document,
+                        "article": t.article,
+                        "source": t.notes,
+                    },
+                    update=update,
+                    summary=summary,
+                    kind="targets",
+                )

@@ -21,6 +21,12 @@ from core.models import TimeStampedModel
 from .choices import Comparator, StandardLevel, SubjectKind, TargetScheme, ValueType
 
 
+class CriteriaSetQuerySet(models.QuerySet["CriteriaSet"]):
+    def current_versions(self) -> "CriteriaSetQuerySet":
+        """The latest version of each set: the one new scorecards use."""
+        return self.filter(superseded_at__isnull=True)
+
+
 class CriteriaSet(TimeStampedModel):
     """A versioned set of criteria for one subject (commune, district, hamlet) and level, over a period."""
 
@@ -47,6 +53,23 @@ class CriteriaSet(TimeStampedModel):
         _("provisional"), default=False, help_text=_("Some content could not be checked against the official text.")
     )
     source = models.TextField(_("source notes"), blank=True)
+    # Versions: a workbook imported over a set makes a new set (the old one stays for the assessments made with
+    # it); `series_code` is the code the workbook carries, shared by every version.
+    series_code = models.CharField(_("series code"), max_length=32, blank=True, db_index=True)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous_version = models.OneToOneField(
+        "self",
+        verbose_name=_("previous version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+    )
+    superseded_at = models.DateTimeField(
+        _("superseded at"), null=True, blank=True, help_text=_("When a newer version replaced it for new scorecards.")
+    )
+
+    objects = CriteriaSetQuerySet.as_manager()
 
     class Meta:
         ordering = ["subject", "-year_from", "level", "code"]
@@ -61,7 +84,17 @@ class CriteriaSet(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.year_from}–{self.year_to})"
+        version = f" v{self.version}" if self.version > 1 else ""
+        return f"{self.name} ({self.year_from}–{self.year_to}){version}"
+
+    def save(self, *args, **kwargs):
+        if not self.series_code:
+            self.series_code = self.code
+        super().save(*args, **kwargs)
+
+    @property
+    def is_current_version(self) -> bool:
+        return self.superseded_at is None
 
     def covers_year(self, year: int) -> bool:
         return self.year_from <= year <= self.year_to
@@ -217,6 +250,10 @@ class IndicatorTarget(models.Model):
     is_delegated = models.BooleanField(
         _("set by the province"), default=False, help_text=_("The national text leaves this target to the province.")
     )
+    source_document = models.CharField(
+        _("source document"), max_length=255, blank=True, help_text=_("e.g. Quyết định 51/2025/QĐ-TTg, Phụ lục I")
+    )
+    article = models.CharField(_("article"), max_length=64, blank=True, help_text=_("Article, clause or item."))
     source = models.TextField(_("source notes"), blank=True)
 
     class Meta:
@@ -393,3 +430,50 @@ class CriterionResult(models.Model):
 
     def __str__(self):
         return f"{self.criterion.code}: {'✓' if self.is_met else '✗'}"
+
+
+class CommuneClassification(TimeStampedModel):
+    """Which commune group (51/2025) and which target region a commune belongs to, from a year on.
+
+    A commune's group can change (it urbanises, leaves Area III); each change is a new row, so a scorecard of any
+    year is evaluated with the classification in force that year (`criteria.selectors.classifications_in`)."""
+
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="classifications"
+    )
+    year_from = models.PositiveSmallIntegerField(_("from year"))
+    commune_group = models.PositiveSmallIntegerField(
+        _("commune group"), choices=CommuneGroup.choices, null=True, blank=True
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("target region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only when it differs from the province's."),
+    )
+    decision = models.CharField(_("decision"), max_length=255, blank=True, help_text=_("The decision placing it."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    unit_path = scope.commune("commune")
+    objects = scope.ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commune__code", "-year_from"]
+        verbose_name = _("commune classification")
+        verbose_name_plural = _("commune classifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "year_from"],
+                name="criteria_communeclassification_unique_year",
+                violation_error_message=_("This commune already has a classification from this year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.commune} {self.year_from}: {self.get_commune_group_display() or '–'}"

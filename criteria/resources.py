@@ -8,7 +8,7 @@ handful of queries in all); any bad row refuses the whole file with row, column 
 
 from __future__ import annotations
 
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
@@ -18,18 +18,19 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from communes.choices import CommuneType
-from communes.models import Commune
+from communes.models import Commune, Region
 from core import importing, spreadsheets
 from core.importing import Change, ImportPlan, RowError
 from core.numbers import NumberFormatError, parse_integer, parse_number
+from core.spreadsheets import TemplateColumn
 from core.text import fold
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
-from . import evaluation
+from . import evaluation, services
 from .choices import NUMERIC_TYPES, SubjectKind, ValueType
-from .models import Assessment, CriteriaSet, Indicator, IndicatorValue
-from .selectors import criteria_set_structure
+from .models import Assessment, CommuneClassification, CriteriaSet, Indicator, IndicatorValue
+from .selectors import classifications_in, criteria_set_structure
 from .services import values_import_apply
 
 # Column headers are fixed keys (the same in every language), so a filled-in file always imports.
@@ -111,14 +112,16 @@ def template_rows(*, user, criteria_set: CriteriaSet, year: int, district=None) 
             assessment__year=year, assessment__criteria_set=criteria_set, assessment__commune__in=communes
         ).select_related("assessment")
     }
+    classified = classifications_in({(c.pk, year) for c in communes})
     rows = []
     for commune in communes:
+        region_id, commune_group = classified[(commune.pk, year)]
         for indicator in structure.indicators:
             target = evaluation.target_for(
                 structure.targets_by_indicator.get(indicator.pk, []),
                 year=year,
-                region_id=commune.target_region_id,
-                commune_group=commune.commune_group,
+                region_id=region_id,
+                commune_group=commune_group,
             )
             value = values.get((commune.pk, indicator.pk))
             rows.append(
@@ -129,7 +132,7 @@ def template_rows(*, user, criteria_set: CriteriaSet, year: int, district=None) 
                     commune_name=commune.name,
                     indicator_code=indicator.code,
                     indicator_name=indicator.name,
-                    value_type=indicator.value_type,
+                    value_type=str(ValueType(indicator.value_type).label),
                     unit=indicator.unit,
                     target=_target_text(indicator, target),
                     value=cell_value(value, indicator.value_type),
@@ -150,8 +153,36 @@ def _target_text(indicator: Indicator, target) -> str:
 def export_template(*, user, criteria_set: CriteriaSet, year: int, file_format: str = "xlsx", district=None) -> bytes:
     rows = template_rows(user=user, criteria_set=criteria_set, year=year, district=district)
     dataset = ValueTemplateResource().export(rows)
-    dataset.title = f"{criteria_set.code} {year}"[:31]
-    return spreadsheets.export_dataset(dataset, file_format)
+    return ValuesImporter.template(
+        dataset,
+        file_format=file_format,
+        title=f"{criteria_set.code} {year}",
+        choices=_template_choices(rows),
+        spare_rows=0,  # one row per commune and indicator: nothing to add
+    )
+
+
+def _template_choices(rows) -> dict[str, tuple[str, ...]]:
+    """The drop-downs of the values template: the codes the file's rows name (the set, the communes of the
+    user's area, the set's indicators)."""
+    return {
+        COL_SET: tuple(dict.fromkeys(r.set_code for r in rows)),
+        COL_COMMUNE: tuple(dict.fromkeys(r.commune_code for r in rows)),
+        COL_INDICATOR: tuple(dict.fromkeys(r.indicator_code for r in rows)),
+    }
+
+
+def _value_kind(row) -> str:
+    """How the value cell of a template row is written and checked, from the indicator's type shown beside it."""
+    kinds = {
+        ValueType.BOOL: spreadsheets.YES_NO,
+        ValueType.COUNT: spreadsheets.INTEGER,
+        ValueType.PERCENT: spreadsheets.NUMBER,
+        ValueType.AMOUNT: spreadsheets.AMOUNT,
+        ValueType.TEXT: spreadsheets.TEXT,
+    }
+    shown = str(row.get("value_type") or "")
+    return next((kind for vt, kind in kinds.items() if shown in (str(vt.label), vt.value)), spreadsheets.TEXT)
 
 
 # --- import -----------------------------------------------------------------------------------------------------
@@ -212,6 +243,26 @@ class ValuesImporter(importing.Importer):
         "1.500.000. A file with any bad row is refused whole and nothing is written."
     )
     preview_columns = (gettext_lazy("Commune"), gettext_lazy("Indicator"))
+    template_columns = (
+        TemplateColumn(COL_YEAR, gettext_lazy("Year"), spreadsheets.INTEGER, 7, key=True),
+        TemplateColumn(COL_SET, gettext_lazy("Criteria set (code)"), spreadsheets.CODE, 16, key=True),
+        TemplateColumn(COL_COMMUNE, gettext_lazy("Commune code"), spreadsheets.CODE, 10, key=True),
+        TemplateColumn("commune_name", gettext_lazy("Commune"), width=22, key=True),
+        TemplateColumn(COL_INDICATOR, gettext_lazy("Indicator code"), spreadsheets.CODE, 10, key=True),
+        TemplateColumn("indicator_name", gettext_lazy("Indicator"), width=48, key=True),
+        TemplateColumn("value_type", gettext_lazy("Kind of value"), width=12, key=True),
+        TemplateColumn("unit", gettext_lazy("Unit"), width=10, key=True),
+        TemplateColumn("target", gettext_lazy("Target that applies"), width=14, key=True),
+        TemplateColumn(
+            COL_VALUE,
+            gettext_lazy("Value"),
+            spreadsheets.VALUE,
+            14,
+            help=gettext_lazy("Đạt or Không đạt for yes/no indicators, a number for the others; empty keeps it."),
+            kind_of=_value_kind,
+        ),
+        TemplateColumn(COL_NOTE, gettext_lazy("Note"), width=30, help=gettext_lazy("Optional.")),
+    )
     duplicate_column = COL_INDICATOR
     duplicate_message = gettext_lazy("Same commune, set, year and indicator as row {row}")
     success_message = gettext_lazy(
@@ -348,3 +399,140 @@ class ValuesImporter(importing.Importer):
             blank=plan.blank,
             n=len(plan.assessment_keys),
         )
+
+
+# --- commune groups and regions ----------------------------------------------------------------------------------
+
+CLASSIFICATION_COLUMNS = ["commune_code", "commune_name", "year_from", "commune_group", "region", "decision"]
+
+
+def classification_rows(*, user) -> tuple[list[str], list[list[object]]]:
+    """Every recorded classification of the communes the user classifies (its history, newest first per commune),
+    and a row from the current year for each xã with none yet: the template to fill in. Two queries."""
+    communes = list(classifiable_communes(user).order_by("code"))
+    recorded = defaultdict(list)
+    for c in (
+        CommuneClassification.objects.filter(commune__in=communes)
+        .select_related("region")
+        .order_by("commune__code", "-year_from")
+    ):
+        recorded[c.commune_id].append(c)
+    rows: list[list[object]] = []
+    for commune in communes:
+        for c in recorded.get(commune.pk, []):
+            rows.append(
+                [
+                    commune.code,
+                    commune.name,
+                    c.year_from,
+                    c.commune_group,
+                    c.region.code if c.region else "",
+                    c.decision,
+                ]
+            )
+        if not recorded.get(commune.pk):
+            rows.append([commune.code, commune.name, None, None, "", ""])
+    return CLASSIFICATION_COLUMNS, rows
+
+
+def classifiable_communes(user):
+    """The current xã whose group and region the user's office assigns: data entry at province level or above."""
+    s = scope.scope_for(user, DATA_WRITE_ROLES)
+    communes = Commune.objects.current().filter(unit_type=CommuneType.COMMUNE)
+    return communes if s.everything else communes.filter(province_id__in=s.province_ids)
+
+
+class ClassificationImporter(importing.Importer):
+    """Commune groups (Decision 51/2025/QĐ-TTg) and target regions, per commune and from a year on."""
+
+    columns = CLASSIFICATION_COLUMNS
+    required = ["commune_code", "year_from"]
+    help_text = gettext_lazy(
+        "One row per commune and first year: commune_code (official code), year_from, commune_group (1, 2 or 3), "
+        "region (a region code, only when the commune's targets are not its province's region) and the decision "
+        "placing it. A row for a year already recorded replaces it; an earlier year's row stays as history. "
+        "Scorecards from that year on are evaluated again. Any bad row refuses the whole file."
+    )
+    preview_columns = (gettext_lazy("Commune"), gettext_lazy("From year"))
+    duplicate_column = "year_from"
+    duplicate_message = gettext_lazy("The same commune and year as row {row}")
+    success_message = gettext_lazy("Recorded: {created} new, {updated} changed.")
+
+    def prepare(self, rows):
+        codes = {importing.official_code(r.get("commune_code"), level="commune") for r in rows}
+        self.communes = {c.code: c for c in classifiable_communes(self.user).filter(code__in=codes)}
+        self.regions = {r.code: r for r in Region.objects.all()}
+
+    def check(self, n, row, err):
+        code = importing.official_code(row.get("commune_code"), level="commune")
+        commune = self.communes.get(code)
+        if commune is None:
+            err("commune_code", _("No xã with code '{code}' in your province").format(code=code))
+            return None
+        if all(importing.blank(row.get(c)) for c in ("year_from", "commune_group", "region")):
+            # A template row left empty: the commune is not classified by this file.
+            return Change(row=n, key=(commune.pk, None), values={}, blank=True)
+        year = None
+        try:
+            year = importing.integer(row.get("year_from"), low=2000, high=2100)
+        except ValueError as exc:
+            err("year_from", exc)
+        group = None
+        if not importing.blank(row.get("commune_group")):
+            try:
+                group = importing.integer(row.get("commune_group"), low=1, high=3)
+            except ValueError as exc:
+                err("commune_group", exc)
+        region = None
+        region_code = importing.text(row.get("region"))
+        if region_code:
+            region = self.regions.get(region_code)
+            if region is None:
+                err("region", _("Unknown region '{code}'").format(code=region_code))
+        if importing.blank(row.get("commune_group")) and not region_code:
+            err("commune_group", _("Fill in the commune group or the region."))
+        if year is None:
+            return None
+        return Change(
+            row=n,
+            key=(commune.pk, year),
+            values={"commune_group": group, "region": region, "decision": importing.text(row.get("decision"))},
+            label=(f"{commune.code} {commune.name}", str(year)),
+            unit={"province_id": commune.province_id, "district_id": commune.district_id, "commune_id": commune.pk},
+            after=_classification_text(group, region),
+        )
+
+    def finish(self, plan):
+        stored = {
+            (c.commune_id, c.year_from): c
+            for c in CommuneClassification.objects.filter(
+                commune_id__in={c.key[0] for c in plan.changes}, year_from__in={c.key[1] for c in plan.changes}
+            ).select_related("region")
+        }
+        for change in plan.changes:
+            change.existing = stored.get(change.key)
+            if change.existing is not None:
+                change.before = _classification_text(change.existing.commune_group, change.existing.region)
+
+    def write(self, plan):
+        communes = {c.pk: c for c in self.communes.values()}
+        entries = [
+            services.ClassificationEntry(
+                commune=communes[c.key[0]],
+                year_from=c.key[1],
+                commune_group=c.values["commune_group"],
+                region=c.values["region"],
+                decision=c.values["decision"],
+            )
+            for c in plan.changes
+        ]
+        return services.classifications_record(entries=entries, actor=self.user)
+
+
+def _classification_text(group, region) -> str:
+    parts = []
+    if group:
+        parts.append(str(_("Group {n}").format(n=group)))
+    if region is not None:
+        parts.append(region.code)
+    return ", ".join(parts) or "–"

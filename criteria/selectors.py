@@ -22,7 +22,16 @@ from core.scope import get_visible_or_404
 from . import evaluation
 from .choices import COMPARATOR_SYMBOLS, LEVEL_ORDER, Comparator, StandardLevel, SubjectKind, ValueType
 from .filters import AssessmentFilterSet
-from .models import Assessment, CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorTarget, IndicatorValue
+from .models import (
+    Assessment,
+    CommuneClassification,
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+)
 
 ASSESSMENT_RELATED = (
     "commune",
@@ -79,7 +88,9 @@ def criteria_set_for(
     *, level: str, year: int, subject: str = SubjectKind.COMMUNE, province: Province | None = None
 ) -> CriteriaSet | None:
     """The set in force for a subject, level and year: a province's own set first, else the national one."""
-    sets = CriteriaSet.objects.filter(subject=subject, level=level, year_from__lte=year, year_to__gte=year)
+    sets = CriteriaSet.objects.current_versions().filter(
+        subject=subject, level=level, year_from__lte=year, year_to__gte=year
+    )
     if province is not None:
         own = sets.filter(province=province).first()
         if own:
@@ -88,10 +99,46 @@ def criteria_set_for(
 
 
 def commune_sets(*, year: int | None = None) -> QuerySet[CriteriaSet]:
-    qs = CriteriaSet.objects.filter(subject=SubjectKind.COMMUNE)
+    qs = CriteriaSet.objects.current_versions().filter(subject=SubjectKind.COMMUNE)
     if year:
         qs = qs.filter(year_from__lte=year, year_to__gte=year)
     return qs.order_by("year_from", "level")
+
+
+# --- commune groups and regions ----------------------------------------------------------------------------------
+
+
+def classifications_in(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[int | None, int | None]]:
+    """(commune id, year) → (target region id, commune group) in force that year; two queries for any number.
+
+    The latest classification from that year or before applies (its region, else the province's); before a
+    commune's first classification, its own fields do (the region it had before classifications were recorded)."""
+    if not pairs:
+        return {}
+    commune_ids = {c for c, _year in pairs}
+    base = {
+        pk: (region or province_region, group)
+        for pk, region, province_region, group in Commune.objects.filter(pk__in=commune_ids)
+        .values_list("pk", "region_id", "province__region_id", "commune_group")
+        .order_by()
+    }
+    recorded: dict[int, list[tuple[int, int | None, int | None]]] = defaultdict(list)
+    rows = (
+        CommuneClassification.objects.filter(commune_id__in=commune_ids, year_from__lte=max(y for _c, y in pairs))
+        .values_list("commune_id", "year_from", "region_id", "commune__province__region_id", "commune_group")
+        .order_by("commune_id", "-year_from")
+    )
+    for commune_id, year_from, region, province_region, group in rows:
+        recorded[commune_id].append((year_from, region or province_region, group))
+    found = {}
+    for commune_id, year in pairs:
+        in_force = next((r for r in recorded.get(commune_id, []) if r[0] <= year), None)
+        found[(commune_id, year)] = (in_force[1], in_force[2]) if in_force else base.get(commune_id, (None, None))
+    return found
+
+
+def classification_history(*, commune: Commune) -> list[CommuneClassification]:
+    return list(commune.classifications.select_related("region", "created_by").order_by("-year_from"))
 
 
 # --- assessments ------------------------------------------------------------------------------------------------
@@ -189,14 +236,15 @@ class IndicatorRow:
 
     @property
     def target_display(self) -> str:
-        """ "≥ 85%", "≤ 24%", "= Đạt chuẩn", or "met" for yes/no indicators."""
+        """ "≥ 85%", "≤ 24%", "= Đạt chuẩn", or "Met" for yes/no indicators: written as the value beside it is
+        ("Đạt", capitalised, in both columns)."""
         symbol = COMPARATOR_SYMBOLS.get(self.indicator.comparator, "")
         if self.target is None or (self.target.value is None and not self.target.text_value):
-            return str(_("met")) if self.indicator.comparator == Comparator.MET else "–"
+            return str(_("Met")) if self.indicator.comparator == Comparator.MET else "–"
         if self.target.text_value:
             shown = self.target.text_value
         elif self.indicator.value_type == ValueType.BOOL:
-            shown = str(_("yes") if self.target.value else _("no"))
+            shown = str(_("Met") if self.target.value else _("Not met"))
         else:
             shown = evaluation.format_quantity(self.target.value, self.indicator.value_type, self.indicator.unit)
         return f"{symbol} {shown}".strip()
@@ -218,6 +266,22 @@ class Scorecard:
     level_reached: str
     history: list[Any]
 
+    @property
+    def marks(self) -> set[str]:
+        """Which marks the table carries, for the legend under it: "wording" (an indicator marked *: its number
+        or wording not confirmed in public sources), "provisional" (a target not found in public sources) and
+        "delegated" (a target the national text leaves to the province)."""
+        found: set[str] = set()
+        for row in self.rows:
+            for i in row.indicators:
+                if i.indicator.is_provisional:
+                    found.add("wording")
+                if i.target is not None and i.target.is_provisional:
+                    found.add("provisional")
+                if i.target is not None and i.target.is_delegated:
+                    found.add("delegated")
+        return found
+
 
 def scorecard(*, assessment: Assessment) -> Scorecard:
     """Everything the scorecard page shows, in a fixed number of queries whatever the number of indicators."""
@@ -225,6 +289,7 @@ def scorecard(*, assessment: Assessment) -> Scorecard:
     values = {v.indicator_id: v for v in IndicatorValue.objects.filter(assessment=assessment)}
     results = {r.criterion_id: r for r in CriterionResult.objects.filter(assessment=assessment)}
     commune = assessment.commune
+    region_id, commune_group = classifications_in({(commune.pk, assessment.year)})[(commune.pk, assessment.year)]
     reasons_by_code = {}
     for r in results.values():
         for d in r.details:
@@ -237,8 +302,8 @@ def scorecard(*, assessment: Assessment) -> Scorecard:
             target = evaluation.target_for(
                 structure.targets_by_indicator.get(indicator.pk, []),
                 year=assessment.year,
-                region_id=commune.target_region_id,
-                commune_group=commune.commune_group,
+                region_id=region_id,
+                commune_group=commune_group,
             )
             reason = reasons_by_code.get(indicator.code, "")
             ind_rows.append(IndicatorRow(indicator, values.get(indicator.pk), target, not reason, reason))
@@ -366,9 +431,30 @@ def today_year() -> int:
 
 
 def commune_assessment(*, commune: Commune, year: int, criteria_set: CriteriaSet) -> Assessment | None:
-    """The commune's assessment against one set for one year (the caller has already checked scope)."""
+    """The commune's assessment against one set for one year (the caller has already checked scope); when it has
+    none against this version of the set, its assessment against an earlier version: a scorecard keeps the version
+    it was made with."""
+    assessments = Assessment.objects.select_related(*ASSESSMENT_RELATED).filter(commune=commune, year=year)
+    found = assessments.filter(criteria_set=criteria_set).first()
+    if found is None and criteria_set.version > 1:
+        found = (
+            assessments.filter(criteria_set__series_code=criteria_set.series_code)
+            .order_by("-criteria_set__version")
+            .first()
+        )
+    return found
+
+
+def criteria_set_list(
+    *, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None, request: HttpRequest | None = None
+) -> QuerySet[CriteriaSet]:
+    """Every criteria set, versions included (national reference data: the page is for staff who maintain sets),
+    with its numbers of criteria and indicators counted in the one query."""
     return (
-        Assessment.objects.select_related(*ASSESSMENT_RELATED)
-        .filter(commune=commune, year=year, criteria_set=criteria_set)
-        .first()
+        CriteriaSet.objects.select_related("province")
+        .annotate(
+            n_criteria=Count("criteria", distinct=True),
+            n_indicators=Count("criteria__indicators", distinct=True),
+        )
+        .order_by("subject", "-year_from", "level", "series_code", "-version")
     )

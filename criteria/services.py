@@ -14,21 +14,32 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from communes.models import Commune
+from communes.models import Commune, Province, Region
 from core import bulk
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
 from . import evaluation, registry
 from .choices import NUMERIC_TYPES, ValueType
-from .models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
+from .models import (
+    Assessment,
+    CommuneClassification,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    CriterionResult,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+)
 from .permissions import can_unlock
-from .selectors import SetStructure, criteria_set_structure
+from .selectors import SetStructure, classifications_in, criteria_set_structure
 
 if TYPE_CHECKING:
     from .resources import ValueImportPlan
+    from .workbook import SetSpec
 
 __all__ = [
     "ValueEntry",
@@ -148,13 +159,8 @@ def assessments_evaluate(
         values_by_assessment = _stored_values(ids)
     stored_results = _stored_results(ids)
     now = timezone.now()
-    # Commune id → (target region: its own, else its province's; commune group).
-    communes = {
-        pk: (region or province_region, group)
-        for pk, region, province_region, group in Commune.objects.filter(pk__in={a.commune_id for a in assessments})
-        .values_list("pk", "region_id", "province__region_id", "commune_group")
-        .order_by()
-    }
+    # (commune id, year) → (target region, commune group) in force that year.
+    classified = classifications_in({(a.commune_id, a.year) for a in assessments})
     sets = CriteriaSet.objects.in_bulk({a.criteria_set_id for a in assessments})
     structures: dict[int, SetStructure] = {pk: criteria_set_structure(criteria_set=s) for pk, s in sets.items()}
     targets: dict[tuple[Any, ...], object] = {}
@@ -180,7 +186,7 @@ def assessments_evaluate(
     for a in assessments:
         a.criteria_set = sets[a.criteria_set_id]
         structure = structures[a.criteria_set_id]
-        region_id, group = communes[a.commune_id]
+        region_id, group = classified[(a.commune_id, a.year)]
         values = values_by_assessment.get(a.pk, {})
         outcome = evaluation.evaluate(
             criteria=structure.criteria,
@@ -418,3 +424,180 @@ def values_import_apply(*, plan: ValueImportPlan, actor: User) -> dict[str, int]
     if updated:
         bulk.copy_history(touched.exclude(created_at=now), history_type="~", user=actor, when=now)
     return {"created": len(created), "updated": len(updated), "assessments": len(assessments)}
+
+
+# --- criteria sets from workbooks --------------------------------------------------------------------------------
+
+
+def _free_code(series: str, version: int) -> str:
+    """The stored code of a new version: the series code with its version number, unique among sets."""
+    taken = set(CriteriaSet.objects.filter(code__startswith=series[:24]).values_list("code", flat=True))
+    candidate, n = f"{series[:24]}.v{version}", version
+    while candidate in taken:
+        n += 1
+        candidate = f"{series[:24]}.v{n}"
+    return candidate
+
+
+@transaction.atomic
+def criteria_set_version_create(*, spec: SetSpec, base: CriteriaSet | None, actor: User | None) -> CriteriaSet:
+    """Store a checked workbook as a new set, or as the next version of `base` (which new scorecards stop using;
+    scorecards made with it keep it). A fixed number of queries whatever the size of the set."""
+    province = None
+    if spec.province:
+        province = Province.objects.current().get(code=spec.province)
+    if base is not None:
+        base = CriteriaSet.objects.select_for_update().get(pk=base.pk)
+        if base.superseded_at is not None:
+            raise ValidationError(
+                _("{set} was replaced by a newer version meanwhile; upload the file again.").format(set=base)
+            )
+        base.superseded_at = timezone.now()
+        base.save(update_fields=["superseded_at", "updated_at"])
+    version = base.version + 1 if base else 1
+    created = CriteriaSet(
+        code=_free_code(spec.code, version) if base else spec.code,
+        series_code=spec.code,
+        version=version,
+        previous_version=base,
+        name=spec.name,
+        subject=spec.subject,
+        level=spec.level,
+        year_from=spec.year_from,
+        year_to=spec.year_to,
+        legal_basis=spec.legal_basis,
+        target_scheme=spec.target_scheme,
+        province=province,
+        is_provisional=spec.provisional,
+        source=spec.source,
+    )
+    created.full_clean(validate_unique=False)
+    created.save()
+    write_set_contents(created, spec)
+    return created
+
+
+def write_set_contents(criteria_set: CriteriaSet, spec: SetSpec) -> None:
+    """Groups, criteria, indicators and targets of an empty set, in bulk (one insert per kind)."""
+    regions = {r.code: r for r in Region.objects.all()}
+    groups = CriterionGroup.objects.bulk_create(
+        [
+            CriterionGroup(criteria_set=criteria_set, code=code, name=name, name_en=name_en, order=order)
+            for order, (code, (name, name_en)) in enumerate(spec.groups.items(), start=1)
+        ]
+    )
+    group_by_code = {g.code: g for g in groups}
+    criteria = Criterion.objects.bulk_create(
+        [
+            Criterion(
+                criteria_set=criteria_set,
+                group=group_by_code.get(c.group),
+                number=c.number,
+                code=c.code,
+                name=c.name,
+                name_en=c.name_en,
+                is_revocation_key=c.key,
+            )
+            for c in spec.criteria
+        ]
+    )
+    indicators = []
+    for criterion, c_spec in zip(criteria, spec.criteria, strict=True):
+        for order, i in enumerate(c_spec.indicators, start=1):
+            indicators.append(
+                Indicator(
+                    criterion=criterion,
+                    code=i.code,
+                    name=i.name,
+                    name_en=i.name_en,
+                    value_type=i.value_type,
+                    comparator=i.comparator,
+                    unit=i.unit,
+                    order=order,
+                    is_provisional=i.provisional,
+                    source=i.notes,
+                )
+            )
+    indicators = Indicator.objects.bulk_create(indicators)
+    specs = [i for _c, i in spec.indicators()]
+    IndicatorTarget.objects.bulk_create(
+        [
+            IndicatorTarget(
+                indicator=indicator,
+                region=regions.get(t.region) if t.region else None,
+                commune_group=t.commune_group,
+                year_from=t.year_from,
+                year_to=t.year_to,
+                value=t.value,
+                text_value=t.text_value,
+                is_provisional=t.provisional,
+                is_delegated=t.delegated,
+                source_document=t.source_document,
+                article=t.article,
+                source=t.notes,
+            )
+            for indicator, i_spec in zip(indicators, specs, strict=True)
+            for t in i_spec.targets
+        ]
+    )
+
+
+# --- commune groups and regions --------------------------------------------------------------------------------
+
+
+@dataclass
+class ClassificationEntry:
+    commune: Commune
+    year_from: int
+    commune_group: int | None
+    region: Region | None
+    decision: str = ""
+
+
+@transaction.atomic
+def classifications_record(*, entries: list[ClassificationEntry], actor: User) -> dict[str, int]:
+    """Record communes' groups and regions from a year on (a newer row for the same year replaces it); each commune
+    must be in the actor's province-level data-entry scope. Scorecards of the years concerned are evaluated again."""
+    if not entries:
+        return {"created": 0, "updated": 0}
+    allowed = scope.scope_for(actor, DATA_WRITE_ROLES)
+    for entry in entries:
+        if not (allowed.everything or entry.commune.province_id in allowed.province_ids):
+            raise PermissionDenied(_("Only the province office assigns commune groups and regions."))
+    stored = {
+        (c.commune_id, c.year_from): c
+        for c in CommuneClassification.objects.filter(
+            commune__in=[e.commune for e in entries], year_from__in={e.year_from for e in entries}
+        )
+    }
+    new, changed = [], []
+    for e in entries:
+        row = stored.get((e.commune.pk, e.year_from))
+        if row is None:
+            new.append(
+                CommuneClassification(
+                    commune=e.commune,
+                    year_from=e.year_from,
+                    commune_group=e.commune_group,
+                    region=e.region,
+                    decision=e.decision,
+                    created_by=actor,
+                )
+            )
+        else:
+            row.commune_group, row.region, row.decision = e.commune_group, e.region, e.decision
+            changed.append(row)
+    bulk_create_with_history(new, CommuneClassification, default_user=actor)
+    if changed:
+        bulk_update_with_history(
+            changed, CommuneClassification, ["commune_group", "region", "decision"], default_user=actor
+        )
+    # Scorecards from the earliest year changed on now meet other targets: evaluate them again.
+    first_year = min(e.year_from for e in entries)
+    affected = list(
+        Assessment.objects.filter(
+            commune__in=[e.commune for e in entries], year__gte=first_year, locked_at__isnull=True
+        )
+    )
+    assessments_evaluate(assessments=affected)
+    return {"created": len(new), "updated": len(changed)}

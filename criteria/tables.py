@@ -111,3 +111,42 @@ class RevocationRiskTable(_AssessmentColumns):
 
     def value_is_recognised(self, value):
         return str(_("Yes") if value else _("No"))
+
+
+class CriteriaSetTable(ListTable):
+    code = tables.Column(verbose_name=_("Code"))
+    name = tables.Column(verbose_name=_("Name"))
+    subject = tables.Column(verbose_name=_("Subject"))
+    level = tables.Column(verbose_name=_("Level"))
+    period = tables.Column(verbose_name=_("Period"), accessor="year_from", empty_values=())
+    province = tables.Column(verbose_name=_("Issued by province"), default="–")
+    version = NumberColumn(verbose_name=_("Version"))
+    n_criteria = NumberColumn(verbose_name=_("Criteria"))
+    n_indicators = NumberColumn(verbose_name=_("Indicators"))
+    status = tables.Column(verbose_name=_("Status"), accessor="superseded_at", empty_values=())
+    workbook = tables.Column(verbose_name="", accessor="pk", exclude_from_export=True, empty_values=())
+
+    class Meta(ListTable.Meta):
+        empty_text = _("No criteria set is loaded yet.")
+
+    def render_period(self, record):
+        return f"{record.year_from}–{record.year_to}"
+
+    def value_period(self, record):
+        return f"{record.year_from}–{record.year_to}"
+
+    def render_status(self, record):
+        parts = [str(_("Replaced by a newer version")) if record.superseded_at else str(_("In use"))]
+        if record.is_provisional:
+            parts.append(str(_("provisional")))
+        return ", ".join(parts)
+
+    def value_status(self, record):
+        return self.render_status(record)
+
+    def render_workbook(self, record):
+        return format_html(
+            '<a class="btn btn-outline-success btn-sm text-nowrap" href="{}"><i class="bi bi-download"></i> {}</a>',
+            reverse("criteria:set_workbook", args=[record.pk]),
+            _("Workbook"),
+        )

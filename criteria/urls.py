@@ -16,4 +16,9 @@ urlpatterns = [
     path("risk/", views.revocation_risk, name="revocation_risk"),
     path("export/", views.export_template, name="export"),
     path("import/", views.import_values, name="import"),
+    path("sets/", views.criteria_set_list, name="set_list"),
+    path("sets/<int:pk>/workbook/", views.criteria_set_workbook, name="set_workbook"),
+    path("sets/import/", views.criteria_set_import, name="set_import"),
+    path("groups/", views.classification_import, name="classification_import"),
+    path("groups/template/", views.classification_export, name="classification_export"),
 ]

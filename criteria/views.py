@@ -1,8 +1,9 @@
+import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -13,14 +14,15 @@ from core import access
 from core.files import serve_stored_file
 from core.importing import ImportPage, import_view, render_import_page
 from core.lists import ListView
-from core.spreadsheets import CONTENT_TYPES
+from core.spreadsheets import CONTENT_TYPES, dataset_xlsx, spreadsheet_response
 from offices import scope
 
-from . import permissions, resources, selectors, services
+from . import permissions, resources, selectors, services, workbook
 from .choices import StandardLevel
 from .filters import RiskFilterForm
 from .forms import AssessmentValuesForm, ExportForm, GapForm, ReasonForm
-from .tables import AssessmentTable, RevocationRiskTable
+from .models import CriteriaSet
+from .tables import AssessmentTable, CriteriaSetTable, RevocationRiskTable
 
 
 def _year(request, default=None):
@@ -69,8 +71,15 @@ class AssessmentList(ListView):
         return selectors.assessment_list(user=self.request.user, filters=filters, request=self.request)
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         # The page opens on one year: the heading says which, and how to see them all.
-        return {**super().get_context_data(**kwargs), "shown_year": self.shown_year, "year_chosen": self.year_chosen}
+        return {
+            **super().get_context_data(**kwargs),
+            "can_open_sets": permissions.can_export_sets(user),
+            "can_classify": permissions.can_classify_communes(user),
+            "shown_year": self.shown_year,
+            "year_chosen": self.year_chosen,
+        }
 
 
 assessment_list = AssessmentList.as_view()
@@ -95,6 +104,8 @@ def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
     assessment = None
     if criteria_set is not None:
         assessment = selectors.commune_assessment(commune=commune, year=year, criteria_set=criteria_set)
+        if assessment is not None:
+            criteria_set = assessment.criteria_set  # the version the scorecard was made with
     card = selectors.scorecard(assessment=assessment) if assessment else None
     others = card.others if card else selectors.commune_year_assessments(commune=commune, year=year)
     can_change = scope.can_change_commune(request.user, commune)
@@ -132,6 +143,8 @@ def values_edit(request, code: str, year: int, level: str):
     if criteria_set is None:
         raise Http404(_("No criteria set covers this level and year."))
     assessment = selectors.commune_assessment(commune=commune, year=year, criteria_set=criteria_set)
+    if assessment is not None:
+        criteria_set = assessment.criteria_set  # the version the scorecard was made with
     structure = selectors.criteria_set_structure(criteria_set=criteria_set)
     values = {v.indicator_id: v for v in assessment.values.all()} if assessment else {}
     form = AssessmentValuesForm(request.POST or None, request.FILES or None, structure=structure, values=values)
@@ -265,14 +278,26 @@ class RevocationRiskList(ListView):
 revocation_risk = RevocationRiskList.as_view()
 
 
-def _import_page(*, export_form: ExportForm | None = None) -> ImportPage:
+def _export_form(request) -> ExportForm:
+    """The template's choices: a year (the latest assessed one by default) and only the criteria sets that apply
+    to that year."""
+    years = selectors.assessment_years(user=request.user)
+    initial = {"year": years[0] if years else selectors.today_year(), "file_format": "xlsx"}
+    try:
+        year = int(request.GET.get("year") or initial["year"])
+    except ValueError:
+        year = initial["year"]
+    return ExportForm(request.GET or None, initial=initial, sets=selectors.commune_sets(year=year))
+
+
+def _import_page(request, *, export_form: ExportForm | None = None) -> ImportPage:
     """The values import page: the template is chosen (set, year, format) in a form beside the upload."""
     return ImportPage(
         title=_("Excel export / import"),
         back_url=reverse("criteria:assessment_list"),
         back_label=_("Scorecards"),
         template_url=reverse("criteria:export"),
-        template_form=export_form if export_form is not None else ExportForm(sets=selectors.commune_sets()),
+        template_form=export_form if export_form is not None else _export_form(request),
         template_help=_(
             "One row per commune of your area and indicator, with the values already entered and the target that "
             "applies."
@@ -284,9 +309,7 @@ def _import_page(*, export_form: ExportForm | None = None) -> ImportPage:
 
 @login_required
 def export_template(request):
-    years = selectors.assessment_years(user=request.user)
-    initial = {"year": years[0] if years else selectors.today_year(), "file_format": "xlsx"}
-    form = ExportForm(request.GET or None, initial=initial, sets=selectors.commune_sets())
+    form = _export_form(request)
     if scope.scope_for(request.user).is_empty:
         raise Http404(_("Not found or outside your area."))
     if request.GET and form.is_valid():
@@ -301,7 +324,7 @@ def export_template(request):
             response["Content-Disposition"] = f'attachment; filename="{criteria_set.code}-{year}.{fmt}"'
             return response
     return render_import_page(
-        request, importer=resources.ValuesImporter(user=request.user), page=_import_page(export_form=form)
+        request, importer=resources.ValuesImporter(user=request.user), page=_import_page(request, export_form=form)
     )
 
 
@@ -310,5 +333,94 @@ def import_values(request):
     """Step 1: upload and preview (dry run, nothing written). Step 2: confirm, which writes in bulk."""
     access.require(request.user, "criteria:import")
     return import_view(
-        request, importer_class=resources.ValuesImporter, session_key="criteria_import", page=_import_page()
+        request, importer_class=resources.ValuesImporter, session_key="criteria_import", page=_import_page(request)
+    )
+
+
+# --- criteria sets as workbooks ------------------------------------------------------------------------------------
+
+
+def _require_set_staff(request) -> None:
+    if not permissions.can_export_sets(request.user):
+        raise PermissionDenied(_("Only staff who maintain criteria sets open them as workbooks."))
+
+
+class CriteriaSetList(ListView):
+    """Every criteria set and version, each downloadable as the workbook an import takes back."""
+
+    selector = staticmethod(selectors.criteria_set_list)
+    table_class = CriteriaSetTable
+    title = gettext_lazy("Criteria sets")
+    template_name = "criteria/criteria_set_list.html"
+    export_name = "criteria-sets"
+    count_text = ngettext_lazy("%(n)s set", "%(n)s sets", "n")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_set_staff(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "can_import": user.has_perm("criteria.add_criteriaset"),
+            "can_classify": permissions.can_classify_communes(user),
+        }
+
+
+criteria_set_list = CriteriaSetList.as_view()
+
+
+@login_required
+def criteria_set_workbook(request, pk: int):
+    _require_set_staff(request)
+    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("province"), pk=pk)
+    return spreadsheet_response(
+        workbook.export_set(criteria_set), filename=f"{criteria_set.code}.xlsx", file_format="xlsx"
+    )
+
+
+@login_required
+def criteria_set_import(request):
+    """Upload a set workbook: a preview of what it adds, changes and removes; confirming stores a new version."""
+    if not request.user.has_perm("criteria.add_criteriaset"):
+        raise PermissionDenied(_("Your role may not import criteria sets."))
+    page = ImportPage(
+        title=_("Import a criteria set"),
+        back_url=reverse("criteria:set_list"),
+        back_label=_("Criteria sets"),
+        form_label=_("Criteria set workbook (.xlsx)"),
+    )
+    return import_view(
+        request, importer_class=workbook.CriteriaWorkbookImporter, session_key="criteria_set_import", page=page
+    )
+
+
+def _require_classifier(request) -> None:
+    if not permissions.can_classify_communes(request.user):
+        raise PermissionDenied(_("Only the province office assigns commune groups and regions."))
+
+
+@login_required
+def classification_export(request):
+    _require_classifier(request)
+    headers, rows = resources.classification_rows(user=request.user)
+    dataset = tablib.Dataset(*rows, headers=headers, title="communes")
+    return spreadsheet_response(dataset_xlsx(dataset), filename="commune-groups.xlsx", file_format="xlsx")
+
+
+@login_required
+def classification_import(request):
+    """Commune groups and regions by official code, from a year on: preview, then confirm."""
+    _require_classifier(request)
+    page = ImportPage(
+        title=_("Commune groups and regions"),
+        back_url=reverse("criteria:assessment_list"),
+        back_label=_("Scorecards"),
+        template_url=reverse("criteria:classification_export"),
+        form_label=_("Filled-in file (.xlsx or .csv)"),
+    )
+    return import_view(
+        request, importer_class=resources.ClassificationImporter, session_key="criteria_classification", page=page
     )

@@ -16,6 +16,7 @@ typed as a total: reports add the lines up. Running it again creates nothing.
 import datetime
 import random
 
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from communes.choices import CommuneType
@@ -116,7 +117,7 @@ def _line(year, source, code, unit, amount, mobilised) -> CapitalPlanLine:
 def load(*, stdout) -> None:
     province = Province.objects.current().filter(code=PROVINCE_CODE).first()
     if province is None:
-        stdout.write("Funding demo: province 19 is not loaded; nothing created.")
+        stdout.write(gettext("Funding demo: province 19 is not loaded; nothing created."))
         return
     sources = {s.code: s for s in CapitalSource.objects.all()}
     districts = {d.code: d for d in District.objects.current().filter(province=province)}
@@ -134,8 +135,10 @@ def load(*, stdout) -> None:
     disbursed = _disbursements(province)
     projects, debts = _projects_and_debts(province)
     stdout.write(
-        "Funding demo: {a} lines for 2023, {b} for 2024 created; {d} disbursements, {p} projects, {c} construction "
-        "debts created.".format(a=created[2023], b=created[2024], d=disbursed, p=projects, c=debts)
+        gettext(
+            "Funding demo: {a} lines for 2023, {b} for 2024 created; {d} disbursements, {p} projects, {c} "
+            "construction debts created."
+        ).format(a=created[2023], b=created[2024], d=disbursed, p=projects, c=debts)
     )
 
 

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SearchFilter, YesNoFilter
+from core.filters import FilterSet, SearchFilter, YesNoFilter
 from offices import scope
 
 from .choices import Component
@@ -12,7 +12,7 @@ def _districts(request):
     return scope.districts(request.user if request else None).filter(valid_to__isnull=True).order_by("code")
 
 
-class LineFilterSet(django_filters.FilterSet):
+class LineFilterSet(FilterSet):
     q = SearchFilter(
         folded=("commune__search_name", "district__search_name"),
         lookups=("project__code__iexact", "project__name__icontains", "note__icontains"),

@@ -11,6 +11,7 @@ from core import importing, spreadsheets
 from core.formatting import money
 from core.importing import Change, RowError
 from core.scope import scope_for
+from core.spreadsheets import TemplateColumn
 from core.text import fold
 from offices.permissions import can_change_unit
 
@@ -111,8 +112,37 @@ LINE_RELATED = ["province", "district", "commune", "source", "project"]
 
 def export_lines(*, lines, file_format: str = "xlsx") -> bytes:
     dataset = PlanLineResource().export(lines.select_related(*LINE_RELATED))
-    dataset.title = "plan lines"
-    return spreadsheets.export_dataset(dataset, file_format)
+    return PlanLineImporter.template(
+        dataset, file_format=file_format, title=str(_("Capital plan lines")), choices=_key_choices()
+    )
+
+
+def _key_choices() -> dict[str, list[str]]:
+    """The drop-downs of the key columns: unit levels, capital sources and components by their codes."""
+    return {
+        "unit_level": list(UnitLevel.values),
+        "source": list(CapitalSource.objects.order_by("order", "code").values_list("code", flat=True)),
+        "component": list(Component.values),
+    }
+
+
+def _key_template_columns():
+    return (
+        TemplateColumn("year", gettext_lazy("Year"), spreadsheets.INTEGER, 7, key=True),
+        TemplateColumn(
+            "unit_level",
+            gettext_lazy("Unit level (code)"),
+            spreadsheets.CODE,
+            11,
+            key=True,
+            help=gettext_lazy("province, district or commune."),
+        ),
+        TemplateColumn("unit_code", gettext_lazy("Unit code"), spreadsheets.CODE, 10, key=True),
+        TemplateColumn("unit_name", gettext_lazy("Unit"), width=24, key=True),
+        TemplateColumn("source", gettext_lazy("Capital source (code)"), spreadsheets.CODE, 14, key=True),
+        TemplateColumn("component", gettext_lazy("Component (code)"), spreadsheets.CODE, 16, key=True),
+        TemplateColumn("project_code", gettext_lazy("Project code"), spreadsheets.CODE, 12, key=True),
+    )
 
 
 def export_disbursements(*, user, year: int | None = None, file_format: str = "xlsx") -> bytes:
@@ -120,8 +150,9 @@ def export_disbursements(*, user, year: int | None = None, file_format: str = "x
     if year:
         qs = qs.filter(line__year=year)
     dataset = DisbursementResource().export(qs.order_by("line__year", "line__id", "paid_on", "id"))
-    dataset.title = "disbursements"
-    return spreadsheets.export_dataset(dataset, file_format)
+    return DisbursementImporter.template(
+        dataset, file_format=file_format, title=str(_("Disbursements")), choices=_key_choices()
+    )
 
 
 # --- import -------------------------------------------------------------------------------------------------------
@@ -230,6 +261,13 @@ class _LineKeyImporter(importing.Importer):
 
 class PlanLineImporter(_LineKeyImporter):
     columns = [*KEY_COLUMNS, "planned", "mobilised", "note"]
+    template_columns = (
+        *_key_template_columns(),
+        TemplateColumn("planned", gettext_lazy("Planned (đồng)"), spreadsheets.AMOUNT, 18),
+        TemplateColumn("mobilised", gettext_lazy("Mobilised (đồng)"), spreadsheets.AMOUNT, 18),
+        TemplateColumn("disbursed", gettext_lazy("Disbursed (đồng)"), spreadsheets.AMOUNT, 18, key=True),
+        TemplateColumn("note", gettext_lazy("Note"), width=30),
+    )
     required = [*KEY_COLUMNS[:5], "planned"]
     help_text = gettext_lazy(
         "Columns year, unit_level (province, district or commune), unit_code, source, component and planned are "
@@ -297,6 +335,13 @@ class PlanLineImporter(_LineKeyImporter):
 
 class DisbursementImporter(_LineKeyImporter):
     columns = [*KEY_COLUMNS, "reference", "paid_on", "amount", "note"]
+    template_columns = (
+        *_key_template_columns(),
+        TemplateColumn("reference", gettext_lazy("Payment reference"), width=16),
+        TemplateColumn("paid_on", gettext_lazy("Paid on"), spreadsheets.DATE, 12),
+        TemplateColumn("amount", gettext_lazy("Amount (đồng)"), spreadsheets.AMOUNT, 18),
+        TemplateColumn("note", gettext_lazy("Note"), width=30),
+    )
     required = [*KEY_COLUMNS[:5], "reference", "paid_on", "amount"]
     help_text = gettext_lazy(
         "Columns year, unit_level, unit_code, source, component (and project_code when the line has a project) "

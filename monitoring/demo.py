@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from communes.choices import CommuneType
 from communes.models import Commune, Province
@@ -63,14 +64,16 @@ def load(*, stdout) -> None:
         for u in get_user_model().objects.filter(username__in=["front", "province", "district", "commune"])
     }
     if province is None or "front" not in users:
-        stdout.write("Monitoring demo: province 19 or the Front user is missing; nothing created.")
+        stdout.write(gettext("Monitoring demo: province 19 or the Front user is missing; nothing created."))
         return
     with transaction.atomic():
         surveys = _surveys(province, users["front"])
         reports = _supervision(province, users)
         comments = _consultation(province, users)
     stdout.write(
-        f"Monitoring: {surveys} new surveys, {reports} new supervision reports, {comments} new public comments"
+        gettext(
+            "Monitoring demo: {surveys} new surveys, {reports} new supervision reports, {comments} new public comments."
+        ).format(surveys=surveys, reports=reports, comments=comments)
     )
 
 

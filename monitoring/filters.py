@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SearchFilter
+from core.filters import FilterSet, SearchFilter
 from offices import scope
 
 from .choices import FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
@@ -21,7 +21,7 @@ def _unit_search(prefix: str = "", *, lookups: tuple[str, ...] = ()) -> SearchFi
     )
 
 
-class SurveyFilterSet(django_filters.FilterSet):
+class SurveyFilterSet(FilterSet):
     q = _unit_search("dossier__")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SurveyStatus.choices)
     district = django_filters.ModelChoiceFilter(
@@ -34,7 +34,7 @@ class SurveyFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "district", "year"]
 
 
-class ReportFilterSet(django_filters.FilterSet):
+class ReportFilterSet(FilterSet):
     q = _unit_search(lookups=("title__icontains",))
     subject_kind = django_filters.ChoiceFilter(label=_("Subject"), choices=ReportSubject.choices)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
@@ -44,7 +44,7 @@ class ReportFilterSet(django_filters.FilterSet):
         fields = ["q", "subject_kind", "district"]
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FindingStatus.choices)
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts, field_name="report__district")

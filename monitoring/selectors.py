@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from communes.choices import CommuneType
 from communes.models import Commune, Hamlet, Province
-from core.formatting import number
+from core.formatting import PUBLISHED_PERCENT_DECIMALS, number
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment, Criterion
 from offices import scope
@@ -237,7 +237,7 @@ def dossier_survey_problems(*, dossier: Dossier) -> list[str]:
     if minimum and (coverage is None or coverage < minimum):
         problems.append(
             _("Forms returned from {coverage}% of households; at least {minimum}% are required.").format(
-                coverage=number(coverage or 0, 2), minimum=number(minimum, 0)
+                coverage=number(coverage or 0, PUBLISHED_PERCENT_DECIMALS), minimum=number(minimum, 0)
             )
         )
     if survey.results_posted_on is None:
@@ -264,7 +264,7 @@ def dossier_survey_problems(*, dossier: Dossier) -> list[str]:
                             commune=cell.commune,
                             number=item.number,
                             item=item.name,
-                            rate=number(cell.rate, 2),
+                            rate=number(cell.rate, PUBLISHED_PERCENT_DECIMALS),
                             floor=number(floor, 0),
                         )
                     )

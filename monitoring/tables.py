@@ -115,7 +115,7 @@ class SurveyTable(ListTable):
 
     def render_rate(self, record):
         rate = selectors.survey_rate(record)
-        return "–" if rate is None else formatting.number(rate, 2) + "%"
+        return formatting.share(rate, published=True)
 
     def value_rate(self, record):
         return selectors.survey_rate(record)

@@ -28,4 +28,7 @@ urlpatterns = [
     path("dossiers/", include("verification.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("reports/", include("reports.urls")),
+    # The read API and the open data (issue 14).
+    path("api/v1/", include("api.urls")),
+    path("open-data/", include("api.open_data_urls")),
 ]

@@ -1,9 +1,13 @@
 """Demo offices and one login per role, all with the password DEMO_PASSWORD. Only this loader creates them;
 production settings never do."""
 
+import os
+
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext, gettext_lazy
 
 from communes.models import Commune, District, Province
+from core.people import split_full_name
 
 from .choices import OfficeKind, Role
 from .models import Membership, Office
@@ -54,15 +58,15 @@ DEMO_USERS = [
 ]
 
 ROLE_DESCRIPTIONS = {
-    "admin": "IT admin (superuser, Django admin)",
-    "province": "provincial coordination office, Thái Nguyên",
-    "district": "coordination office of Phú Bình district",
-    "commune": "officer of Xã Tân Khánh (Phú Bình)",
-    "verifier": "verification team, Phú Bình district",
-    "appraiser": "provincial appraisal council",
-    "approver": "provincial People's Committee (recognition decisions)",
-    "front": "provincial Fatherland Front committee",
-    "viewer": "read-only leader, province",
+    "admin": gettext_lazy("IT admin (superuser, Django admin)"),
+    "province": gettext_lazy("provincial coordination office, Thái Nguyên"),
+    "district": gettext_lazy("coordination office of Phú Bình district"),
+    "commune": gettext_lazy("officer of Xã Tân Khánh (Phú Bình)"),
+    "verifier": gettext_lazy("verification team, Phú Bình district"),
+    "appraiser": gettext_lazy("provincial appraisal council"),
+    "approver": gettext_lazy("provincial People's Committee (recognition decisions)"),
+    "front": gettext_lazy("provincial Fatherland Front committee"),
+    "viewer": gettext_lazy("read-only leader, province"),
 }
 
 
@@ -84,17 +88,36 @@ def load(*, stdout) -> None:
         admin.save()
     for username, full_name, role, kind, office_name, level in DEMO_USERS:
         office, _ = Office.objects.get_or_create(name=office_name, kind=kind, province=province, **units[level])
-        last, _, first = full_name.rpartition(" ")
+        last, first = split_full_name(full_name)  # stored as Vietnamese forms split it; shown by core.people
         user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(user=user, office=office, role=role)
-    stdout.write(f"Offices: {Office.objects.count()}, demo users: {len(DEMO_USERS) + 1}")
+    stdout.write(
+        gettext("Offices: {offices}, demo users: {users}.").format(
+            offices=Office.objects.count(), users=len(DEMO_USERS) + 1
+        )
+    )
+
+
+def site_url() -> str:
+    """Where `make run` serves the site: HOST and PORT as the Makefile passes them to the demo loader and to
+    runserver. A server listening on every interface (0.0.0.0, ::) is opened at 127.0.0.1 on this machine."""
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    port = os.environ.get("PORT", "").strip() or "8000"
+    if host in ("0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}/"
 
 
 def print_logins(stdout) -> None:
     stdout.write("")
-    stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/")
+    stdout.write(
+        gettext("Demo logins (password for all: {password}) at {url}").format(password=DEMO_PASSWORD, url=site_url())
+    )
     for username, description in ROLE_DESCRIPTIONS.items():
         stdout.write(f"  {username:<10} {description}")
+    stdout.write(gettext("Stop the server with Ctrl-C; `make clean` deletes the database and the environment."))

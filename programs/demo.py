@@ -13,6 +13,7 @@ loaded: they come from the recognition register. Running it again creates nothin
 import datetime
 import random
 
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from communes.choices import CommuneType
@@ -85,7 +86,7 @@ def _live(levels, communes) -> dict[str, list[str]]:
 def load(*, stdout) -> None:
     province = Province.objects.current().filter(code=PROVINCE_CODE).first()
     if province is None:
-        stdout.write("Programs demo: province 19 is not loaded; nothing created.")
+        stdout.write(gettext("Programs demo: province 19 is not loaded; nothing created."))
         return
     phase = Phase.objects.filter(year_from__lte=YEAR, year_to__gte=YEAR).first()
     plan, created = AnnualPlan.objects.get_or_create(
@@ -105,10 +106,12 @@ def load(*, stdout) -> None:
     registered = _register(province, targets)
     products = _ocop(province)
     stdout.write(
-        "Programs demo: plan {year} ({state}), targets {targets}; {registered} registrations created; "
-        "{products} OCOP products created.".format(
+        gettext(
+            "Programs demo: plan {year} ({state}), targets {targets}; {registered} registrations created; "
+            "{products} OCOP products created."
+        ).format(
             year=YEAR,
-            state="created" if created else "already there",
+            state=gettext("created") if created else gettext("already there"),
             targets=", ".join(f"{k.label} {v}" for k, v in TARGETS.items()),
             registered=registered,
             products=products,

@@ -2,7 +2,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SearchFilter, YesNoFilter
+from core.filters import FilterSet, SearchFilter, YesNoFilter
 from offices import scope
 
 from .choices import STAR_CHOICES, OcopGroup
@@ -17,7 +17,7 @@ def _provinces(request):
     return scope.provinces(request.user if request else None).filter(valid_to__isnull=True).order_by("code")
 
 
-class PlanFilterSet(django_filters.FilterSet):
+class PlanFilterSet(FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     province = django_filters.ModelChoiceFilter(label=_("Province"), queryset=_provinces)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts)
@@ -39,7 +39,7 @@ class PlanFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class OcopFilterSet(django_filters.FilterSet):
+class OcopFilterSet(FilterSet):
     q = SearchFilter(
         folded=("commune__search_name",),
         lookups=("name__icontains", "owner__icontains", "code__iexact", "decision_number__icontains"),

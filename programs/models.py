@@ -60,6 +60,9 @@ class Phase(TimeStampedModel):
         ]
 
     def __str__(self):
+        # Names usually carry the period already ("giai đoạn 2021-2025"): the years are added only when missing.
+        if str(self.year_from) in self.name and str(self.year_to) in self.name:
+            return self.name
         return f"{self.name} ({self.year_from}–{self.year_to})"
 
     def covers_year(self, year: int) -> bool:

@@ -8,6 +8,7 @@ from communes.models import Commune
 from core import importing, spreadsheets
 from core.importing import Change
 from core.scope import scope_for
+from core.spreadsheets import TemplateColumn
 from core.text import fold
 from offices.permissions import can_change_unit
 
@@ -67,8 +68,16 @@ class OcopResource(resources.ModelResource):
 
 def export_ocop(*, products, file_format: str = "xlsx") -> bytes:
     dataset = OcopResource().export(products)
-    dataset.title = "OCOP"
-    return spreadsheets.export_dataset(dataset, file_format)
+    return OcopImporter.template(
+        dataset,
+        file_format=file_format,
+        title="OCOP",
+        choices={"group": [g.value for g in OcopGroup], "commune_code": _commune_codes(dataset)},
+    )
+
+
+def _commune_codes(dataset) -> list[str]:
+    return sorted({str(code) for code in dataset["commune_code"]}) if dataset.height else []
 
 
 class OcopImporter(importing.Importer):
@@ -79,6 +88,27 @@ class OcopImporter(importing.Importer):
         "(31/12/2024) are required; expires_on is optional (36 months after the decision when empty). Stars follow "
         "from the score. A product is found by its code: existing products are updated, others created. A file "
         "with any bad row is refused whole and nothing is written."
+    )
+    template_columns = (
+        TemplateColumn("code", gettext_lazy("Product code"), spreadsheets.CODE, 12, key=True),
+        TemplateColumn("commune_code", gettext_lazy("Commune code"), spreadsheets.CODE, 10, key=True),
+        TemplateColumn("commune_name", gettext_lazy("Commune"), width=22, key=True),
+        TemplateColumn("name", gettext_lazy("Product name"), width=32),
+        TemplateColumn("owner", gettext_lazy("Owner"), width=28),
+        TemplateColumn(
+            "group", gettext_lazy("Product group (code)"), spreadsheets.CODE, 14, help=gettext_lazy("From the list.")
+        ),
+        TemplateColumn("score", gettext_lazy("Score (0–100)"), spreadsheets.INTEGER, 9),
+        TemplateColumn("stars", gettext_lazy("Stars"), spreadsheets.INTEGER, 7, key=True),
+        TemplateColumn("decision_number", gettext_lazy("Decision number"), width=16),
+        TemplateColumn("decision_date", gettext_lazy("Decision date"), spreadsheets.DATE, 12),
+        TemplateColumn(
+            "expires_on",
+            gettext_lazy("Valid until"),
+            spreadsheets.DATE,
+            12,
+            help=gettext_lazy("Optional: 36 months after the decision when empty."),
+        ),
     )
 
     def prepare(self, rows):

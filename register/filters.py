@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import District
-from core.filters import SearchFilter, YesNoFilter
+from core.filters import FilterSet, SearchFilter, YesNoFilter
 from criteria.choices import StandardLevel, SubjectKind
 
 from .models import Recognition
@@ -13,7 +13,7 @@ def _districts(request):
     return District.objects.visible_to(request.user if request else None).filter(valid_to__isnull=True)
 
 
-class RecognitionFilterSet(django_filters.FilterSet):
+class RecognitionFilterSet(FilterSet):
     q = SearchFilter(
         folded=("commune__search_name", "district__search_name"),
         lookups=("hamlet__name__icontains", "decision_number__icontains", "commune__code"),

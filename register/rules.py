@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.formatting import number
+from core.formatting import PERCENT_DECIMALS, number
 
 KEY_SHARE = 30  # % of criteria unmet, with a key criterion among them
 ANY_SHARE = 50  # % of criteria unmet, whatever they are
@@ -29,11 +29,11 @@ def criteria_ground(*, total: int, unmet: int, key_unmet: int) -> str | None:
     share = _pct(unmet, total)
     if share >= ANY_SHARE:
         return _("{unmet} of {total} criteria no longer met ({pct}%, 50% or more).").format(
-            unmet=unmet, total=total, pct=number(share, 0)
+            unmet=unmet, total=total, pct=number(share, PERCENT_DECIMALS)
         )
     if share >= KEY_SHARE and key_unmet:
         return _("{unmet} of {total} criteria no longer met ({pct}%), including {key} key criteria.").format(
-            unmet=unmet, total=total, pct=number(share, 0), key=key_unmet
+            unmet=unmet, total=total, pct=number(share, PERCENT_DECIMALS), key=key_unmet
         )
     return None
 
@@ -42,7 +42,7 @@ def communes_ground(*, total: int, revoked: int) -> str | None:
     """A district's ground from its communes, in words, or None."""
     if total and _pct(revoked, total) >= DISTRICT_COMMUNES_SHARE:
         return _("{revoked} of {total} communes have lost their NTM recognition ({pct}%, 30% or more).").format(
-            revoked=revoked, total=total, pct=number(_pct(revoked, total), 0)
+            revoked=revoked, total=total, pct=number(_pct(revoked, total), PERCENT_DECIMALS)
         )
     return None
 

@@ -19,7 +19,7 @@ def criteria_matrix(*, user, matrix: selectors.CriteriaMatrix, title: str, meta:
         Column(_("Criteria in the set"), 8, spreadsheets.INTEGER_FORMAT),
         Column(_("Level in force"), 18),
     ]
-    met, unmet = _("met"), _("not met")
+    met, unmet = _("Met"), _("Not met")  # as the scorecard writes them
     rows = (
         [
             r.assessment.commune.district.name if r.assessment.commune.district else "",

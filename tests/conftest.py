@@ -4,8 +4,10 @@ Markers: `postgres` tests need PostgreSQL (races, COPY); `browser` tests need De
 skip with a one-line reason; under CI=true a missing PostgreSQL or chromium is a failure, never a skip.
 """
 
+import io
 import os
 import shutil
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -85,3 +87,32 @@ def world(db):
     return SimpleNamespace(
         region=region, province=province, phu_binh=phu_binh, dai_tu=dai_tu, pb=pb, dt=dt, communes=pb + dt, users=users
     )
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker):
+    """Data made here stays for every test of a module, then goes: it is written in a transaction opened for the
+    module and rolled back after its last test. Each test runs in a savepoint inside it (the `db` fixture), as with
+    Django's setUpTestData, so a test's own writes never reach the next test. Not for `transactional_db` tests."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    """The whole demo (`manage.py load_demo`), loaded once for the test module (≈30 s on SQLite; loading it per test
+    was most of `make test`'s time); returns what the loader printed. Tests take `db` (or `client`) as well."""
+    from django.core.management import call_command
+
+    with kept_for_the_module(django_db_blocker):
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()

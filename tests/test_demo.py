@@ -32,26 +32,37 @@ def _pdf(name):
 DEMO_USERS = ["admin", "province", "district", "commune", "verifier", "appraiser", "approver", "front", "viewer"]
 
 
-def test_demo_loads_and_is_idempotent():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
+def test_demo_loads_and_is_idempotent(demo_module):
     first = _counts()
-    assert "ntm-demo-2024" in out.getvalue()
+    assert "ntm-demo-2024" in demo_module
     for username in DEMO_USERS:
-        assert username in out.getvalue()
+        assert username in demo_module
     call_command("load_demo", stdout=io.StringIO())
     assert _counts() == first
 
 
-def test_demo_logins_work(client):
-    call_command("load_demo", stdout=io.StringIO())
+def test_demo_prints_where_the_site_is_served(demo_module, monkeypatch):
+    """`make run` passes HOST and PORT to the loader and to runserver: the printed address is the real one."""
+    from offices.demo import site_url
+
+    assert f"at {site_url()}" in demo_module
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("PORT", "8765")
+    assert site_url() == "http://127.0.0.1:8765/"  # every interface: opened on this machine
+    monkeypatch.setenv("HOST", "192.168.1.20")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "at http://192.168.1.20:8765/" in out.getvalue()
+
+
+def test_demo_logins_work(client, demo_module):
     for username in DEMO_USERS:
         response = client.post(reverse("login"), {"username": username, "password": "ntm-demo-2024"})
         assert response.status_code == 302 and response.url == reverse("home"), username
         client.logout()
 
 
-def test_demo_is_consistent_and_its_queues_can_be_worked():
+def test_demo_is_consistent_and_its_queues_can_be_worked(demo_module):
     """The demo never contradicts itself. At the end of 2023 every xã of a district-level unit recognised as
     completing the task is recognised NTM (Phú Bình's Tân Khánh included). Every live dossier has a scorecard for
     its year and level, with every criterion met once past the commune stage; so each queue's next step goes
@@ -77,7 +88,6 @@ def test_demo_is_consistent_and_its_queues_can_be_worked():
         dossier_transition,
     )
 
-    call_command("load_demo", stdout=io.StringIO())
     end_2023 = datetime.date(2023, 12, 31)
     in_force = Recognition.objects.in_force_on(end_2023)
     districts = in_force.filter(subject_kind=SubjectKind.DISTRICT).select_related("district")

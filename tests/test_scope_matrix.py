@@ -219,6 +219,22 @@ class Objects:
             ),
         )
 
+    def revoked_recognition(self, side):
+        commune = self.commune(side)
+        return self._once(
+            ("revoked_recognition", side),
+            lambda: Recognition.objects.create(
+                subject_kind=SubjectKind.COMMUNE,
+                commune=commune,
+                level=StandardLevel.ADVANCED,
+                year=2020,
+                decision_number=f"NC-{commune.code}/QĐ-UBND",
+                decision_date=datetime.date(2020, 12, 1),
+                revoked_on=datetime.date(2023, 6, 1),
+                revocation_decision=f"TH-{commune.code}/QĐ-UBND",
+            ),
+        )
+
     def province_plan_target(self):
         def build():
             plan = AnnualPlanFactory(province=self.world.province, year=2024)
@@ -533,11 +549,32 @@ ROWS = [
         refused={"viewer": 403, "front": 403, "verifier": 403},
         writer="commune",
     ),
+    # the read API (signed in through the session here; tests/api covers the tokens): reads only
+    Row("api:commune-detail", lambda o, s: o.commune(s), args=lambda c: [c.code]),
+    Row(
+        "api:district-detail",
+        lambda o, s: o.commune(s).district,
+        args=lambda d: [d.code],
+        get=_reads(commune=404),  # a commune membership does not cover its district
+    ),
+    Row("api:assessment-detail", lambda o, s: o.assessment(s)),
+    Row("api:recognition-detail", lambda o, s: o.recognition(s)),
+    Row("api:revocation-detail", lambda o, s: o.revoked_recognition(s)),
+    Row("api:dossier-detail", lambda o, s: o.dossier(s, DossierStatus.UNDER_VERIFICATION)),
+    Row("api:dossier-detail", lambda o, s: o.district_dossier(s), get=_reads(commune=404), variant="district"),
+    Row("api:plan-detail", lambda o, s: o.district_plan(s), neighbour_get=200),
+    Row("api:capitalline-detail", lambda o, s: o.line(s)),
 ]
-# Public, without login: its rule is the dossier's status, not a user's scope (test_public_detail_* below).
-PUBLIC = {"monitoring:public_detail", "monitoring:public_report"}
+# Public, without login: its rule is the dossier's status, not a user's scope (test_public_detail_* below); the open
+# data are public decisions and year-end figures (tests/api/test_open_data.py).
+PUBLIC = {"monitoring:public_detail", "monitoring:public_report", "open_data:file"}
 # A background job is its owner's alone, whatever the roles (tests/core/test_jobs.py: everyone else gets 404).
 OWNER_ONLY = {"core:job_detail", "core:job_status", "core:job_file"}
+# Criteria set workbooks are national reference data behind a Django permission, not a unit scope: every role
+# without the permission gets 403 (tests/criteria/test_workbook.py::test_pages_need_the_permission).
+# The API's criteria sets are read by every signed-in user, and a province as the province of the units one works
+# in (tests/api/test_endpoints.py::test_provinces_and_criteria_sets).
+REFERENCE_DATA = {"criteria:set_workbook", "api:criteriaset-detail", "api:province-detail"}
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
@@ -602,7 +639,7 @@ def matrix(world, make_dossier, pb_front, elsewhere, settings, tmp_path):
 
 
 def test_every_url_with_arguments_is_in_the_matrix():
-    assert {row.url for row in ROWS} | PUBLIC | OWNER_ONLY == _urls_with_arguments()
+    assert {row.url for row in ROWS} | PUBLIC | OWNER_ONLY | REFERENCE_DATA == _urls_with_arguments()
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.key)

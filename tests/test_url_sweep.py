@@ -3,10 +3,7 @@ a page a role may not use answers with a refusal (302 to login, 403 or 404), nev
 
 Pages with arguments are covered per app, with objects inside and outside each role's scope."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -15,6 +12,15 @@ SKIP_NAMESPACES = {"admin"}
 PUBLIC = {
     "login",
     "monitoring:public_list",
+    "open_data:index",
+}
+# The read API answers an anonymous request with 401 (it names its scheme) rather than a redirect to the login page,
+# and a request without a required parameter (the year) with 400 naming it.
+API_NAMESPACE = "api:"
+API_NEEDS_PARAMETERS = {
+    "api:standing-list",
+    "api:capital_by_source",
+    "api:dhis2_data_value_sets",
 }  # what a visitor without an account may open  # Django's own admin is exercised by the admin tests and the browser journey
 
 
@@ -36,8 +42,7 @@ def _named_urls_without_arguments() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_every_page_answers_every_role_without_error(client):
-    call_command("load_demo", stdout=io.StringIO())
+def test_every_page_answers_every_role_without_error(client, demo_module):
     names = [n for n in _named_urls_without_arguments() if n not in {"logout", "set_language"}]
     assert {"reports:dashboard", "verification:queue", "monitoring:public_list", "funding:report"} <= set(names)
     assert len(names) > 25
@@ -51,6 +56,10 @@ def test_every_page_answers_every_role_without_error(client):
             status = client.get(url).status_code
             if username:
                 allowed = {200, 302, 403, 404, 405}  # 405: POST-only actions
+                if name in API_NEEDS_PARAMETERS:
+                    allowed = {400}
+            elif name.startswith(API_NAMESPACE):
+                allowed = {401, 403}
             else:
                 allowed = {200} if name in PUBLIC else {302, 405}  # to the login page
             if status not in allowed:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import person_column
 from core.pagination import EstimatedCountPaginator
 from core.scope import ScopedAdminMixin
 
@@ -113,7 +114,7 @@ class DossierAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(DossierEvent)
 class DossierEventAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["dossier", "action", "from_status", "to_status", "actor", "at"]
+    list_display = ["dossier", "action", "from_status", "to_status", person_column("actor", _("Actor")), "at"]
     list_filter = ["action", "to_status"]
     list_select_related = ["dossier", "dossier__commune", "dossier__hamlet", "dossier__district", "actor"]
     search_fields = ["dossier__commune__name", "comment"]
@@ -132,7 +133,7 @@ class ConsultationPostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["recipient", "kind", "dossier", "created_at", "read_at"]
+    list_display = [person_column("recipient", _("Recipient")), "kind", "dossier", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient", "dossier", "dossier__commune", "dossier__hamlet", "dossier__district"]
     search_fields = ["recipient__username"]

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from communes.choices import CommuneType
 from communes.models import Commune, District, Hamlet, Province
@@ -133,7 +134,7 @@ def _commune_plan(communes: dict[str, Commune], levels: dict[str, str | None]) -
 def load(*, stdout) -> None:
     province = Province.objects.current().filter(code=PROVINCE_CODE).first()
     if province is None:
-        stdout.write("Verification demo: province 19 is not loaded; nothing created.")
+        stdout.write(gettext("Verification demo: province 19 is not loaded; nothing created."))
         return
     User = get_user_model()
     users = {
@@ -191,10 +192,10 @@ def load(*, stdout) -> None:
         ]
     }
     stdout.write(
-        "Recognitions in force at 31/12/2023: {} NTM, {} advanced, {} model communes; {} model hamlets; "
-        "{} district-level units. Dossiers in the queues: {}.".format(
-            *counts.values(), Dossier.objects.filter(province=province).exclude(stage="").count()
-        )
+        gettext(
+            "Recognitions in force at 31/12/2023: {} NTM, {} advanced, {} model communes; {} model hamlets; "
+            "{} district-level units. Dossiers in the queues: {}."
+        ).format(*counts.values(), Dossier.objects.filter(province=province).exclude(stage="").count())
     )
 
 
@@ -207,8 +208,10 @@ def _hamlets(province, levels, communes, recorder, new, stdout) -> None:
     chosen = sorted(rng.sample(candidates, min(MODEL_HAMLETS, len(candidates))), key=lambda h: h.code)
     if len(chosen) < MODEL_HAMLETS:
         stdout.write(
-            f"Verification demo: only {len(candidates)} hamlets in NTM communes; {MODEL_HAMLETS} model hamlets are "
-            "published. Load the communes demo (hamlets) first for the full figure."
+            gettext(
+                "Verification demo: only {found} hamlets in NTM communes; {published} model hamlets are published. "
+                "Load the communes demo (hamlets) first for the full figure."
+            ).format(found=len(candidates), published=MODEL_HAMLETS)
         )
     for hamlet in chosen:
         decided = _decision_date(rng, rng.randint(2019, 2023))

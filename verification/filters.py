@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SearchFilter, YesNoFilter
+from core.filters import FilterSet, SearchFilter, YesNoFilter
 from criteria.choices import StandardLevel, SubjectKind
 from offices import scope
 
@@ -24,7 +24,7 @@ def _unit_search(**kwargs):
     )
 
 
-class DossierFilterSet(django_filters.FilterSet):
+class DossierFilterSet(FilterSet):
     q = _unit_search()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DossierStatus.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)
@@ -37,7 +37,7 @@ class DossierFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "level", "subject_kind", "year", "district"]
 
 
-class QueueFilterSet(django_filters.FilterSet):
+class QueueFilterSet(FilterSet):
     q = _unit_search()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DossierStatus.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=StandardLevel.choices)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.choices import CommuneType
-from core.formatting import money, number
+from core.formatting import PUBLISHED_PERCENT_DECIMALS, money, number
 from criteria.choices import StandardLevel, SubjectKind
 from funding.selectors import outstanding_construction_debt
 from register.models import Recognition
@@ -183,7 +183,7 @@ def gate_satisfaction(dossier) -> list[str]:
     if Decimal(rate) < threshold:
         return [
             _("Residents' satisfaction {rate}% is below the {threshold}% required.").format(
-                rate=number(rate, 2), threshold=number(threshold, 0)
+                rate=number(rate, PUBLISHED_PERCENT_DECIMALS), threshold=number(threshold, 0)
             )
         ]
     return []

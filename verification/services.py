@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Hamlet
 from core import mail
+from core.people import full_name
 from core.scope import user_roles
-from criteria.choices import SubjectKind
+from criteria.choices import LEVELS_BY_SET_FROM, StandardLevel, SubjectKind
+from criteria.selectors import criteria_set_for
 from offices.choices import Role
 from offices.models import Membership
 from register.models import Recognition
@@ -101,6 +103,7 @@ def dossier_create(
     require_visible(actor, dossier)
     if not acts_at(actor, dossier, roles={Role.EDITOR}, level=ActingLevel.UNIT):
         raise PermissionDenied(_("Only the unit's data-entry office opens a recognition dossier."))
+    _require_level_defined(subject_kind=subject_kind, level=level, year=year, province=province)
     unit: Any = {
         SubjectKind.COMMUNE: {"commune": commune},
         SubjectKind.HAMLET: {"hamlet": hamlet},
@@ -124,6 +127,25 @@ def dossier_create(
         dossier=dossier, action="open", from_status=DossierStatus.DRAFT, to_status=DossierStatus.DRAFT, actor=actor
     )
     return dossier
+
+
+def _require_level_defined(*, subject_kind: str, level: str, year: int, province: Any) -> None:
+    """From 2026 a level exists only through a criteria set covering the year: Decision 51/2025/QĐ-TTg defines no
+    advanced or model commune for 2026–2030, so those dossiers are refused, while a set an office loads (the modern
+    commune pilot, a province's hamlet set) opens its level with no code change. Earlier years keep the 2021–2025
+    rules, which predate sets being required."""
+    if year < LEVELS_BY_SET_FROM:
+        return
+    if criteria_set_for(subject=subject_kind, level=level, year=year, province=province) is None:
+        raise ValidationError(
+            {
+                "level": _(
+                    "No criteria set defines the level “{level}” for {year}: under Decision 51/2025/QĐ-TTg the "
+                    "2026–2030 period has no advanced or model standard. Choose another level, or load the set "
+                    "that defines it first."
+                ).format(level=StandardLevel(level).label, year=year)
+            }
+        )
 
 
 # --- the transition service -----------------------------------------------------------------------------------------
@@ -418,7 +440,7 @@ def notify(*, event_id: int, kind: str) -> list[Notification]:
             body = _("{dossier}\nStatus: {status}\nBy: {actor}\n{comment}\n\n{url}").format(
                 dossier=dossier,
                 status=dossier.get_status_display(),
-                actor=event.actor.get_full_name() or event.actor.username,
+                actor=full_name(event.actor),
                 comment=event.comment,
                 url=reverse("verification:dossier_detail", args=[dossier.pk]),
             )

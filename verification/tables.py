@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import number
+from core import formatting
 from core.lists import DateColumn, ListTable, NumberColumn, short_date
 
 
@@ -227,7 +227,7 @@ class DistrictRiskTable(ListTable):
 
     def render_share(self, record):
         share = self._share(record)
-        return "–" if share is None else f"{number(share, 0)}%"
+        return formatting.share(share)
 
     def value_share(self, record):
         share = self._share(record)

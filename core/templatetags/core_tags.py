@@ -1,7 +1,8 @@
 from django import template
 from django.conf import settings
+from django.utils.translation import pgettext_lazy
 
-from core import access, formatting
+from core import access, formatting, people
 
 register = template.Library()
 
@@ -26,8 +27,36 @@ def num(value, decimals=0):
 
 
 @register.simple_tag
-def percent(numerator, denominator, decimals=1):
-    return formatting.percent(numerator, denominator, decimals)
+def percent(numerator, denominator, kind=""):
+    """{% percent part whole %} ("93,7%"); {% percent part whole "published" %} for a figure published with two
+    decimals (core.formatting's rule)."""
+    return formatting.percent(numerator, denominator, published=kind == "published")
+
+
+@register.filter
+def pct(value, kind=""):
+    """{{ rate|pct }} for a value already in per cent; {{ rate|pct:"published" }} with two decimals."""
+    return formatting.share(value, published=kind == "published")
+
+
+@register.filter
+def full_name(user):
+    """A person's name in Vietnamese order (core.people.full_name)."""
+    return people.full_name(user)
+
+
+# django-simple-history ships no Vietnamese: its "Created"/"Changed"/"Deleted" are said here, in the project's words.
+HISTORY_ACTIONS = {
+    "+": pgettext_lazy("history of a record", "Created"),
+    "~": pgettext_lazy("history of a record", "Changed"),
+    "-": pgettext_lazy("history of a record", "Deleted"),
+}
+
+
+@register.filter
+def history_action(record):
+    """What a history row did (created, changed, deleted), translated by the project's catalogue."""
+    return HISTORY_ACTIONS.get(record.history_type, record.history_type)
 
 
 @register.filter

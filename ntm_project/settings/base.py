@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "verification",
     "monitoring",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our static files (the CSP allows no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +249,56 @@ NTM_DISTRICT_RULES = {
         "item_floor": None,
     },
 }
+
+# The read API (api/, /api/v1/) and the open data (/open-data/). Read-only, JSON only (DRF's browsable pages write
+# inline scripts, which the CSP forbids); API tokens from the admin, or the session for the docs page. Rates per
+# token (or signed-in user) and per client address for the open data: "<n>/<second|minute|hour|day>".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOnlyAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env("NTM_API_RATE", default="1000/hour"),
+        "open_data": env("NTM_OPEN_DATA_RATE", default="120/hour"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": NTM_PROXY_COUNT or None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NTM back office API",
+    "DESCRIPTION": (
+        "Read API of the NTM back office (nông thôn mới): units, criteria, assessments, the register of "
+        "recognitions, dossiers, plans and capital, on the same access rules as the pages. "
+        "API đọc dữ liệu của hệ thống quản lý Chương trình MTQG xây dựng nông thôn mới: đơn vị hành chính, bộ tiêu "
+        "chí, kết quả đánh giá, sổ công nhận, hồ sơ, kế hoạch và nguồn vốn, theo đúng phạm vi như trên trang web."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.permissions.ReadOnlyAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "StandardLevelEnum": "criteria.choices.StandardLevel",
+        "SubjectKindEnum": "criteria.choices.SubjectKind",
+        "DossierStatusEnum": "verification.choices.DossierStatus",
+    },
+}
+# The licence every open-data file states (its last line in CSV, a field in JSON, a Link header).
+NTM_OPEN_DATA_LICENCE = env(
+    "NTM_OPEN_DATA_LICENCE",
+    default="Licence: Creative Commons Attribution 4.0 (CC BY 4.0); source: NTM coordination office",
+)
+NTM_OPEN_DATA_LICENCE_URL = env("NTM_OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 """Test settings: fast hasher, in-memory email and cache. DATABASE_URL picks PostgreSQL when set (CI)."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -7,7 +9,8 @@ SECRET_KEY = "test-only-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# One folder per pytest-xdist worker (gw0, gw1…): workers never see or clean each other's files.
+MEDIA_ROOT = BASE_DIR / ".test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "core.files.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,9 +1,12 @@
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
-from core.formatting import money, number, percent
+from core.formatting import money, number, percent, share
 from core.numbers import NumberFormatError, parse_integer, parse_number
 from core.text import fold
 
@@ -46,7 +49,11 @@ def test_formatting_follows_the_active_language():
     with translation.override("vi"):
         assert number(1234.5, 1) == "1.234,5"
         assert percent(118, 126) == "93,7%"
-        assert percent(6, 9, 2) == "66,67%"
+        assert percent(6, 9) == "66,7%"
+        assert percent(6, 9, published=True) == "66,67%"
+        assert percent(3, 3) == "100,0%"
+        assert share(None) == "–" and share(90) == "90,0%"
+        assert share(Decimal("66.666"), published=True) == "66,67%"
     with translation.override("en"):
         assert number(1234.5, 1) == "1,234.5"
         assert percent(118, 126) == "93.7%"
@@ -57,3 +64,40 @@ def test_formatting_follows_the_active_language():
 def test_fold_ignores_diacritics_and_case():
     assert fold("Phú Bình") == "phu binh"
     assert fold("Xã Đồng  Hỷ") == "xa dong hy"
+
+
+def test_templates_write_percentages_by_one_rule():
+    """Percentages go through {% percent %} / |pct (core.formatting): no page picks its own number of decimals."""
+    own_rule = [
+        re.compile(r"\|num(:\d)?\s*\}\}\s*%"),  # {{ rate|num:2 }}%
+        re.compile(r"\{% percent [\w.]+ [\w.]+ \d+ %\}"),  # {% percent a b 0 %}
+        re.compile(r"floatformat[^}]*\}\}\s*%"),
+    ]
+    templates = Path(settings.BASE_DIR, "templates")
+    offenders = [
+        f"{path.relative_to(templates)}:{n}"
+        for path in templates.rglob("*.html")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(p.search(line) for p in own_rule)
+    ]
+    assert offenders == []
+
+
+def test_ids_in_templates_are_never_localised():
+    """With thousand separators on, `{{ obj.pk }}` renders 1075 as "1.075" in Vietnamese, which breaks the element
+    ids and data attributes that scripts and tests address: ids go through `unlocalize` (a URL tag is unaffected)."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    bare_id = re.compile(r"\{\{\s*[\w.]*(?:\.pk|\.id|_id)\s*\}\}")
+    found = [
+        f"{p.relative_to(root)}: {m.group(0)}" for p in root.rglob("*.html") for m in bare_id.finditer(p.read_text())
+    ]
+    assert found == []
+
+
+def test_a_large_id_renders_without_separator():
+    from django.template import Context, Template
+
+    with translation.override("vi"):
+        html = Template('{% load l10n %}<tr data-registration="{{ pk|unlocalize }}">').render(Context({"pk": 1075}))
+        assert 'data-registration="1075"' in html
+        assert Template("{{ pk }}").render(Context({"pk": 1075})) == "1.075"  # what the bare form did

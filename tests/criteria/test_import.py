@@ -186,12 +186,12 @@ def test_export_template_round_trip(client, world, typed_set):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     header = rows[0]
-    assert header[:5] == ("year", "set", "commune_code", "commune_name", "indicator_code")
-    body = [dict(zip(header, r, strict=True)) for r in rows[1:]]
-    assert {r["commune_code"] for r in body} == {c.code for c in world.pb}  # only the district's communes
+    assert header[:5] == ("Year", "Criteria set (code)", "Commune code", "Commune", "Indicator code")
+    body = [dict(zip(header, r, strict=True)) for r in rows[1:] if any(v is not None for v in r)]
+    assert {r["Commune code"] for r in body} == {c.code for c in world.pb}  # only the district's communes
     assert len(body) == 3 * 4
-    filled = next(r for r in body if r["commune_code"] == world.pb[0].code and r["indicator_code"] == "1.1")
-    assert filled["value"] == "93,7" and filled["target"] == "≥ 80"
+    filled = next(r for r in body if r["Commune code"] == world.pb[0].code and r["Indicator code"] == "1.1")
+    assert filled["Value"] == 93.7 and filled["Target that applies"] == "≥ 80"  # a number, the target beside it
     # Fill in the downloaded file and upload it.
     ws = openpyxl.load_workbook(io.BytesIO(response.content))
     sh = ws.active
@@ -263,3 +263,24 @@ def test_wrong_file_type_is_refused(client, world, typed_set):
     client.force_login(world.users.district)
     response = client.post(reverse("criteria:import"), {"file": SimpleUploadedFile("x.pdf", b"%PDF")})
     assert response.context["import_form"].errors["file"]
+
+
+def test_export_page_says_what_the_import_page_says_and_offers_only_the_sets_of_the_year(client, world, typed_set):
+    from tests.criteria.factories import CriteriaSetFactory
+
+    later = CriteriaSetFactory(code="NEXT", year_from=typed_set.year_to + 1, year_to=typed_set.year_to + 5)
+    assess(world.pb[0], typed_set, {"1.1": Decimal("93.7")})
+    client.force_login(world.users.district)
+
+    def section(html, testid):
+        return html.split(f'data-testid="{testid}"', 1)[1].split("</div>", 1)[0]
+
+    export_page = client.get(reverse("criteria:export")).content.decode()
+    import_page = client.get(reverse("criteria:import")).content.decode()
+    instructions = section(import_page, "import-instructions")
+    assert "Đạt" in instructions and section(export_page, "import-instructions") == instructions
+    assert "Value (<code>value</code>)" in export_page  # columns named as the template's headers
+    # The latest assessed year (2023) is chosen: only the sets that apply to it are offered.
+    assert 'value="IMP"' in export_page and 'value="NEXT"' not in export_page
+    next_year = client.get(reverse("criteria:export"), {"year": later.year_from}).content.decode()
+    assert 'value="NEXT"' in next_year and 'value="IMP"' not in next_year

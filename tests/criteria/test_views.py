@@ -157,6 +157,23 @@ def test_scorecard_explains_itself(client, world, assessed):
     assert other.status_code == 404
 
 
+def test_scorecard_says_on_the_page_what_its_marks_mean(client, world, small_set, assessed):
+    from criteria.models import IndicatorTarget
+
+    client.force_login(world.users.commune)
+    plain = client.get(scorecard_url(world.pb[0])).content.decode()
+    assert 'id="scorecard-legend"' not in plain  # no mark, no legend
+
+    small_set.legal_basis = "Quyết định 318/QĐ-TTg"
+    small_set.save()
+    IndicatorTarget.objects.filter(indicator__code="2.1").update(is_provisional=True)
+    html = client.get(scorecard_url(world.pb[0])).content.decode()
+    legend = html.split('id="scorecard-legend"', 1)[1].split("</div>", 1)[0]
+    assert "the official figure was not found in public sources" in legend
+    assert "Quyết định 318/QĐ-TTg" in legend  # where the official value comes from
+    assert "beside an indicator" not in legend  # only the marks the table carries
+
+
 def test_scorecard_without_assessment_offers_value_entry(client, world, small_set):
     client.force_login(world.users.commune)
     response = client.get(scorecard_url(world.pb[0]))

@@ -34,7 +34,8 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = "trien-khai-" + secrets.token_hex(8)
-SMOKE_DB = "ntm_deploy_smoke"
+# A database of its own per pytest-xdist worker, so that two runs of the suite's workers never share it.
+SMOKE_DB = "ntm_deploy_smoke_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def readme_deploy_commands() -> list[str]:

@@ -13,6 +13,7 @@ from funding.selectors import capital_by_source, outstanding_construction_debt
 from programs.choices import TargetKind
 from programs.models import OcopProduct, Registration
 from programs.selectors import plan_progress
+from tests.conftest import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 B = 1_000_000_000
@@ -23,10 +24,12 @@ def load(*apps):
         importlib.import_module(f"{app}.demo").load(stdout=io.StringIO())
 
 
-@pytest.fixture
-def demo(db):
-    load("communes", "offices", "criteria", "programs", "funding")
-    return get_user_model().objects.get(username="province")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demos up to funding, loaded once for the module's tests (tests.conftest.kept_for_the_module)."""
+    with kept_for_the_module(django_db_blocker):
+        load("communes", "offices", "criteria", "programs", "funding")
+        yield get_user_model().objects.get(username="province")
 
 
 def test_published_figures(demo):

@@ -49,4 +49,4 @@ def test_demo_records_and_idempotence(loaded):
     first = _counts()
     demo.load(stdout=io.StringIO())
     assert _counts() == first
-    assert "Monitoring:" in loaded
+    assert "Monitoring demo:" in loaded

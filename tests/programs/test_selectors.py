@@ -199,3 +199,10 @@ def test_ocop_filters(world):
     assert len(names(in_force="false")) == 1
     assert names(q="Miến") == ["Miến dong"]
     assert names(commune=world.pb[0].code) == ["Chè đặc biệt"]
+
+
+def test_a_phase_names_its_period_once():
+    from programs.models import Phase
+
+    assert str(Phase(name="Giai đoạn 2021-2025", year_from=2021, year_to=2025)) == "Giai đoạn 2021-2025"
+    assert str(Phase(name="Chương trình MTQG", year_from=2026, year_to=2030)) == "Chương trình MTQG (2026–2030)"

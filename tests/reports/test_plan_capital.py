@@ -127,7 +127,7 @@ def test_dashboard_shows_targets_and_capital(client, world, records, plans, mone
     plan = section(html, "plan-progress-table")
     assert "Targets for 2023 against results" in html and "Kế hoạch NTM tỉnh năm 2023" in html
     model = re.search(r'data-kind="model_communes">(.*?)</tr>', plan, re.S).group(1)
-    assert re.findall(r'class="num">([^<]*)<', model) == ["1", "1", "1", "100%"]
+    assert re.findall(r'class="num">([^<]*)<', model) == ["1", "1", "1", "100,0%"]
     assert 'id="capital-planned">78,0 billion<' in html
     assert 'id="capital-mobilised">45,5 billion<' in html
     assert 'id="capital-credit-share">76,9%<' in html
@@ -202,7 +202,7 @@ def test_plan_report_page(client, world, records, plans):
     assert "Plan vs result, 2023" in html and "Kế hoạch NTM tỉnh năm 2023" in html
     rows = section(html, "plan-table")
     hamlets = re.search(r'data-kind="model_hamlets">(.*?)</tr>', rows, re.S).group(1)
-    assert re.findall(r'class="num">([^<]*)<', hamlets) == ["2", "1", "1", "50%", "1"]
+    assert re.findall(r'class="num">([^<]*)<', hamlets) == ["2", "1", "1", "50,0%", "1"]
     short = section(html, "short-table")
     assert "Xã Bảo Lý" in short and "16/19" in short and "17. Tiêu chí 17" in short and "19. Tiêu chí 19" in short
     assert "Xã Tân Kim" not in short  # recognised model commune in 2023

@@ -171,7 +171,7 @@ def test_criteria_matrix_page_and_export(client, world, records):
     assert "Xã Hùng Sơn" in table and "12/19" in table
     rows = sheet_rows(get(client, world.users.province, REPORTS[0], year=2023, format="xlsx", lang="en"))
     hung_son = next(r for r in rows if r[1] == "05650")
-    assert hung_son[3:15] == ["met"] * 12 and hung_son[15:22] == ["not met"] * 7
+    assert hung_son[3:15] == ["Met"] * 12 and hung_son[15:22] == ["Not met"] * 7
     assert hung_son[22:24] == [12, 19] and hung_son[24] == "New rural (NTM)"
     assert len([r for r in rows if r[1] and re.fullmatch(r"\d{5}", str(r[1]))]) == 5
 

@@ -543,3 +543,31 @@ def test_event_keeps_the_attached_document(client, world, make_dossier):
     )
     event = dossier.events.get(action="verify")
     assert [d.kind for d in event.documents.all()] == ["verification_report"]
+
+
+def test_timeline_notification_and_email_name_people_in_vietnamese_order(
+    client, world, make_dossier, django_capture_on_commit_callbacks, mailoutbox
+):
+    from core.people import split_full_name
+
+    verifier = world.users.verifier
+    verifier.last_name, verifier.first_name = split_full_name("Phạm Thẩm Tra")
+    verifier.save()
+    world.users.commune.email = "xa@tankhanh.gov.vn"
+    world.users.commune.save()
+    dossier = make_dossier(DossierStatus.UNDER_VERIFICATION)
+    client.force_login(verifier)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("verification:dossier_transition", args=[dossier.pk, "return"]),
+            {"return-comment": "Thiếu biên bản họp thôn"},
+        )
+    client.force_login(world.users.commune)
+    pages = [
+        client.get(reverse("verification:dossier_detail", args=[dossier.pk])).content.decode(),
+        client.get(reverse("verification:notifications")).content.decode(),
+        *[m.body for m in mailoutbox],
+    ]
+    assert len(pages) == 3
+    for text in pages:
+        assert "Phạm Thẩm Tra" in text and "Tra Phạm Thẩm" not in text
