@@ -1,6 +1,10 @@
 """What the units app needs from the apps above it (core.registry): they fill these in their AppConfig.ready()."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from core.registry import Registry, Slot
 
@@ -11,3 +15,16 @@ data_write_roles: Slot[frozenset[str]] = Slot("the roles that may change data (o
 # Called after a load or a reorganisation wrote units in bulk (no signals), with the ids of the communes written (None:
 # possibly any), inside the same transaction: the register keeps its standings in step.
 units_changed: Registry[Callable[[Iterable[int] | None], None]] = Registry("what follows changed units")
+
+
+@dataclass(frozen=True)
+class NtmStatus:
+    """The communes list's NTM column: the register annotates each commune with `ntm_level` (the level in force in
+    its latest standing, "" when none) and `ntm_rank` (0 none, then basic, advanced, model: for sorting), and names
+    a level."""
+
+    annotate: Callable[[QuerySet[Any]], QuerySet[Any]]
+    label: Callable[[str], str]
+
+
+ntm_status: Slot[NtmStatus] = Slot("the communes' NTM status (register)")

@@ -7,11 +7,22 @@ class VerificationConfig(AppConfig):
     verbose_name = _("Recognition workflow")
 
     def ready(self):
-        from core import navigation
+        from core import access, navigation
         from offices.choices import SUPERVISOR_ROLES
 
+        from . import permissions
         from .selectors import unread_count
 
+        access.allow(
+            "verification:queue",
+            permissions.has_queue,
+            refusal=_("Queues are for verifiers, appraisers and approvers."),
+        )
+        access.allow(
+            "verification:dossier_add",
+            permissions.opens_dossiers,
+            refusal=_("Only a data-entry office opens recognition dossiers."),
+        )
         navigation.add_section("recognition", _("Recognition"), order=50)
         navigation.add_link(
             _("My queue"), "verification:queue", order=10, roles=SUPERVISOR_ROLES, section="recognition"

@@ -64,8 +64,10 @@ def new_page(browser, live_server):
     on the console. A test that expects an error answer says so: `new_page.expected.add("status of 429")`."""
     contexts, errors = [], []
 
-    def make(locale="vi-VN"):
-        context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1400, "height": 900})
+    def make(locale="vi-VN", **options):
+        """`options` go to the browser context (a viewport, or bypass_csp for tests that inject a script)."""
+        options.setdefault("viewport", {"width": 1400, "height": 900})
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
