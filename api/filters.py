@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.filters import CommuneFilterSet
+from core.filters import FilterSet
 from criteria.choices import LEVEL_ORDER, StandardLevel
 from criteria.filters import AssessmentFilterSet
 from criteria.models import IndicatorValue
@@ -33,12 +34,12 @@ class ApiCommuneFilterSet(CommuneFilterSet):
         fields = ["q", "province", "district", "unit_type", "region", "commune_group"]
 
 
-class ApiDistrictFilterSet(django_filters.FilterSet):
+class ApiDistrictFilterSet(FilterSet):
     province = _code("province__code", _("Province code"))
     current = django_filters.BooleanFilter(label=_("Current units only"), field_name="valid_to", lookup_expr="isnull")
 
 
-class ApiProvinceFilterSet(django_filters.FilterSet):
+class ApiProvinceFilterSet(FilterSet):
     current = django_filters.BooleanFilter(label=_("Current units only"), field_name="valid_to", lookup_expr="isnull")
 
 
@@ -52,7 +53,7 @@ class ApiAssessmentFilterSet(AssessmentFilterSet):
         fields = ["q", "year", "district", "level", "met", "min_met", "province", "commune", "criteria_set"]
 
 
-class ApiIndicatorValueFilterSet(django_filters.FilterSet):
+class ApiIndicatorValueFilterSet(FilterSet):
     """Indicator values are listed on no page; their filters name the assessment's fields as the assessments do."""
 
     year = django_filters.NumberFilter(field_name="assessment__year", label=_("Year"))
@@ -123,7 +124,7 @@ class ApiLineFilterSet(LineFilterSet):
     province = _code("province__code", _("Province code"))
 
 
-class StandingFilterSet(django_filters.FilterSet):
+class StandingFilterSet(FilterSet):
     """Communes (xã) at a year's end: the level in force on 31 December, from the register."""
 
     year = django_filters.NumberFilter(label=_("Year"), required=True)

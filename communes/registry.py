@@ -2,6 +2,10 @@
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from core.registry import Registry, Slot
 
@@ -20,3 +24,16 @@ reorganised: Registry[Callable[[datetime.date | None], list[str]]] = Registry("w
 # Panels a commune's page shows about its history, from the apps above (the register's decisions, the scorecards):
 # called with (user, commune, predecessor ids), each returns {"title", "template", "rows"} or None.
 commune_panels: Registry[Callable[..., dict | None]] = Registry("the panels of a commune's page")
+
+
+@dataclass(frozen=True)
+class NtmStatus:
+    """The communes list's NTM column: the register annotates each commune with `ntm_level` (the level in force in
+    its latest standing, "" when none) and `ntm_rank` (0 none, then basic, advanced, model: for sorting), and names
+    a level."""
+
+    annotate: Callable[[QuerySet[Any]], QuerySet[Any]]
+    label: Callable[[str], str]
+
+
+ntm_status: Slot[NtmStatus] = Slot("the communes' NTM status (register)")

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from core.scope import get_visible_or_404
 
+from . import registry
 from .filters import CommuneFilterSet
 from .models import Commune, Hamlet
 
@@ -20,12 +21,13 @@ def commune_list(
     # The hamlet count as a subquery, run only for the page's rows: a join and GROUP BY would aggregate every
     # commune of the country before the page is cut (and again for the count).
     hamlets = Hamlet.objects.filter(commune=OuterRef("pk")).order_by().values("commune").annotate(n=Count("pk"))
-    qs = (
+    qs: QuerySet[Commune] = (
         Commune.objects.visible_to(user)
         .select_related("province", "district")
         .annotate(hamlet_count=Coalesce(Subquery(hamlets.values("n")), 0))
         .order_by("province__code", "district__code", "code")
     )
+    qs = registry.ntm_status.get().annotate(qs)
     filterset = CommuneFilterSet(filters or {}, queryset=qs, request=request)
     return filterset.qs, filterset
 

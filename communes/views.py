@@ -22,7 +22,7 @@ from .tables import CommuneTable
 class CommuneList(ListView):
     selector = staticmethod(selectors.commune_list)
     table_class = CommuneTable
-    title = gettext_lazy("Communes")
+    title = gettext_lazy("Communes, wards and townships")
     context_object_name = "communes"
     export_name = "communes"
     count_text = ngettext_lazy("%(n)s unit", "%(n)s units", "n")

@@ -41,6 +41,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from import_export.tmp_storages import MediaStorage
 
+from core import access
 from core.jobs import Progress, job_kind, start_job
 from core.numbers import NumberFormatError, parse_integer
 from core.spreadsheets import (
@@ -469,18 +470,21 @@ def _shown_column(importer: Importer, code: str) -> str:
 
 
 def _page_context(request: HttpRequest, *, importer: Importer, page: ImportPage) -> dict[str, Any]:
-    """The page says what the template's instruction sheet says, and names each column as its header does."""
+    """The page says what the template's instruction sheet says, and names each column as its header does; the
+    upload shows only to those the import accepts (the template stays downloadable for every reader)."""
 
     def named(codes: Sequence[str]) -> list[dict[str, str]]:
         return [{"code": code, "label": importer.column_label(code)} for code in codes]
 
+    import_url = page.import_url or request.path
     return {
         **page.__dict__,
-        "import_url": page.import_url or request.path,
+        "import_url": import_url,
         "importer": importer,
         "instructions": importer.instructions(),
         "required_columns": named(importer.required),
         "optional_columns": named(importer.optional),
+        "can_upload": access.can_open_path(request.user, import_url),
     }
 
 

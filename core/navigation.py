@@ -3,7 +3,7 @@
 Core imports no app: an app adds its own pages (`add_link`), a dropdown it owns (`add_section`, which apps above it
 may add links to) and, for the workflow, the notification badge (`notifications`). The menu lists, in `order`, the
 dropdowns and the links outside them, each dropdown's links in their own `order`, and leaves out what the user's roles
-do not reach and dropdowns left empty. Seven top-level entries keep the bar on one line in Vietnamese, whose labels
+do not reach (its `roles`, and the page's rule in `core.access`) and dropdowns left empty. Seven top-level entries keep the bar on one line in Vietnamese, whose labels
 run longer than English.
 """
 
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
+from . import access
 from .registry import Registry, Slot
 from .scope import user_roles
 
@@ -62,8 +63,10 @@ def add_section(key: str, label: StrOrPromise, *, order: int) -> Section:
     return sections.add(Section(key, label, order))
 
 
-def _link(link: Link, roles: frozenset[str], current_path: str) -> dict[str, Any] | None:
+def _link(link: Link, user: User | AnonymousUser, roles: frozenset[str], current_path: str) -> dict[str, Any] | None:
     if link.roles is not None and not (roles & link.roles):
+        return None
+    if not access.can_open(user, link.url_name):
         return None
     url = reverse(link.url_name)
     return {"label": link.label, "url": url, "active": current_path.startswith(url) and url != "/"}
@@ -86,12 +89,12 @@ def menu_for(user: User | AnonymousUser, current_path: str = "") -> list[dict[st
         children = [
             item
             for link in sorted((x for x in links if x.section == section.key), key=lambda x: x.order)
-            if (item := _link(link, roles, current_path))
+            if (item := _link(link, user, roles, current_path))
         ]
         if children:
             entries.append((section.order, {"label": section.label, "children": children}))
     for link in links:
-        if link.section is None and (item := _link(link, roles, current_path)):
+        if link.section is None and (item := _link(link, user, roles, current_path)):
             entries.append((link.order, item))
     items = [item for _order, item in sorted(entries, key=lambda entry: entry[0])]
     _keep_longest_active([c for item in items for c in item.get("children", [item])])

@@ -392,7 +392,7 @@ def _check_formulas(content: bytes, sheet: str, values: Sequence[Sequence[Any]])
 # --- import templates: the officer's workbook -------------------------------------------------------------------------
 
 # What a template column holds, which decides its cell format, its drop-down and how it reads back.
-TEXT, CODE, INTEGER, NUMBER, AMOUNT, DATE, YES_NO, VALUE = (
+TEXT, CODE, INTEGER, NUMBER, AMOUNT, DATE, YES_NO, VALUE, YEAR = (
     "text",
     "code",
     "integer",
@@ -401,6 +401,7 @@ TEXT, CODE, INTEGER, NUMBER, AMOUNT, DATE, YES_NO, VALUE = (
     "date",
     "yes_no",
     "value",
+    "year",  # a number shown without a thousands separator (2026, not 2.026)
 )
 # The words a yes/no cell takes, as Vietnamese forms write them (the importers also read "có/không", "x", "1/0").
 YES_NO_WORDS = ("Đạt", "Không đạt")
@@ -446,6 +447,11 @@ def _template_cell_value(value: Any, kind: str) -> tuple[Any, str | None]:
     """The value as a typed cell (numbers as numbers, dates as dates) and its display format."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, ("@" if kind in (TEXT, CODE) else None)
+    if kind == YEAR:
+        try:
+            return int(parse_number(value)), "0"
+        except (NumberFormatError, ValueError):
+            return _plain(value), "@"
     if kind in (INTEGER, NUMBER, AMOUNT):
         try:
             number = parse_number(value)
@@ -534,6 +540,8 @@ def template_xlsx(
                 spare.number_format = DATE_FORMAT
             elif column.kind in (INTEGER, AMOUNT):
                 spare.number_format = INTEGER_FORMAT
+            elif column.kind == YEAR:
+                spare.number_format = "0"
     bottom = max(last_row + spare_rows, 2)
 
     def drop_down(formula: str, cells: str, error: str) -> None:

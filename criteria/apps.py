@@ -7,7 +7,10 @@ class CriteriaConfig(AppConfig):
     verbose_name = _("Criteria and assessments")
 
     def ready(self):
-        from core import navigation
+        from core import access, navigation
+        from offices.permissions import can_enter_data
+
+        access.allow("criteria:import", can_enter_data, refusal=_("Your role may not import data."))
 
         from . import jobs  # noqa: F401 (registers the re-evaluation with core.jobs)
 

@@ -255,7 +255,7 @@ class ValuesImporter(importing.Importer):
     )
     preview_columns = (gettext_lazy("Commune"), gettext_lazy("Indicator"))
     template_columns = (
-        TemplateColumn(COL_YEAR, gettext_lazy("Year"), spreadsheets.INTEGER, 7, key=True),
+        TemplateColumn(COL_YEAR, gettext_lazy("Year"), spreadsheets.YEAR, 7, key=True),
         TemplateColumn(COL_SET, gettext_lazy("Criteria set (code)"), spreadsheets.CODE, 16, key=True),
         TemplateColumn(COL_COMMUNE, gettext_lazy("Commune code"), spreadsheets.CODE, 10, key=True),
         TemplateColumn("commune_name", gettext_lazy("Commune"), width=22, key=True),
@@ -465,6 +465,21 @@ class ClassificationImporter(importing.Importer):
 
     columns = CLASSIFICATION_COLUMNS
     required = ["commune_code", "year_from"]
+    template_columns = (
+        TemplateColumn("commune_code", gettext_lazy("Commune code"), spreadsheets.CODE, 10, key=True),
+        TemplateColumn("commune_name", gettext_lazy("Commune"), width=24, key=True),
+        TemplateColumn("year_from", gettext_lazy("From year"), spreadsheets.YEAR, 9),
+        TemplateColumn(
+            "commune_group",
+            gettext_lazy("Commune group"),
+            spreadsheets.INTEGER,
+            10,
+            help=gettext_lazy("1, 2 or 3 (Decision 51/2025/QĐ-TTg)"),
+            choices=("1", "2", "3"),
+        ),
+        TemplateColumn("region", gettext_lazy("Region (code)"), spreadsheets.CODE, 12),
+        TemplateColumn("decision", gettext_lazy("Placing decision"), width=30),
+    )
     help_text = gettext_lazy(
         "One row per commune and first year: commune_code (official code), year_from, commune_group (1, 2 or 3), "
         "region (a region code, only when the commune's targets are not its province's region) and the decision "

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
+from communes.models import Region
 from communes.selectors import access_commune_by_code
+from core import access
 from core.files import serve_stored_file
 from core.importing import ImportPage, import_view, render_import_page
 from core.lists import ListView
-from core.spreadsheets import CONTENT_TYPES, dataset_xlsx, spreadsheet_response
+from core.spreadsheets import CONTENT_TYPES, spreadsheet_response
 from offices import scope
-from offices.choices import DATA_WRITE_ROLES
 
 from . import permissions, resources, selectors, services, workbook
 from .choices import StandardLevel
@@ -62,18 +63,23 @@ class AssessmentList(ListView):
 
     def get_rows(self):
         filters = self.request.GET.copy()
-        if "year" not in filters:
+        self.year_chosen = "year" in filters
+        if not self.year_chosen:
             years = selectors.assessment_years(user=self.request.user)
             if years:
                 filters["year"] = str(years[0])
+        self.shown_year = filters.get("year") or ""
         return selectors.assessment_list(user=self.request.user, filters=filters, request=self.request)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        # The page opens on one year: the heading says which, and how to see them all.
         return {
             **super().get_context_data(**kwargs),
             "can_open_sets": permissions.can_export_sets(user),
             "can_classify": permissions.can_classify_communes(user),
+            "shown_year": self.shown_year,
+            "year_chosen": self.year_chosen,
         }
 
 
@@ -326,8 +332,7 @@ def export_template(request):
 @login_required
 def import_values(request):
     """Step 1: upload and preview (dry run, nothing written). Step 2: confirm, which writes in bulk."""
-    if scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty:
-        raise PermissionDenied(_("Your role may not import data."))
+    access.require(request.user, "criteria:import")
     return import_view(
         request, importer_class=resources.ValuesImporter, session_key="criteria_import", page=_import_page(request)
     )
@@ -403,7 +408,11 @@ def classification_export(request):
     _require_classifier(request)
     headers, rows = resources.classification_rows(user=request.user)
     dataset = tablib.Dataset(*rows, headers=headers, title="communes")
-    return spreadsheet_response(dataset_xlsx(dataset), filename="commune-groups.xlsx", file_format="xlsx")
+    regions = list(Region.objects.order_by("code").values_list("code", flat=True))
+    content = resources.ClassificationImporter.template(
+        dataset, file_format="xlsx", title=str(_("Commune groups")), choices={"region": regions}
+    )
+    return spreadsheet_response(content, filename="commune-groups.xlsx", file_format="xlsx")
 
 
 @login_required

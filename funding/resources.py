@@ -128,7 +128,7 @@ def _key_choices() -> dict[str, list[str]]:
 
 def _key_template_columns():
     return (
-        TemplateColumn("year", gettext_lazy("Year"), spreadsheets.INTEGER, 7, key=True),
+        TemplateColumn("year", gettext_lazy("Year"), spreadsheets.YEAR, 7, key=True),
         TemplateColumn(
             "unit_level",
             gettext_lazy("Unit level (code)"),

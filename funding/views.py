@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from communes.models import District
-from core import spreadsheets
+from core import access, spreadsheets
 from core.importing import ImportPage, import_view
 from core.lists import ListView
 from core.spreadsheets import Column
 from offices import scope
-from offices.choices import DATA_WRITE_ROLES
 from offices.permissions import can_change
 
 from . import resources, selectors, services
@@ -34,7 +33,7 @@ def _year_default(user) -> int:
 
 
 def _writer(user) -> bool:
-    return not scope.scope_for(user, DATA_WRITE_ROLES).is_empty
+    return access.can_open(user, "funding:lines_import")
 
 
 class CapitalReport(View):
@@ -257,14 +256,13 @@ class DebtList(ListView):
 debt_list = DebtList.as_view()
 
 
-def _require_writer(user):
-    if not _writer(user):
-        raise PermissionDenied(_("Your role may not import data."))
+def _require_writer(request):
+    access.require(request.user, request.resolver_match.view_name)
 
 
 @login_required
 def lines_import(request):
-    _require_writer(request.user)
+    _require_writer(request)
     return import_view(
         request,
         importer_class=resources.PlanLineImporter,
@@ -279,7 +277,7 @@ def lines_import(request):
 
 @login_required
 def disbursements_import(request):
-    _require_writer(request.user)
+    _require_writer(request)
     return import_view(
         request,
         importer_class=resources.DisbursementImporter,

@@ -7,7 +7,20 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Front monitoring")
 
     def ready(self):
-        from core import navigation
+        from core import access, navigation
+
+        from . import permissions
+
+        access.allow(
+            "monitoring:comment_queue",
+            permissions.moderates_comments,
+            refusal=_("Comments are moderated by the unit's data-entry office."),
+        )
+        access.allow(
+            "monitoring:report_add",
+            permissions.is_monitor,
+            refusal=_("Supervision reports are filed by the Fatherland Front only."),
+        )
         from verification import registry
 
         from .selectors import dossier_satisfaction_rate, dossier_serious_findings, dossier_survey_problems

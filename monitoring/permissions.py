@@ -10,7 +10,7 @@ Seeing follows the models' declared unit paths (core.scope).
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from core.scope import covers
+from core.scope import covers, scope_for
 from offices.choices import Role
 from offices.models import Membership
 from verification.choices import COMMUNE_STAGE, TERMINAL, ActingLevel
@@ -52,6 +52,16 @@ def can_critique(user: User | AnonymousUser, dossier: Dossier) -> bool:
 
 def can_moderate(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return acts_at(user, dossier, roles=EDITOR, level=ActingLevel.UNIT)
+
+
+def is_monitor(user: User | AnonymousUser) -> bool:
+    """A Front monitor somewhere: the pages that add the Front's records open for it."""
+    return not scope_for(user, MONITOR).is_empty
+
+
+def moderates_comments(user: User | AnonymousUser) -> bool:
+    """A data-entry office somewhere: it moderates the residents' comments on its units' dossiers."""
+    return not scope_for(user, EDITOR).is_empty
 
 
 def report_visible(user: User | AnonymousUser, report: SupervisionReport) -> bool:

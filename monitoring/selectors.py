@@ -4,7 +4,7 @@ Everything a logged-in user sees passes through the models' declared unit paths 
 summed in SQL from the hamlet rows. The public selectors read dossiers in public consultation only.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,15 +31,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.choices import CommuneType
-from communes.models import Commune, Hamlet
+from communes.models import Commune, Hamlet, Province
 from core.formatting import PUBLISHED_PERCENT_DECIMALS, number
 from criteria.choices import StandardLevel, SubjectKind
 from criteria.models import Assessment, Criterion
 from offices import scope
 from offices.choices import Role
 from register.models import Recognition
-from verification.choices import TERMINAL, DossierStatus
-from verification.models import Dossier
+from verification.choices import TERMINAL, DocumentKind, DossierStatus
+from verification.models import Dossier, DossierDocument
 
 from .choices import PUBLISHED, UNRESOLVED, FindingStatus, Moderation, ReportSubject, Severity, SurveyStatus
 from .filters import FindingFilterSet, ReportFilterSet, SurveyFilterSet
@@ -456,6 +456,22 @@ def access_public_dossier(*, pk: int) -> Dossier:
         return public_dossier_list().get(pk=pk)
     except Dossier.DoesNotExist as exc:
         raise Http404(_("This dossier is not in public consultation.")) from exc
+
+
+def public_results_report(*, dossier: Dossier) -> DossierDocument | None:
+    """The report on results residents are asked about: the latest one the commune uploaded (the other papers of
+    the dossier stay internal)."""
+    return dossier.documents.filter(kind=DocumentKind.RESULTS_REPORT).order_by("-created_at", "-id").first()
+
+
+def public_site_name(dossiers: Iterable[Dossier] = ()) -> str:
+    """What the public pages' header names: the province of the dossiers shown (a deployment serves one province),
+    else the province the site holds when it holds only one; empty when neither tells."""
+    provinces = {d.province for d in dossiers}
+    if len(provinces) == 1:
+        return provinces.pop().name
+    only = list(Province.objects.all()[:2])
+    return only[0].name if len(only) == 1 else ""
 
 
 def published_comments(*, dossier: Dossier) -> QuerySet[PublicComment]:

@@ -23,4 +23,5 @@ urlpatterns = [
     path("comments/<int:pk>/moderate/", views.comment_moderate, name="comment_moderate"),
     path("public/", views.public_list, name="public_list"),
     path("public/<int:pk>/", views.public_detail, name="public_detail"),
+    path("public/<int:pk>/report/", views.public_report, name="public_report"),
 ]

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import access
+from core.files import serve_stored_file
 from core.lists import ListView
-from offices.choices import Role
-from offices.scope import scope_for
 from verification.choices import DossierStatus
 from verification.selectors import access_dossier_by_id
 
@@ -53,7 +53,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _is_monitor(user) -> bool:
-    return not scope_for(user, {Role.MONITOR}).is_empty
+    """May add the Front's records: the page rule of the supervision-report form (core.access)."""
+    return access.can_open(user, "monitoring:report_add")
 
 
 # --- overview ------------------------------------------------------------------------------------------------------
@@ -301,8 +302,7 @@ report_list = ReportList.as_view()
 
 @login_required
 def report_add(request):
-    if not _is_monitor(request.user):
-        raise PermissionDenied(_("Supervision reports are filed by the Fatherland Front only."))
+    access.require(request.user, "monitoring:report_add")
     initial = {"subject_kind": ReportSubject.COMMUNE}
     if request.GET.get("dossier"):
         initial = {"subject_kind": ReportSubject.DOSSIER, "dossier": request.GET["dossier"]}
@@ -433,8 +433,7 @@ class CommentQueue(ListView):
     template_name = "monitoring/comment_queue.html"
 
     def get_rows(self):
-        if scope_for(self.request.user, {Role.EDITOR}).is_empty:
-            raise PermissionDenied(_("Comments are moderated by the unit's data-entry office."))
+        access.require(self.request.user, "monitoring:comment_queue")
         self.form = ModerationFilterForm(self.request.GET)
         return selectors.moderation_queue(user=self.request.user, outcome=self.form.chosen_outcome()), None
 
@@ -490,7 +489,11 @@ class PublicList(ListView):
             }
             for d in records
         ]
-        return {**super().get_context_data(records=records, **kwargs), "rows": rows}
+        return {
+            **super().get_context_data(records=records, **kwargs),
+            "rows": rows,
+            "site_name": selectors.public_site_name(records),
+        }
 
 
 public_list = PublicList.as_view()
@@ -540,6 +543,8 @@ def public_detail(request, pk: int):
         "monitoring/public_detail.html",
         {
             "dossier": dossier,
+            "report": selectors.public_results_report(dossier=dossier),
+            "site_name": selectors.public_site_name([dossier]),
             "ends_on": selectors.consultation_ends_on(dossier.consultation_started_on),
             "comments": selectors.published_comments(dossier=dossier),
             "form": None if closed else form,
@@ -547,6 +552,15 @@ def public_detail(request, pk: int):
         },
         status=status,
     )
+
+
+def public_report(request, pk: int):
+    """The report on results of a dossier in public consultation, for residents (no login): only this paper, only
+    while the consultation is open to the public page."""
+    report = selectors.public_results_report(dossier=selectors.access_public_dossier(pk=pk))
+    if report is None:
+        raise Http404(_("The commune has not posted its report yet."))
+    return serve_stored_file(report.file)
 
 
 def _limit() -> int:

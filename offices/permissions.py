@@ -72,3 +72,9 @@ def _refuse_unless(visible: bool, writable: Callable[[], bool]) -> None:
         raise Http404(_("Not found or outside your area."))
     if not writable():
         raise PermissionDenied(_("Your role may read this data but not change it."))
+
+
+def can_enter_data(user: User | AnonymousUser) -> bool:
+    """Holds a data-entry role somewhere: the imports and the "new" pages open for it (each row is then checked
+    against the unit it names)."""
+    return not scope_for(user, DATA_WRITE_ROLES).is_empty

@@ -7,7 +7,10 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs and plans")
 
     def ready(self):
-        from core import navigation
+        from core import access, navigation
+        from offices.permissions import can_enter_data
+
+        access.allow("programs:ocop_import", can_enter_data, refusal=_("Your role may not import data."))
 
         # The plans dropdown: funding adds its page to it.
         navigation.add_section("plans", _("Plans and funding"), order=40)

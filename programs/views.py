@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import access
 from core.importing import ImportPage, import_view
 from core.lists import ListView
 from offices import scope
@@ -109,7 +110,7 @@ class OcopList(ListView):
         return {
             **super().get_context_data(table=table, **kwargs),
             "bands": bands,
-            "can_import": not scope.scope_for(self.request.user, DATA_WRITE_ROLES).is_empty,
+            "can_import": access.can_open(self.request.user, "programs:ocop_import"),
         }
 
 
@@ -118,8 +119,7 @@ ocop_list = OcopList.as_view()
 
 @login_required
 def ocop_import(request):
-    if scope.scope_for(request.user, DATA_WRITE_ROLES).is_empty:
-        raise PermissionDenied(_("Your role may not import data."))
+    access.require(request.user, "programs:ocop_import")
     return import_view(
         request,
         importer_class=resources.OcopImporter,

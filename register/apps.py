@@ -16,11 +16,18 @@ class RegisterConfig(AppConfig):
 
         from . import signals
         from .models import Recognition
-        from .selectors import commune_decisions_panel, merger_report_lines, recognised_at_set_level
+        from .selectors import (
+            annotate_ntm_status,
+            commune_decisions_panel,
+            merger_report_lines,
+            ntm_level_label,
+            recognised_at_set_level,
+        )
 
         # The revocation-risk list (criteria) flags communes recognised at the set's level; criteria sits below the
         # register and reads it through this slot.
         criteria_selectors.recognised_at_set_level.provide(recognised_at_set_level)
+        communes_registry.ntm_status.provide(communes_registry.NtmStatus(annotate_ntm_status, ntm_level_label))
         # Standings follow every write of what they are made of (register.standings): bulk writes through the
         # lower apps' registries, single saves (admin, workflow, data entry) through these signals.
         criteria_registry.assessments_changed.add(signals.communes_changed)

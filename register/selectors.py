@@ -395,3 +395,27 @@ def commune_decisions_panel(user: User | AnonymousUser, commune: Commune, histor
         .order_by("-decision_date", "commune__code", "id")
     )
     return {"title": _("Recognition decisions"), "template": "register/_commune_decisions.html", "rows": list(rows)}
+
+
+# The order of the levels on the communes list (none first): each level includes the one before it.
+_LEVEL_RANK = {StandardLevel.BASIC: 1, StandardLevel.ADVANCED: 2, StandardLevel.MODEL: 3, StandardLevel.MODERN: 4}
+
+
+def annotate_ntm_status(communes: QuerySet[Any]) -> QuerySet[Any]:
+    """Each commune's level in force in its latest standing (register.Standing, kept up to date by every write of a
+    recognition), as `ntm_level` and a sortable `ntm_rank`; one subquery per column, run only for the page's rows."""
+    from .models import Standing
+
+    latest = Standing.objects.filter(commune=OuterRef("pk")).order_by("-year").values("level")[:1]
+    ranked = Case(
+        *(When(ntm_level=level, then=Value(rank)) for level, rank in _LEVEL_RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    annotated: QuerySet[Any] = communes.annotate(ntm_level=Coalesce(Subquery(latest), Value("")))
+    ranked_rows: QuerySet[Any] = annotated.annotate(ntm_rank=ranked)
+    return ranked_rows
+
+
+def ntm_level_label(level: str) -> str:
+    return str(StandardLevel(level).label) if level in StandardLevel.values else ""

@@ -26,6 +26,7 @@ from criteria import views as criteria_views
 from criteria.choices import StandardLevel
 from funding import views as funding_views
 from offices import scope
+from programs.choices import TargetKind
 from verification import views as verification_views
 
 from . import jobs, selectors, workbooks
@@ -139,7 +140,13 @@ def dashboard(request):
     if p.xlsx:
         return _dashboard_xlsx(request, p, figures, rows)
     sections = selectors.dashboard_sections(user=user, year=p.year, as_of=p.as_of, district=p.district)
+    one_commune = _one_commune(user, figures, rows)
+    if one_commune is not None and sections["progress"] is not None:
+        # The plan's targets are the province's: a commune sees only where it is registered, and no district row.
+        mine = [r for r in sections["progress"].rows if r.kind != TargetKind.DISTRICTS and (r.registered or r.achieved)]
+        sections = {**sections, "progress": None, "commune_progress": mine, "commune_plan": sections["progress"].plan}
     context = {
+        "one_commune": one_commune,
         "p": p,
         "base_template": p.base_template,
         "levels": [(v, label) for v, label in StandardLevel.choices if v != StandardLevel.MODERN],
@@ -157,6 +164,15 @@ def dashboard(request):
         ),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _one_commune(user, figures, rows):
+    """The commune's row when the user's area is one commune: its dashboard shows that commune's standing, not the
+    counts, shares and charts that compare communes."""
+    area = scope.scope_for(user)
+    if area.everything or area.province_ids or area.district_ids or len(area.commune_ids) != 1:
+        return None
+    return rows[0] if figures.by == "commune" and len(rows) == 1 else None
 
 
 def _headers(by: str, sort: str) -> list[dict]:

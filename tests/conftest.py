@@ -8,6 +8,7 @@ import io
 import os
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -40,6 +41,70 @@ def _requirements(request):
             _missing("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/ntm")
     if request.node.get_closest_marker("browser") and not CHROMIUM:
         _missing("needs chromium: apt-get install -y chromium")
+
+
+def restore_reference_data() -> None:
+    """Run the data steps of the project's own migrations again (each is a get_or_create).
+
+    Every transactional test ends with a flush, which also empties what the migrations loaded (regions, capital
+    sources, programme phases), and the demo needs it. Serialized rollback cannot put it back here: once Playwright's
+    event loop runs in this thread, Django sees an async context and another connection object, one without the
+    contents serialized at set-up."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    base = Path(settings.BASE_DIR)
+    local = {
+        a.label
+        for a in apps.get_app_configs()
+        if Path(a.path).is_relative_to(base) and ".venv" not in Path(a.path).relative_to(base).parts
+    }
+    graph = MigrationLoader(connection).graph
+    plan = []
+    for leaf in sorted(graph.leaf_nodes()):
+        plan += [node for node in graph.forwards_plan(leaf) if node not in plan]
+    for node in plan:
+        if node[0] in local:
+            for operation in graph.nodes[node].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)
+    # A flush that skipped post_migrate (after a serialized-rollback test) also emptied the content types, which the
+    # process still caches with their old ids: forget them, so the admin's log entries get rows that exist.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush. Run alone, pytest-django puts such tests last; under pytest-xdist a
+    worker runs whole modules in the order it receives them, so a module can follow a flush: put back what the
+    migrations made (a serialized-rollback test's flush empties everything: its serialized copy goes back)."""
+    yield
+    if not _flushes_the_database(item):
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        serialized = getattr(connection, "_test_serialized_contents", None)
+        marker = item.get_closest_marker("django_db")
+        if serialized and marker is not None and marker.kwargs.get("serialized_rollback"):
+            connection.creation.deserialize_db_from_string(serialized)
+            ContentType.objects.clear_cache()
+        else:
+            restore_reference_data()
 
 
 @pytest.fixture(autouse=True)

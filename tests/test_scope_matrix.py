@@ -567,7 +567,7 @@ ROWS = [
 ]
 # Public, without login: its rule is the dossier's status, not a user's scope (test_public_detail_* below); the open
 # data are public decisions and year-end figures (tests/api/test_open_data.py).
-PUBLIC = {"monitoring:public_detail", "open_data:file"}
+PUBLIC = {"monitoring:public_detail", "monitoring:public_report", "open_data:file"}
 # A background job is its owner's alone, whatever the roles (tests/core/test_jobs.py: everyone else gets 404).
 OWNER_ONLY = {"core:job_detail", "core:job_status", "core:job_file"}
 # Criteria set workbooks are national reference data behind a Django permission, not a unit scope: every role
@@ -700,6 +700,7 @@ def test_public_detail_answers_only_for_dossiers_in_consultation(client, matrix)
         url = reverse("monitoring:public_detail", args=[hidden.pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"text": "Ý kiến"}).status_code == 404
+        assert client.get(reverse("monitoring:public_report", args=[hidden.pk])).status_code == 404
     assert _changed(before, _snapshot()) == []
 
 

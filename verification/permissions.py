@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core.scope import covers, scope_for
+from core.scope import covers, scope_for, user_roles
 from offices.choices import Role
 from register.models import Recognition
 
@@ -19,6 +19,7 @@ from .choices import (
     COMMUNE_STAGE,
     FRONT_DOCUMENTS,
     PROVINCE_APPRAISES,
+    QUEUE_ROLES,
     TERMINAL,
     ActingLevel,
     DocumentKind,
@@ -31,6 +32,16 @@ from .models import Dossier
 
 class OutOfScope(Http404):
     """The dossier exists but not in the user's area: answered as "not found"."""
+
+
+def has_queue(user: User | AnonymousUser) -> bool:
+    """A verifier, appraiser or approver: the queues open for it."""
+    return bool(user_roles(user) & set(QUEUE_ROLES))
+
+
+def opens_dossiers(user: User | AnonymousUser) -> bool:
+    """A data-entry office somewhere opens recognition dossiers for its units."""
+    return not scope_for(user, {Role.EDITOR}).is_empty
 
 
 def dossier_visible(user: User | AnonymousUser, dossier: Dossier) -> bool:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import access
 from core.files import serve_stored_file
 from core.lists import ListView
-from core.scope import scope_for, user_roles
+from core.scope import user_roles
 from offices.choices import Role
 
 from . import drafts, gates, permissions, selectors, services
@@ -65,7 +66,7 @@ class DossierList(ListView):
     count_text = ngettext_lazy("%(n)s dossier", "%(n)s dossiers", "n")
 
     def get_context_data(self, **kwargs):
-        can_create = not scope_for(self.request.user, {Role.EDITOR}).is_empty
+        can_create = access.can_open(self.request.user, "verification:dossier_add")
         return {**super().get_context_data(**kwargs), "can_create": can_create}
 
 
@@ -74,8 +75,7 @@ dossier_list = DossierList.as_view()
 
 @login_required
 def dossier_create(request):
-    if scope_for(request.user, {Role.EDITOR}).is_empty:
-        raise PermissionDenied(_("Only a data-entry office opens recognition dossiers."))
+    access.require(request.user, "verification:dossier_add")
     form = DossierCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -362,9 +362,8 @@ def posting_add(request, pk: int):
 
 
 def _queue_role(request) -> str:
+    access.require(request.user, "verification:queue")
     roles = selectors.queue_roles(request.user)
-    if not roles:
-        raise PermissionDenied(_("Queues are for verifiers, appraisers and approvers."))
     wanted = request.GET.get("role") or request.POST.get("role")
     return wanted if wanted in roles else roles[0]
 

@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import pgettext_lazy
 
-from core import formatting, people
+from core import access, formatting, people
 
 register = template.Library()
 
@@ -82,3 +82,11 @@ def bs(field, size=""):
 def max_upload_mb():
     """NTM_MAX_UPLOAD_MB, for the pages' own check before a file is sent."""
     return settings.NTM_MAX_UPLOAD_MB
+
+
+@register.simple_tag(takes_context=True)
+def can_open(context: template.Context, url_name: str) -> bool:
+    """`{% can_open "app:page" as allowed %}`: whether the signed-in user may open the page (core.access), so a
+    link, tab or button to it is shown only to those it will not refuse."""
+    request = context.get("request")
+    return request is not None and access.can_open(request.user, url_name)

@@ -8,6 +8,20 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // A table that scrolls inside its box (.table-responsive, on a phone) must be reachable by keyboard to scroll it:
+  // it takes the focus only while it actually overflows (WCAG 2.1.1, axe-core's scrollable-region-focusable).
+  function focusableScrollBoxes() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+      } else {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  focusableScrollBoxes();
+  window.addEventListener("resize", focusableScrollBoxes);
+
   // <button data-print>: prints the page.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -80,3 +80,29 @@ def test_admin_changelists_filter_current_and_ended_units(client, world):
     assert {c.pk for c in client.get(url, {"current": "no"}).context["cl"].result_list} == {ended.pk}
     for name in ["province", "district", "unitsuccession"]:
         assert client.get(reverse("admin:communes_{}_changelist".format(name)), {"q": "Ký Phú"}).status_code == 200
+
+
+def test_the_list_names_every_unit_type_and_shows_the_ntm_status(client, world):
+    """Xã, phường and thị trấn under one title; the level in force for a xã (from the register's standings), none
+    for a ward; sortable by it; and the export carries the same column."""
+    import datetime
+
+    from communes.choices import CommuneType
+    from tests.reports.conftest import recognise
+
+    ward = CommuneFactory(code="05999", name="Phường Ba Hàng", district=world.phu_binh, unit_type=CommuneType.WARD)
+    recognise(world.pb[0], on=datetime.date(2022, 11, 1))
+    client.force_login(world.users.district)
+    url = reverse("communes:commune_list")
+    response = client.get(url)
+    assert response.context["title"] == "Communes, wards and townships"
+    status = {c.code: c.ntm_level for c in response.context["communes"]}
+    assert status[world.pb[0].code] == "basic" and status[world.pb[1].code] == "" and ward.code in status
+    body = response.content.decode()
+    assert "NTM status" in body and "New rural (NTM)" in body and "Not yet NTM" in body
+    ranked = client.get(url, {"sort": "-ntm_level"}).context["communes"]
+    assert ranked[0].code == world.pb[0].code
+    wards = client.get(url, {"unit_type": CommuneType.WARD}).context["communes"]
+    assert [c.code for c in wards] == [ward.code]
+    export = client.get(url, {"export": "csv"}).content.decode("utf-8-sig")
+    assert "NTM status" in export.splitlines()[0] and "New rural (NTM)" in export and "Not yet NTM" in export

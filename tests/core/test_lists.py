@@ -97,7 +97,7 @@ def test_the_export_has_the_columns_and_rows_of_the_page(client, province, file_
     assert (
         list(dataset.headers)
         == page_headers(page)
-        == ["Code", "Name", "Type", "District", "Province", "Hamlets", "Status"]
+        == ["Code", "Name", "Type", "District", "Province", "Hamlets", "NTM status", "Status"]
     )
     rows = [dict(zip(dataset.headers, row, strict=True)) for row in dataset]
     assert [(r["Code"], r["Name"]) for r in rows] == [(c.code, c.name) for c in page.context["communes"]]

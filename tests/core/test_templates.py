@@ -75,12 +75,27 @@ def _successions(world):
     return SuccessionMappingImporter(user=UserFactory(), provinces={"19"}), content
 
 
+def _classifications(world):
+    import tablib
+
+    from criteria import resources, services
+
+    services.classifications_record(
+        entries=[services.ClassificationEntry(world.pb[0], 2026, 2, None, "QĐ 12/QĐ-UBND")], actor=world.users.province
+    )
+    headers, rows = resources.classification_rows(user=world.users.province)
+    dataset = tablib.Dataset(*rows, headers=headers)
+    content = resources.ClassificationImporter.template(dataset, file_format="xlsx", title="Commune groups")
+    return resources.ClassificationImporter(user=world.users.province), content
+
+
 TEMPLATES = {
     "criteria values": _criteria,
     "OCOP products": _ocop,
     "capital plan lines": _plan_lines,
     "disbursements": _disbursements,
     "succession mapping": _successions,
+    "commune groups": _classifications,
 }
 
 

@@ -228,7 +228,7 @@ def test_upload_with_a_bad_row_shows_row_column_reason_and_writes_nothing(client
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Nothing was written" in html and "<td>5</td><td>value</td>" in html
+    assert "Nothing was written" in html and "<td>5</td><td>Value (value)</td>" in html
     assert not Assessment.objects.exists() and not IndicatorValue.objects.exists()
 
 

@@ -334,3 +334,16 @@ def test_pages_need_login(client, world):
     ]:
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_list_says_which_year_it_opens_on(client, world, assessed):
+    client.force_login(world.users.province)
+    url = reverse("criteria:assessment_list")
+    year = max(a.year for a in client.get(url).context["assessments"])
+    body = client.get(url).content.decode()
+    assert f"year {year}" in body and 'id="year-note"' in body and "year=&amp;" not in body
+    assert "?year=" in body  # the way to every year
+    every = client.get(url, {"year": ""})
+    assert "every year" in every.content.decode() and 'id="year-note"' not in every.content.decode()
+    chosen = client.get(url, {"year": year}).content.decode()
+    assert f"year {year}" in chosen and 'id="year-note"' not in chosen

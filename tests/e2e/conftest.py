@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM, restore_reference_data
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,41 +40,6 @@ def browser():
         browser.close()
 
 
-def restore_reference_data() -> None:
-    """Run the data steps of the project's own migrations again (each is a get_or_create).
-
-    Every transactional test ends with a flush, which also empties what the migrations loaded (regions, capital
-    sources, programme phases), and the demo needs it. Serialized rollback cannot put it back here: once Playwright's
-    event loop runs in this thread, Django sees an async context and another connection object, one without the
-    contents serialized at set-up."""
-    from django.apps import apps
-    from django.conf import settings
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    base = Path(settings.BASE_DIR)
-    local = {
-        a.label
-        for a in apps.get_app_configs()
-        if Path(a.path).is_relative_to(base) and ".venv" not in Path(a.path).relative_to(base).parts
-    }
-    graph = MigrationLoader(connection).graph
-    plan = []
-    for leaf in sorted(graph.leaf_nodes()):
-        plan += [node for node in graph.forwards_plan(leaf) if node not in plan]
-    for node in plan:
-        if node[0] in local:
-            for operation in graph.nodes[node].operations:
-                if isinstance(operation, RunPython):
-                    operation.code(apps, None)
-    # A flush that skipped post_migrate (after a serialized-rollback test) also emptied the content types, which the
-    # process still caches with their old ids: forget them, so the admin's log entries get rows that exist.
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-
-
 @pytest.fixture
 def demo(transactional_db):
     from django.core.management import call_command
@@ -99,8 +64,10 @@ def new_page(browser, live_server):
     on the console. A test that expects an error answer says so: `new_page.expected.add("status of 429")`."""
     contexts, errors = [], []
 
-    def make(locale="vi-VN"):
-        context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1400, "height": 900})
+    def make(locale="vi-VN", **options):
+        """`options` go to the browser context (a viewport, or bypass_csp for tests that inject a script)."""
+        options.setdefault("viewport", {"width": 1400, "height": 900})
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

@@ -182,3 +182,29 @@ def test_public_pages_query_count_is_fixed(client, world, dossier):
     assert len(response.context["rows"]) == 30 and len(detail.context["comments"]) == 30
     assert small_list == large_list
     assert small_detail == large_detail
+
+
+def test_the_page_links_the_report_residents_are_asked_about(client, world, dossier, officer):
+    from tests.verification.factories import document
+    from verification.choices import DocumentKind
+
+    d = dossier(DossierStatus.PUBLIC_CONSULTATION)
+    report_url = reverse("monitoring:public_report", args=[d.pk])
+    page = client.get(_detail(d)).content.decode()
+    assert report_url not in page and "has not posted its report" in page
+    assert client.get(report_url).status_code == 404
+    document(d, DocumentKind.MINUTES, officer)  # internal papers stay internal
+    document(d, DocumentKind.RESULTS_REPORT, officer)
+    page = client.get(_detail(d)).content.decode()
+    assert f'href="{report_url}"' in page
+    download = client.get(report_url)
+    assert download.status_code == 200
+    assert "results_report" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content if download.streaming else [download.content]).startswith(b"%PDF")
+
+
+def test_the_header_names_the_province_not_the_product(client, world, dossier):
+    d = dossier(DossierStatus.PUBLIC_CONSULTATION)
+    for url in [LIST, _detail(d)]:
+        brand = client.get(url).content.decode().split('class="navbar-brand', 1)[1].split("</a>", 1)[0]
+        assert "Tỉnh Thái Nguyên" in brand and "NTM back office" not in brand

@@ -84,7 +84,7 @@ def test_demo_dashboard_shows_the_published_figures(client, django_assert_max_nu
     district = dashboard(client, "district", year=2023)
     assert stat(district, "districts") == "1/1" and stat(district, "ntm") == "19/19"  # done, and every xã NTM
     commune = dashboard(client, "commune", year=2023)
-    assert stat(commune, "ntm") == "1/1" and stat(commune, "advanced") == "0"
+    assert stat(commune, "level") == "New rural (NTM)" and stat(commune, "criteria") == "19/19"
 
     from django.contrib.auth import get_user_model
 
