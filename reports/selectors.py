@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
-    Avg,
     Case,
     CharField,
     Count,
@@ -541,27 +540,76 @@ def dashboard_sections(
     return cache.cached(key, _scope_generations(user), compute)
 
 
+# The provinces' reports bucket communes by criteria met on the 19-criteria set: all, 15–18, 10–14, below 10. The
+# same shares of any set's criteria give its buckets (the 10 criteria of 2026–2030: all, 8–9, 5–7, below 5).
+BUCKET_KEYS = ("all_met", "met_15_plus", "met_10_14", "met_below_10")  # keys named after the 19-criteria buckets
+_NEAR_SHARE = (15, 19)
+_MID_SHARE = (10, 19)
+
+
+def _share_of(total: int, share: tuple[int, int]) -> int:
+    """`total` × share rounded half up, in integers (19 criteria keep their published 15 and 10)."""
+    return (total * share[0] * 2 + share[1]) // (share[1] * 2)
+
+
+def bucket_bounds(total: int) -> tuple[int, int]:
+    """The fewest criteria met in the "nearly all" bucket and in the middle one, for a set of `total` criteria."""
+    near = max(0, min(total - 1, _share_of(total, _NEAR_SHARE)))
+    return near, max(0, min(near, _share_of(total, _MID_SHARE)))
+
+
+def bucket_labels(totals: Iterable[int]) -> list[str]:
+    """The four buckets' labels from the sets' numbers of criteria: "15 to 18" for 19, "8 to 9" for 10; when the
+    communes counted were scored on sets of different sizes, each size's range, naming the size."""
+
+    def span(low: int, high: int) -> str:
+        if high < low:
+            return "–"
+        return str(low) if low == high else _("{low} to {high}").format(low=low, high=high)
+
+    sizes = sorted(set(totals), reverse=True)
+    parts: list[list[str]] = [[], [], []]
+    for total in sizes:
+        near, mid = bucket_bounds(total)
+        ranges = (span(near, total - 1), span(mid, near - 1), _("Below {n}").format(n=mid))
+        for part, text in zip(parts, ranges, strict=True):
+            part.append(text if len(sizes) == 1 else _("{range} of {total}").format(range=text, total=total))
+    return [_("All criteria met"), *("; ".join(p) for p in parts)]
+
+
 def criteria_buckets(*, user: User | AnonymousUser, year: int) -> dict[str, Any] | None:
-    """Communes by number of basic criteria met (all, 15 to all but one, 10–14, below 10), over each commune's
-    latest basic scorecard up to `year` (its stored standing); cached until a write changes them."""
-    summary = cache.cached(
-        ("criteria_buckets", _scope_key(user), year),
-        _scope_generations(user),
-        lambda: (
+    """Communes by number of basic criteria met, over each commune's latest basic scorecard up to `year` (its
+    stored standing): all met, nearly all, the middle and the rest, the bounds relative to the size of the set each
+    scorecard was made on (bucket_bounds), with `labels` naming them. One query, cached until a write changes it;
+    the labels are worded after the cache, in the request's language."""
+
+    def compute() -> list[tuple[int, int, bool, int]]:
+        return list(
             Standing.objects.visible_to(user)
             .filter(year=year, basic_assessment__isnull=False)
-            .aggregate(
-                assessed=Count("id"),
-                all_met=Count("id", filter=Q(is_all_met=True)),
-                met_15_plus=Count("id", filter=Q(is_all_met=False, criteria_met__gte=15)),
-                met_10_14=Count("id", filter=Q(criteria_met__gte=10, criteria_met__lt=15, is_all_met=False)),
-                met_below_10=Count("id", filter=Q(criteria_met__lt=10, is_all_met=False)),
-                average_met=Avg("criteria_met"),
-            )
-        ),
-    )
-    if not summary["assessed"]:
+            .values_list("criteria_total", "criteria_met", "is_all_met")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    groups = cache.cached(("criteria_buckets", _scope_key(user), year), _scope_generations(user), compute)
+    if not groups:
         return None
+    summary: dict[str, Any] = dict.fromkeys(BUCKET_KEYS, 0)
+    met_sum = assessed = 0
+    for total, met, all_met, n in groups:
+        met = met or 0
+        near, mid = bucket_bounds(total or 0)
+        key = "all_met" if all_met else "met_15_plus" if met >= near else "met_10_14" if met >= mid else "met_below_10"
+        summary[key] += n
+        assessed += n
+        met_sum += met * n
+    summary.update(
+        assessed=assessed,
+        average_met=met_sum / assessed,
+        labels=bucket_labels(total or 0 for total, _met, _all, _n in groups),
+    )
+    summary["rows"] = list(zip(summary["labels"], (summary[k] for k in BUCKET_KEYS), strict=True))
     return summary
 
 
@@ -850,8 +898,8 @@ def chart_data(
         data["capital"] = _capital_chart(capital_years)
     if buckets:
         data["buckets"] = {
-            "labels": [_("All criteria met"), _("15 to 18"), _("10 to 14"), _("Below 10")],
-            "values": [buckets["all_met"], buckets["met_15_plus"], buckets["met_10_14"], buckets["met_below_10"]],
+            "labels": buckets["labels"],
+            "values": [buckets[key] for key in BUCKET_KEYS],
             "label": _("Communes"),
         }
     rows = [r for r in figures.rows if r.xa_total]

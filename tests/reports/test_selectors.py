@@ -1,10 +1,14 @@
 """Dashboard and report figures computed from records, as they stood at the end of each year, per role."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from criteria.choices import StandardLevel
+from criteria.models import Assessment, CriterionResult
 from reports import selectors
+from tests.criteria.factories import simple_set
 from verification.choices import DossierStatus
 
 from .conftest import D, recognise, stored_assessment
@@ -116,6 +120,39 @@ def test_criteria_buckets(world, records):
     assert selectors.assessment_year_for(user=world.users.province, year=2022) is None
     district = selectors.criteria_buckets(user=world.users.district, year=2023)
     assert district["assessed"] == 3 and district["met_below_10"] == 0
+
+
+def test_criteria_buckets_follow_the_size_of_the_set(world, records):
+    """The 10 criteria of 2026–2030 bucket as all, 8–9, 5–7, below 5 (the 19-criteria shares), not "below 10";
+    a year counting scorecards of both sizes names each size's range. Still one query."""
+    assert selectors.bucket_bounds(19) == (15, 10) and selectors.bucket_bounds(10) == (8, 5)
+    assert selectors.criteria_buckets(user=world.users.province, year=2023)["labels"] == [
+        "All criteria met",
+        "15 to 18",
+        "10 to 14",
+        "Below 10",
+    ]
+    new_set = simple_set(n_criteria=10, code="TEST-NTM-2026")
+    pb, dt = world.pb, world.dt
+    for commune, n in {pb[0]: 10, pb[1]: 9, pb[2]: 8, dt[0]: 6}.items():
+        stored_assessment(commune, new_set, set(range(1, n + 1)), year=2026)
+    stored_assessment(dt[1], new_set, {1, 2, 3, 4}, year=2026)
+    with CaptureQueriesContext(connection) as queries:
+        buckets = selectors.criteria_buckets(user=world.users.province, year=2026)
+    assert sum("register_standing" in q["sql"] for q in queries.captured_queries) == 1
+    assert (buckets["all_met"], buckets["met_15_plus"], buckets["met_10_14"], buckets["met_below_10"]) == (1, 2, 1, 1)
+    assert buckets["labels"] == ["All criteria met", "8 to 9", "5 to 7", "Below 5"]
+    assert [n for _label, n in buckets["rows"]] == [1, 2, 1, 1] and buckets["average_met"] == 37 / 5
+    # Đại Từ's second commune keeps its 2023 scorecard (19 criteria, 8 met) in 2026: both sizes are named.
+    CriterionResult.objects.filter(assessment__commune=dt[1], assessment__year=2026).delete()
+    Assessment.objects.filter(commune=dt[1], year=2026).delete()
+    mixed = selectors.criteria_buckets(user=world.users.province, year=2026)
+    assert (mixed["all_met"], mixed["met_15_plus"], mixed["met_10_14"], mixed["met_below_10"]) == (1, 2, 1, 1)
+    assert mixed["labels"][1:] == [
+        "15 to 18 of 19; 8 to 9 of 10",
+        "10 to 14 of 19; 5 to 7 of 10",
+        "Below 10 of 19; Below 5 of 10",
+    ]
 
 
 def test_a_later_scorecard_replaces_the_earlier_one_and_the_rest_still_count(world, records):
