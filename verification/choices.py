@@ -197,9 +197,11 @@ VERIFY_GATES = (*ALL_GATES, G_VERIFICATION_REPORT)
 # --- transitions ---------------------------------------------------------------------------------------------------
 
 ALL_ROUTES = frozenset(Route)
-TIERED = frozenset({Route.DISTRICT_TIER, Route.NATIONAL})  # routes with a separate appraisal after verification
-TWO_TIER = frozenset({Route.PROVINCIAL})
-PROVINCE_APPRAISES = frozenset({Route.DISTRICT_TIER})  # a provincial appraisal council appraises and votes
+# Every route has an appraisal after verification. Two-tier government (from 01/07/2025) removed the district,
+# whose verification passes to a provincial team; the appraisal stays the provincial council's own step under
+# 18/2022 (inspection, meeting, vote), so a two-tier commune goes team → council → chairman like a three-tier one.
+TIERED = frozenset({Route.DISTRICT_TIER, Route.PROVINCIAL, Route.NATIONAL})
+PROVINCE_APPRAISES = frozenset({Route.DISTRICT_TIER, Route.PROVINCIAL})  # a provincial council appraises and votes
 CENTRE_APPRAISES = frozenset({Route.NATIONAL})  # central ministries appraise, the Prime Minister decides
 
 
@@ -373,8 +375,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         )
         for source in (DS.VERIFIED, DS.UNDER_APPRAISAL)
     ],
-    # Decision: after appraisal (three-tier: the provincial chairman; district subjects: the Prime Minister),
-    # straight after provincial verification (two-tier).
+    # Decision: after appraisal, by the provincial chairman (communes) or the Prime Minister (district subjects).
     *[
         t
         for source, routes, gates, label in (
@@ -389,12 +390,6 @@ TRANSITIONS: tuple[Transition, ...] = (
                 CENTRE_APPRAISES,
                 (*VERIFY_GATES, G_CENTRAL_APPRAISAL, G_DECISION_DOCUMENT),
                 _("Record the Prime Minister's decision"),
-            ),
-            (
-                DS.VERIFIED,
-                TWO_TIER,
-                (*VERIFY_GATES, G_SUBMISSION, G_DECISION_DOCUMENT),
-                _("Record the recognition decision"),
             ),
         )
         for t in (

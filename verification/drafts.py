@@ -18,7 +18,7 @@ from docxtpl import DocxTemplate
 from criteria.choices import StandardLevel, SubjectKind
 
 from . import gates, registry
-from .choices import CouncilRole, DocumentKind, DossierStatus, Route
+from .choices import PROVINCE_APPRAISES, CouncilRole, DocumentKind, DossierStatus, Route
 from .docx.build import FOLDER
 from .models import Appraisal, Dossier
 
@@ -85,9 +85,9 @@ DRAFTS = {
 def available(dossier: Dossier) -> list[str]:
     """The drafts offered for the dossier at its status (the council's minutes only where a council appraises)."""
     names = [name for name, d in DRAFTS.items() if dossier.status in d.statuses]
-    if dossier.route != Route.DISTRICT_TIER:
+    if dossier.route not in PROVINCE_APPRAISES:
         names = [n for n in names if n != "appraisal_minutes"]
-    if dossier.route == Route.DISTRICT_TIER and dossier.status == DossierStatus.VERIFIED:
+    if dossier.route in PROVINCE_APPRAISES and dossier.status == DossierStatus.VERIFIED:  # the council comes first
         names = [n for n in names if n != "decision"]
     return names
 

@@ -110,8 +110,11 @@ def test_district_drafts_follow_the_national_route(world, make_dossier):
 def test_drafts_offered_by_stage(make_dossier):
     assert drafts.available(make_dossier(DossierStatus.DRAFT, ready=False)) == ["results_report"]
     assert "decision" not in drafts.available(make_dossier(DossierStatus.VERIFIED, ready=False, level="advanced"))
+    # Two-tier: the provincial council appraises after the provincial team verifies, then the chairman decides.
     two_tier = make_dossier(DossierStatus.VERIFIED, route=Route.PROVINCIAL, ready=False, level="model")
-    assert "decision" in drafts.available(two_tier)
+    assert "decision" not in drafts.available(two_tier)
+    appraised = make_dossier(DossierStatus.APPRAISED, route=Route.PROVINCIAL, ready=False, level="model", year=2023)
+    assert {"decision", "appraisal_minutes"} <= set(drafts.available(appraised))
 
 
 def test_download_view(client, world, make_dossier):

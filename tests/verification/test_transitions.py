@@ -181,15 +181,17 @@ def test_three_tier_route_end_to_end(world, make_dossier):
     ]
 
 
-def test_two_tier_route_skips_appraisal(world, prov_verifier, make_dossier):
+def test_two_tier_route_provincial_team_then_council(world, prov_verifier, make_dossier):
+    """Two-tier: a provincial team verifies in place of the district; the provincial council still appraises
+    before the chairman decides (no decision straight after verification)."""
     u = world.users
     world.province.has_district_tier = False
     world.province.save()
     dossier = make_dossier(DossierStatus.FRONT_SURVEY, route=Route.PROVINCIAL)
     dossier = _walk(dossier, [("submit", u.commune), ("start_verification", prov_verifier), ("verify", prov_verifier)])
     with pytest.raises(ValidationError):
-        dossier_transition(dossier=dossier, action="start_appraisal", actor=u.appraiser)
-    dossier = _walk(dossier, [("recognise", u.approver)])
+        dossier_transition(dossier=dossier, action="recognise", actor=u.approver, **DECISION)
+    dossier = _walk(dossier, [("start_appraisal", u.appraiser), ("appraise", u.appraiser), ("recognise", u.approver)])
     assert dossier.status == DossierStatus.RECOGNISED
     assert Recognition.objects.get(dossier=dossier).commune == world.pb[0]
 
