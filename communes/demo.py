@@ -121,6 +121,7 @@ def load_reform(*, stdout) -> None:
             stdout=_Quiet(),
         )
     call_command("load_admin_units", "--province", PROVINCE_CODE, "--with-history", stdout=_Quiet())
+    _hamlets_carried()
     current = Commune.objects.current().filter(province__code=PROVINCE_CODE)
     stdout.write(
         _(
@@ -132,6 +133,55 @@ def load_reform(*, stdout) -> None:
             old=Commune.objects.filter(province__code__in=[PROVINCE_CODE, "06"], valid_to__isnull=False).count(),
         )
     )
+
+
+def _hamlets_carried() -> int:
+    """The hamlets of today's xã: a reorganisation merges communes, not hamlets, so each xóm carries on in the
+    commune its commune went into whole (through the 2024 and the 2025 steps). A commune split between several
+    new ones leaves its hamlets where they were: which xóm went where is the province's decision, not in the
+    resolutions. A name met twice in one new commune keeps its former commune's name beside it."""
+    from .models import UnitSuccession
+
+    successions = list(
+        UnitSuccession.objects.filter(predecessor_commune__isnull=False, successor_commune__isnull=False).values_list(
+            "predecessor_commune_id", "successor_commune_id"
+        )
+    )
+    successors: dict[int, set[int]] = {}
+    for old, new in successions:
+        successors.setdefault(old, set()).add(new)
+    whole: dict[int, list[int]] = {}  # new commune → predecessors that went into it whole
+    for old, news in successors.items():
+        if len(news) == 1:
+            whole.setdefault(next(iter(news)), []).append(old)
+    own: dict[int, list[Hamlet]] = {}
+    for hamlet in Hamlet.objects.select_related("commune").order_by("code"):
+        own.setdefault(hamlet.commune_id, []).append(hamlet)
+
+    def inherited(commune_id: int, seen: frozenset[int] = frozenset()) -> list[Hamlet]:
+        if commune_id in own or commune_id in seen:
+            return own.get(commune_id, [])
+        return [h for old in sorted(whole.get(commune_id, [])) for h in inherited(old, seen | {commune_id})]
+
+    new_hamlets = []
+    for commune in Commune.objects.current().filter(province__code=PROVINCE_CODE, unit_type=CommuneType.COMMUNE):
+        if commune.pk in own:
+            continue
+        names: set[str] = set()
+        for hamlet in inherited(commune.pk):
+            name = hamlet.name if hamlet.name not in names else f"{hamlet.name} ({hamlet.commune.name})"
+            names.add(name)
+            new_hamlets.append(
+                Hamlet(
+                    commune=commune,
+                    code=f"{commune.code}-{hamlet.code}",
+                    name=name[:128],
+                    hamlet_type=hamlet.hamlet_type,
+                    is_demo=hamlet.is_demo,
+                )
+            )
+    Hamlet.objects.bulk_create(new_hamlets, batch_size=1000)
+    return len(new_hamlets)
 
 
 class _Quiet:

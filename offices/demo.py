@@ -61,9 +61,9 @@ DEMO_USERS = [
 ROLE_DESCRIPTIONS = {
     "admin": gettext_lazy("IT admin (superuser, Django admin)"),
     "province": gettext_lazy("provincial coordination office, Thái Nguyên"),
-    "district": gettext_lazy("coordination office of Phú Bình district"),
-    "commune": gettext_lazy("officer of Xã Tân Khánh (Phú Bình)"),
-    "verifier": gettext_lazy("verification team, Phú Bình district"),
+    "district": gettext_lazy("coordination office of Phú Bình district (until the district ended on 01/07/2025)"),
+    "commune": gettext_lazy("officer of Xã Tân Khánh (Phú Bình; the new Xã Tân Khánh since 01/07/2025)"),
+    "verifier": gettext_lazy("verification team, Phú Bình district; the provincial team since 01/07/2025"),
     "appraiser": gettext_lazy("provincial appraisal council"),
     "approver": gettext_lazy("provincial People's Committee (recognition decisions)"),
     "front": gettext_lazy("provincial Fatherland Front committee"),
@@ -99,6 +99,49 @@ def load(*, stdout) -> None:
         gettext("Offices: {offices}, demo users: {users}.").format(
             offices=Office.objects.count(), users=len(DEMO_USERS) + 1
         )
+    )
+
+
+# After the 2025 reform (two-tier government from 01/07/2025): the office of the 2023 commune carries on in the new
+# commune that absorbed it, and the district's verification passes to a provincial team. The district coordination
+# office has no successor unit (the dashboard says so for its dates); its 2023 memberships stay, so the history
+# before the reform reads exactly as it did.
+VERIFICATION_AFTER_REFORM = "Tổ thẩm tra NTM tỉnh Thái Nguyên"
+
+
+def load_today(*, stdout) -> None:
+    """Memberships of the demo users in the offices of today's units, added once the 2025 reform is applied: the
+    commune officer in the People's Committee of each current commune that took in Tân Khánh (UnitSuccession),
+    the verifier in the provincial verification team. Nothing when the reform is not applied."""
+    from communes.models import UnitSuccession
+
+    User = get_user_model()
+    province = Province.objects.current().get(code=PROVINCE_CODE)
+    if province.has_district_tier:
+        stdout.write(gettext("Offices of today: none (the 2025 reform is not applied)."))
+        return
+    commune = Commune.objects.valid_on(DEMO_DAY).get(code=COMMUNE_CODE)
+    successors = Commune.objects.current().filter(
+        pk__in=UnitSuccession.objects.filter(predecessor_commune=commune).values("successor_commune")
+    )
+    added = 0
+    officer = User.objects.get(username="commune")
+    for successor in successors.order_by("code"):
+        office, _ = Office.objects.get_or_create(
+            name=f"UBND {successor.name[:1].lower()}{successor.name[1:]}",
+            kind=OfficeKind.COMMUNE,
+            province=successor.province,
+            district=None,
+            commune=successor,
+        )
+        added += Membership.objects.get_or_create(user=officer, office=office, role=Role.EDITOR)[1]
+    team, _ = Office.objects.get_or_create(
+        name=VERIFICATION_AFTER_REFORM, kind=OfficeKind.VERIFICATION, province=province, district=None, commune=None
+    )
+    verifier = User.objects.get(username="verifier")
+    added += Membership.objects.get_or_create(user=verifier, office=team, role=Role.VERIFIER)[1]
+    stdout.write(
+        gettext("Offices of today: {added} memberships in the units formed by the 2025 reform.").format(added=added)
     )
 
 

@@ -613,6 +613,57 @@ def criteria_buckets(*, user: User | AnonymousUser, year: int) -> dict[str, Any]
     return summary
 
 
+@dataclass
+class EndedDistrict:
+    name: str
+    ended_on: date
+    successors: list[Commune]
+
+
+def ended_districts(*, user: User | AnonymousUser, as_of: date) -> list[EndedDistrict]:
+    """The districts of the user's offices that no longer existed on `as_of` (two-tier government from 01/07/2025
+    has none), each with the units its communes went into, followed through every later reorganisation: why a
+    district office's dashboard of today is empty, and where its communes are now. Asked only when the user's area
+    has no unit on the date (two to four queries)."""
+    from communes.models import UnitSuccession
+
+    s = scope.scope_for(user)
+    if s.everything or not s.district_ids:
+        return []
+    ended = list(
+        District.objects.filter(pk__in=s.district_ids, valid_to__isnull=False, valid_to__lte=as_of).order_by("code")
+    )
+    result = []
+    for district in ended:
+        frontier = set(Commune.objects.filter(district=district).values_list("pk", flat=True))
+        found: dict[int, Commune] = {}
+        for _step in range(4):  # 2024 mergers, 2025 reform: a few steps at most
+            successions = UnitSuccession.objects.filter(
+                predecessor_commune_id__in=frontier, successor_commune__isnull=False
+            ).select_related("successor_commune")
+            frontier = set()
+            for succession in successions:
+                successor = succession.successor_commune
+                if successor is None:
+                    continue
+                if (successor.valid_to is None or successor.valid_to > as_of) and (
+                    successor.valid_from is None or successor.valid_from <= as_of
+                ):
+                    found[successor.pk] = successor
+                else:
+                    frontier.add(successor.pk)
+            if not frontier:
+                break
+        result.append(
+            EndedDistrict(
+                name=district.name,
+                ended_on=district.valid_to,  # type: ignore[arg-type]  # filtered not null
+                successors=sorted(found.values(), key=lambda c: c.code),
+            )
+        )
+    return result
+
+
 # --- queues ---------------------------------------------------------------------------------------------------------
 
 

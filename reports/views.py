@@ -146,6 +146,8 @@ def dashboard(request):
         mine = [r for r in sections["progress"].rows if r.kind != TargetKind.DISTRICTS and (r.registered or r.achieved)]
         sections = {**sections, "progress": None, "commune_progress": mine, "commune_plan": sections["progress"].plan}
     context = {
+        # An area with no unit on the date: a district that ended with the 2025 reform says so, not just "nothing".
+        "ended_districts": [] if rows else selectors.ended_districts(user=user, as_of=p.as_of),
         "one_commune": one_commune,
         "p": p,
         "base_template": p.base_template,
@@ -170,8 +172,9 @@ def _one_commune(user, figures, rows):
     """The commune's row when the user's area is one commune: its dashboard shows that commune's standing, not the
     counts, shares and charts that compare communes."""
     area = scope.scope_for(user)
-    if area.everything or area.province_ids or area.district_ids or len(area.commune_ids) != 1:
+    if area.everything or area.province_ids or area.district_ids or not area.commune_ids:
         return None
+    # One commune on the date: a commune officer may also hold the commune that took theirs in (2025 reform).
     return rows[0] if figures.by == "commune" and len(rows) == 1 else None
 
 

@@ -18,6 +18,7 @@ DEMO_LOADERS = [
     # The demo reaches today: the 2024 and 2025 reorganisations, the recognitions the merger rule carries across
     # them (proposed, then confirmed), and 2026 scorecards of the merged communes.
     "communes.demo.load_reform",
+    "offices.demo.load_today",
     "register.demo.load_mergers",
     "criteria.demo.load_2026",
     "register.demo.load",  # last: stored standings from everything above
