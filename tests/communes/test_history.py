@@ -131,12 +131,16 @@ def test_load_admin_units_after_load_demo_works_and_twice_changes_nothing():
     # The demo already reaches today for Thái Nguyên (issue 15): its 92 units stay, the rest of the country comes.
     assert "Communes: 3229 created, 0 updated, 92 unchanged, 0 retired" in out.getvalue()
     assert Commune.objects.current().filter(province__code="19").count() == 92
-    # Records of 2023 stay on the units they named.
-    assert (
-        not Hamlet.objects.filter(commune__valid_to__isnull=True, commune__province__code="19")
-        .exclude(commune__code="05719")
-        .exists()
+    # Records of 2023 stay on the units they named; today's xã hold copies of the hamlets they took in (the demo
+    # carries each xóm into the commune its commune went into whole), coded "<new commune>-<former hamlet>".
+    today = Hamlet.objects.filter(commune__valid_to__isnull=True, commune__province__code="19").exclude(
+        commune__code="05719"
     )
+    former = dict(Hamlet.objects.filter(commune__valid_to__isnull=False).values_list("code", "commune__valid_to"))
+    assert today.exists() and former
+    for code, commune_code in today.values_list("code", "commune__code"):
+        prefix, _sep, former_code = code.partition("-")
+        assert prefix == commune_code and former_code in former, code
     again = io.StringIO()
     call_command("load_admin_units", stdout=again)
     assert "Nothing to change." in again.getvalue()
