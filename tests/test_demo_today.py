@@ -205,6 +205,9 @@ def test_demo_users_of_2023_units_have_an_area_today(client, demo_module):
     ended = page.context["ended_districts"]
     assert [d.name for d in ended] == ["Huyện Phú Bình"]
     assert {c.name for c in ended[0].successors} >= {"Xã Tân Khánh", "Xã Phú Bình", "Xã Kha Sơn"}
-    assert "Huyện Phú Bình" in page.content.decode()
+    notice = page.content.decode()
+    assert "Huyện Phú Bình ceased on 01/07/2025" in notice and "Xã Kha Sơn" in notice
+    # Named, not linked: today's communes are outside the district office's area (they would answer 404).
+    assert reverse("communes:commune_detail", args=[commune.pk]) not in notice
     before = client.get(reverse("reports:dashboard"), {"year": 2023})
     assert before.context["ended_districts"] == []
