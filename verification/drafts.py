@@ -183,7 +183,12 @@ def context(dossier: Dossier, name: str) -> dict:
                 f"Ủy ban nhân dân {commune} đề nghị cấp có thẩm quyền thẩm tra, xét công nhận {unit} đạt chuẩn "
                 f"{level} năm {dossier.year}.",
             ],
-            "recipients": ["UBND huyện (để báo cáo)", "Ủy ban MTTQ xã", "Các thôn, xóm (để niêm yết)"],
+            # The report goes to the level that verifies: the district, or the province where there is none.
+            "recipients": [
+                "UBND huyện (để báo cáo)" if dossier.route == Route.DISTRICT_TIER else "UBND tỉnh (để báo cáo)",
+                "Ủy ban MTTQ xã",
+                "Các thôn, xóm (để niêm yết)",
+            ],
             "sign_for": "TM. ỦY BAN NHÂN DÂN",
             "signer_title": "CHỦ TỊCH",
         }

@@ -62,6 +62,15 @@ def test_results_report_carries_the_scorecard_table(world, make_dossier):
     assert "19/19" in text  # the test assessment: 19 of 19 criteria met
 
 
+def test_results_report_goes_to_the_level_that_verifies(world, make_dossier):
+    """Three-tier: to the district's People's Committee; two-tier (no district): to the province's."""
+    tiered, _tables = _text(drafts.render(make_dossier(DossierStatus.DRAFT), "results_report")[0])
+    assert "UBND huyện (để báo cáo)" in tiered and "UBND tỉnh (để báo cáo)" not in tiered
+    two_tier = make_dossier(DossierStatus.DRAFT, route=Route.PROVINCIAL, commune=world.pb[1])
+    text, _tables = _text(drafts.render(two_tier, "results_report")[0])
+    assert "UBND tỉnh (để báo cáo)" in text and "UBND huyện (để báo cáo)" not in text
+
+
 def test_criteria_rows_come_from_the_scorecard(world, make_dossier, scored):
     from criteria.models import Assessment
 
