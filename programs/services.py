@@ -34,7 +34,7 @@ def plan_save(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
 def plan_target_set(*, actor: User, plan: AnnualPlan, kind: str, target: int, note: str = "") -> PlanTarget:
     """Set (create or change) the plan's target of one kind."""
     require_change(actor, plan)
-    obj = PlanTarget.objects.select_for_update().filter(plan=plan, kind=kind).first() or PlanTarget(
+    obj = PlanTarget.objects.select_for_update(of=("self",)).filter(plan=plan, kind=kind).first() or PlanTarget(
         plan=plan, kind=kind
     )
     obj.target, obj.note = target, note
