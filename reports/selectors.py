@@ -232,15 +232,16 @@ def unit_figures(
     """Headline figures and the table rows, in a fixed number of queries whatever the number of communes, counted
     on the units that existed on `as_of` (before a merger its old communes, after it the new one) under `reading`.
 
-    At a year's end (the dashboards and year-end reports) they come from the stored standings (register.standings)
-    and are cached until a write changes them; on any other date they are computed from the register directly."""
-    if (as_of.month, as_of.day) == (12, 31) and FIRST_YEAR <= as_of.year <= timezone.localdate().year:
-        return cache.cached(
-            ("unit_figures", _scope_key(user), as_of.year, district.pk if district else None, reading),
-            _scope_generations(user),
-            lambda: _unit_figures(user=user, as_of=as_of, district=district, standings=True, reading=reading),
-        )
-    return _unit_figures(user=user, as_of=as_of, district=district, standings=False, reading=reading)
+    At a year's end (the dashboards and year-end reports) they come from the stored standings (register.standings);
+    on any other date ("as of today", the dashboard's default) they are computed from the register directly. Both
+    are cached per date until a write changes them: every write to the register, the units or a scorecard refreshes
+    the standings, which moves the province's generation on (core.cache)."""
+    standings = (as_of.month, as_of.day) == (12, 31) and FIRST_YEAR <= as_of.year <= timezone.localdate().year
+    return cache.cached(
+        ("unit_figures", _scope_key(user), as_of.isoformat(), district.pk if district else None, reading),
+        _scope_generations(user),
+        lambda: _unit_figures(user=user, as_of=as_of, district=district, standings=standings, reading=reading),
+    )
 
 
 def _scope_key(user: User | AnonymousUser) -> tuple[Any, ...]:

@@ -114,3 +114,29 @@ def _indicators(criteria_set):
     from criteria.models import Indicator
 
     return Indicator.objects.filter(criterion__criteria_set=criteria_set)
+
+
+def test_the_dashboard_of_today_is_cached_and_moves_on_with_each_write(client, world, records):
+    """The dashboard opens "as of today" (not a year's end): its figures are cached for that date too, and a decision
+    or a revocation recorded today shows on the very next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    client.force_login(world.users.province)
+    today = timezone.localdate()
+
+    def ntm():
+        html = client.get(reverse("reports:dashboard")).content.decode()
+        return html.split('id="stat-ntm"')[1].split(">")[1].split("<")[0]
+
+    with CaptureQueriesContext(connection) as computed:
+        first = ntm()
+    with CaptureQueriesContext(connection) as cached:
+        assert ntm() == first
+    assert len(cached) < len(computed)  # the figures came from the cache
+    recognition = recognise(world.dt[1], on=today)
+    assert ntm() != first
+    recognition.revoked_on = today
+    recognition.save()
+    assert ntm() == first
