@@ -1,5 +1,8 @@
 """Pages at national scale, as ratios of a hello-world view served the same way (gunicorn, 2 sync workers).
 
+Each page is measured twice: read again, as every read between two writes gets it (core.pagecache), and rendered,
+on a second gunicorn with NTM_PAGE_CACHE=0, as the first read after a write gets it.
+
 Needs a database built by `manage.py generate_scale` (run.py builds one, or BENCH_DATABASE_URL names one); users
 bench_province (a province coordination office) and bench_national (administrator) sign in with a signed-cookie
 session made here; the API pages send an API token issued here for bench_national and deleted at the end (the only
@@ -91,32 +94,47 @@ def run() -> None:
     token, raw_token = api_token_issue(
         user=get_user_model().objects.get(username="bench_national"), name="make bench", days=1
     )
-    server = Server(workers=2)
+    # The same pages twice: as a user reading them again gets them (from the page cache, core.pagecache: what every
+    # read between two writes costs), and rendered (NTM_PAGE_CACHE=0: what the first read after a write costs).
+    server, rendering = Server(workers=2), Server(workers=2, env={"NTM_PAGE_CACHE": "0"})
     try:
         hello = hammer(server.port, ["/bench/hello/"], "", seconds=SECONDS, concurrency=CONCURRENCY)
-        print(f"{'page':45} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'% of hello':>10}  errors")
+        print(f"{'':45} {'read again (page cache)':>37}   {'rendered (no page cache)':>37}")
         print(
-            f"{'hello-world view (baseline)':45} {hello.rate:8.1f} {hello.p50 * 1000:8.1f} {hello.percentile(0.99) * 1000:8.1f} {100:9.1f}%  {hello.errors}"
+            f"{'page':45} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'% hello':>9}   {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'% hello':>9}  errors"
         )
+        print(f"{'hello-world view (baseline)':45} {_figures(hello, hello)}")
         for label, user, path in listed:
-            if label.startswith(API):
-                r = hammer(server.port, [path], "", seconds=SECONDS, concurrency=CONCURRENCY, token=raw_token)
-            else:
-                r = hammer(server.port, [path], cookies[user], seconds=SECONDS, concurrency=CONCURRENCY)
-            share = 100 * r.rate / hello.rate if hello.rate else 0
-            errors = f"{r.errors} {r.statuses}" if r.errors else "0"
-            print(
-                f"{label:45} {r.rate:8.1f} {r.p50 * 1000:8.1f} {r.percentile(0.99) * 1000:8.1f} {share:9.2f}%  {errors}"
-            )
+            results = []
+            for target in (server, rendering):
+                if label.startswith(API):
+                    r = hammer(target.port, [path], "", seconds=SECONDS, concurrency=CONCURRENCY, token=raw_token)
+                else:
+                    r = hammer(target.port, [path], cookies[user], seconds=SECONDS, concurrency=CONCURRENCY)
+                results.append(r)
+            errors = "; ".join(f"{r.errors} {r.statuses}" for r in results if r.errors) or "0"
+            print(f"{label:45} {_figures(results[0], hello)}   {_figures(results[1], hello)}  {errors}")
         if MIXED_USERS:
             province_paths = [p for _l, u, p in listed if u == "bench_province"]
-            r = hammer(
-                server.port, province_paths, cookies["bench_province"], seconds=MIXED_SECONDS, concurrency=MIXED_USERS
-            )
-            print(
-                f"mixed load, {MIXED_USERS} users × {MIXED_SECONDS:g} s on the province pages: {r.requests} requests, "
-                f"{r.errors} errors, p50 {r.p50 * 1000:.0f} ms, p99 {r.percentile(0.99) * 1000:.0f} ms"
-            )
+            for name, target in (("read again", server), ("rendered", rendering)):
+                r = hammer(
+                    target.port,
+                    province_paths,
+                    cookies["bench_province"],
+                    seconds=MIXED_SECONDS,
+                    concurrency=MIXED_USERS,
+                )
+                print(
+                    f"mixed load, {MIXED_USERS} users × {MIXED_SECONDS:g} s on the province pages, {name}: "
+                    f"{r.requests} requests, {r.errors} errors, p50 {r.p50 * 1000:.0f} ms, "
+                    f"p99 {r.percentile(0.99) * 1000:.0f} ms"
+                )
     finally:
         server.stop()
+        rendering.stop()
         ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def _figures(r, hello) -> str:
+    share = 100 * r.rate / hello.rate if hello.rate else 0
+    return f"{r.rate:8.1f} {r.p50 * 1000:8.1f} {r.percentile(0.99) * 1000:8.1f} {share:8.2f}%"

@@ -107,11 +107,11 @@ def hammer(
 class Server:
     """gunicorn with the bench settings on a free loopback port, 2 sync workers (as the issue measured)."""
 
-    def __init__(self, workers: int = 2):
+    def __init__(self, workers: int = 2, env: dict[str, str] | None = None):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **(env or {})}
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(
             [

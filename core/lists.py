@@ -39,6 +39,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.decorators import method_decorator
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.translation import gettext as _
@@ -46,6 +47,7 @@ from django.utils.translation import ngettext_lazy
 from django.views import View
 
 from . import formatting, pagination, spreadsheets
+from .pagecache import cached_page
 from .pagination import EstimatedCountPaginator
 
 # django-tables2 inspects a render method's signature for every cell it renders; the answer depends only on the
@@ -221,6 +223,7 @@ class ListView(View):
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
+    @method_decorator(cached_page)
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         rows, filterset = self.get_rows()
         table = self.get_table(rows) if self.table_class is not None else None

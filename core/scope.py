@@ -43,9 +43,10 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from .pagecache import cached_page
 from .registry import Slot
 
 if TYPE_CHECKING:
@@ -429,6 +430,12 @@ class ScopedAdminMixin:
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]  # a mixin of ModelAdmin
         return qs.filter(visible_q(qs.model, request.user))
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The changelist is read again from the page cache until the database changes (core.pagecache)."""
+        parent = super().changelist_view  # type: ignore[misc]  # a mixin of ModelAdmin
+        response: HttpResponse = cached_page(lambda request: parent(request, extra_context))(request)
+        return response
 
 
 @checks.register()

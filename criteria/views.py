@@ -15,6 +15,7 @@ from core import access
 from core.files import serve_stored_file
 from core.importing import ImportPage, import_view, render_import_page
 from core.lists import ListView
+from core.pagecache import cached_page
 from core.spreadsheets import CONTENT_TYPES, spreadsheet_response
 from offices import scope
 
@@ -98,6 +99,7 @@ def assessment_detail(request, pk: int):
 
 
 @login_required
+@cached_page
 def scorecard(request, code: str, year: int, level: str = StandardLevel.BASIC):
     year, level = _url_year(year), _level(level)
     commune = access_commune_by_code(user=request.user, code=code, year=year)

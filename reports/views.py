@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from core import spreadsheets
 from core.jobs import start_job
 from core.lists import ListView
+from core.pagecache import cached_page
 from core.spreadsheets import Column
 from criteria import views as criteria_views
 from criteria.choices import StandardLevel
@@ -127,6 +128,7 @@ def _context(request, p: Params, **kw) -> dict:
 
 
 @login_required
+@cached_page
 def dashboard(request):
     user = request.user
     has_area = not scope.scope_for(user).is_empty
@@ -314,6 +316,7 @@ MATRIX_PAGE = 100
 
 
 @login_required
+@cached_page
 def criteria_matrix(request):
     p = _params(request, require_area=True)
     matrix = selectors.criteria_matrix(user=request.user, year=p.year, level=p.level, district=p.district, rows=False)

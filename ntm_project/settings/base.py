@@ -174,6 +174,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Lists, reports, scorecards and admin changelists a user reads again come from the cache until the next committed
+# write (core.pagecache; PostgreSQL only). Off: every page is rendered.
+NTM_PAGE_CACHE = env.bool("NTM_PAGE_CACHE", default=True)
 
 # Background work (core.jobs): Django's tasks API (django-tasks). The database is the queue by default, so a plain
 # `make run` needs no extra server; `manage.py db_worker` runs the tasks (make run starts one beside the web
