@@ -11,6 +11,9 @@ Not cached: SQLite (no snapshot to read; `make run` renders every page), a reque
 uncommitted rows are not in the snapshot; tests run in one), a response other than a plain 200, one that sets
 cookies of its own, and a request with flash messages waiting (the page would show them again). The CSRF token in a
 cached page's forms is replaced by the requesting session's own on every hit.
+
+The day is in the key; what moves within a day by the clock alone (a dossier's age in whole days since the hour it
+arrived) may lag by at most TIMEOUT, after which every entry is rendered again.
 """
 
 from __future__ import annotations
