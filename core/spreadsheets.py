@@ -84,12 +84,6 @@ def csv_text(value: Any) -> Any:
     return value
 
 
-def _uncsv_text(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
@@ -311,19 +305,24 @@ def read_sheets(content: bytes, filename: str) -> dict[str, tablib.Dataset]:
 
 
 def _dataset(rows: list[list[Any]]) -> tablib.Dataset:
-    dataset = tablib.Dataset()
+    """The rows as a Dataset, padded to the widest; built in one go (appending checks every row's width again)."""
     if not rows:
-        return dataset
-    width = max(len(r) for r in rows)
-    dataset.headers = list(rows[0]) + [None] * (width - len(rows[0]))
-    for row in rows[1:]:
-        dataset.append(list(row) + [None] * (width - len(row)))
-    return dataset
+        return tablib.Dataset()
+    width = max(map(len, rows))
+    padded = (row if len(row) == width else [*row, *[None] * (width - len(row))] for row in rows[1:])
+    return tablib.Dataset(*padded, headers=[*rows[0], *[None] * (width - len(rows[0]))])
+
+
+# A csv cell we wrote with an apostrophe before a formula's first character (csv_text).
+_QUOTED_FORMULA = tuple("'" + c for c in FORMULA_STARTS)
 
 
 def _csv_rows(content: bytes) -> list[list[Any]]:
     text = content.decode("utf-8-sig")
-    return [[_uncsv_text(v) for v in row] for row in csv.reader(io.StringIO(text))]
+    rows = csv.reader(io.StringIO(text))
+    if "'" not in text:
+        return list(rows)
+    return [[v[1:] if v.startswith(_QUOTED_FORMULA) else v for v in row] for row in rows]
 
 
 def _xlsx_rows(content: bytes) -> list[list[Any]]:

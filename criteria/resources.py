@@ -282,7 +282,14 @@ class ValuesImporter(importing.Importer):
     plan_class = ValueImportPlan
 
     def prepare(self, rows):
-        set_codes = {importing.text(r.get(COL_SET)) for r in rows} - {""}
+        # A file repeats the same year, set, commune and indicator cells on thousands of rows: each distinct cell is
+        # read once, here and in `check` (the memos below), which is most of the time of a large file.
+        raw_sets, raw_communes, raw_years = set(), set(), set()
+        for r in rows:
+            raw_sets.add(r.get(COL_SET))
+            raw_communes.add(r.get(COL_COMMUNE))
+            raw_years.add(r.get(COL_YEAR))
+        set_codes = {importing.text(v) for v in raw_sets} - {""}
         self.sets = {s.code: s for s in CriteriaSet.objects.filter(code__in=set_codes)}
         self.indicators = {
             (i.criterion.criteria_set_id, i.code): i
@@ -291,10 +298,10 @@ class ValuesImporter(importing.Importer):
             )
         }
         self.indicators_by_pk = {i.pk: i for i in self.indicators.values()}
-        commune_codes = {importing.official_code(r.get(COL_COMMUNE), level="commune") for r in rows}
+        commune_codes = {importing.official_code(v, level="commune") for v in raw_communes}
         # A code names the unit that held it in the file's year (a code outlives a merger); a file of several years
         # or of the year in progress names the current units.
-        years = {_year_or_none(r.get(COL_YEAR)) for r in rows}
+        years = {_year_or_none(v) for v in raw_years}
         year = next(iter(years)) if len(years) == 1 else None
         units = Commune.objects.current()
         if isinstance(year, int) and 2000 <= year < timezone.localdate().year:
@@ -304,58 +311,130 @@ class ValuesImporter(importing.Importer):
         ids = list(self.communes_by_pk)
         self.writable = set(scope.communes(self.user, DATA_WRITE_ROLES).filter(pk__in=ids).values_list("pk", flat=True))
         self.visible = set(scope.communes(self.user).filter(pk__in=ids).values_list("pk", flat=True))
+        self._year_cells: dict[object, tuple[int | None, str]] = {}
+        self._set_cells: dict[tuple[object, int | None], tuple[CriteriaSet | None, str, str]] = {}
+        self._commune_cells: dict[object, tuple[Commune | None, str, str]] = {}
+        self._indicator_cells: dict[tuple[int, object], tuple[Indicator | None, str]] = {}
+        self._value_cells: dict[tuple[object, str], tuple[object, str]] = {}
+
+    def _year_cell(self, raw) -> tuple[int | None, str]:
+        """(year, error) of a year cell."""
+        try:
+            return self._year_cells[raw]
+        except KeyError:
+            pass
+        try:
+            found = (parse_integer(raw), "")
+        except NumberFormatError:
+            found = (None, _("'{value}' is not a year").format(value=raw or ""))
+        self._year_cells[raw] = found
+        return found
+
+    def _set_cell(self, raw, year: int | None) -> tuple[CriteriaSet | None, str, str]:
+        """(set, column, error) of a set cell in a row of that year (the set is known even when the year is not
+        covered, so its indicators are still checked)."""
+        try:
+            return self._set_cells[(raw, year)]
+        except KeyError:
+            pass
+        set_code = importing.text(raw)
+        criteria_set = self.sets.get(set_code)
+        column, error = COL_SET, ""
+        if criteria_set is None:
+            error = _("Unknown criteria set '{code}'").format(code=set_code)
+        elif criteria_set.subject != SubjectKind.COMMUNE:
+            error = _("Set '{code}' is not a commune set").format(code=set_code)
+        elif year is not None and not criteria_set.covers_year(year):
+            column, error = COL_YEAR, _("Set '{code}' does not cover {year}").format(code=set_code, year=year)
+        found = (criteria_set, column, error)
+        self._set_cells[(raw, year)] = found
+        return found
+
+    def _commune_cell(self, raw) -> tuple[Commune | None, str, str]:
+        """(commune, error, label) of a commune cell; the commune is None when the row may not name it."""
+        try:
+            return self._commune_cells[raw]
+        except KeyError:
+            pass
+        code = importing.official_code(raw, level="commune")
+        commune = self.communes.get(code)
+        error = ""
+        if commune is None:
+            error = _("Unknown commune code '{code}'").format(code=code)
+        elif commune.pk not in self.visible:
+            error = _("Commune '{code}' is outside your area").format(code=code)
+        elif commune.pk not in self.writable:
+            error = _("Your role may not change the data of commune '{code}'").format(code=code)
+        found = (None if error else commune, error, f"{commune.code} {commune.name}" if commune else "")
+        self._commune_cells[raw] = found
+        return found
+
+    def _indicator_cell(self, criteria_set: CriteriaSet, raw) -> tuple[Indicator | None, str]:
+        try:
+            return self._indicator_cells[(criteria_set.id, raw)]
+        except KeyError:
+            pass
+        code = importing.text(raw)
+        indicator = self.indicators.get((criteria_set.id, code))
+        error = (
+            "" if indicator else _("Unknown indicator '{code}' in set '{set}'").format(code=code, set=criteria_set.code)
+        )
+        self._indicator_cells[(criteria_set.id, raw)] = found = (indicator, error)
+        return found
+
+    def _value_cell(self, raw, value_type: str) -> tuple[object, str]:
+        """(typed value, error) of a value cell; offices type the same few answers (Đạt, 100) over and over."""
+        key = (raw, value_type)
+        try:
+            return self._value_cells[key]
+        except KeyError:
+            pass
+        try:
+            found = (parse_cell(raw, value_type), "")
+        except ValueError as exc:
+            found = (None, str(exc))
+        if len(self._value_cells) < 100_000:  # distinct free-text answers are not worth keeping
+            self._value_cells[key] = found
+        return found
 
     def check(self, n, row, err):
-        year = None
-        try:
-            year = parse_integer(row.get(COL_YEAR))
-        except NumberFormatError:
-            err(COL_YEAR, _("'{value}' is not a year").format(value=row.get(COL_YEAR) or ""))
-        set_code = importing.text(row.get(COL_SET))
-        criteria_set = self.sets.get(set_code)
-        if criteria_set is None:
-            err(COL_SET, _("Unknown criteria set '{code}'").format(code=set_code))
-        elif criteria_set.subject != SubjectKind.COMMUNE:
-            err(COL_SET, _("Set '{code}' is not a commune set").format(code=set_code))
-        elif year is not None and not criteria_set.covers_year(year):
-            err(COL_YEAR, _("Set '{code}' does not cover {year}").format(code=set_code, year=year))
-        commune_code = importing.official_code(row.get(COL_COMMUNE), level="commune")
-        commune = self.communes.get(commune_code)
-        if commune is None:
-            err(COL_COMMUNE, _("Unknown commune code '{code}'").format(code=commune_code))
-        elif commune.pk not in self.visible:
-            err(COL_COMMUNE, _("Commune '{code}' is outside your area").format(code=commune_code))
-        elif commune.pk not in self.writable:
-            err(COL_COMMUNE, _("Your role may not change the data of commune '{code}'").format(code=commune_code))
-        indicator_code = importing.text(row.get(COL_INDICATOR))
-        indicator = self.indicators.get((criteria_set.pk, indicator_code)) if criteria_set else None
-        if criteria_set is not None and indicator is None:
-            err(
-                COL_INDICATOR,
-                _("Unknown indicator '{code}' in set '{set}'").format(code=indicator_code, set=set_code),
-            )
+        year, error = self._year_cell(row.get(COL_YEAR))
+        if error:
+            err(COL_YEAR, error)
+        criteria_set, column, error = self._set_cell(row.get(COL_SET), year)
+        if error:
+            err(column, error)
+        commune, error, label = self._commune_cell(row.get(COL_COMMUNE))
+        if error:
+            err(COL_COMMUNE, error)
+        indicator = None
+        if criteria_set is not None:
+            indicator, error = self._indicator_cell(criteria_set, row.get(COL_INDICATOR))
+            if error:
+                err(COL_INDICATOR, error)
         raw_value = row.get(COL_VALUE)
         value = None
-        if not importing.blank(raw_value) and indicator is not None:
-            try:
-                value = parse_cell(raw_value, indicator.value_type)
-            except ValueError as exc:
-                err(COL_VALUE, str(exc))
-        if None in (year, criteria_set, commune, indicator):
+        is_blank = raw_value is None or (isinstance(raw_value, str) and not raw_value.strip())
+        if not is_blank and indicator is not None:
+            value, error = self._value_cell(raw_value, indicator.value_type)
+            if error:
+                err(COL_VALUE, error)
+        if year is None or criteria_set is None or commune is None or indicator is None:
             return None
+        value_type = indicator.value_type
         values = {
-            "value_number": value if indicator.value_type in NUMERIC_TYPES else None,
-            "value_bool": value if indicator.value_type == ValueType.BOOL else None,
-            "value_text": value if indicator.value_type == ValueType.TEXT else "",
+            "value_number": value if value_type in NUMERIC_TYPES else None,
+            "value_bool": value if value_type == ValueType.BOOL else None,
+            "value_text": value if value_type == ValueType.TEXT else "",
             # None: the file has no note column, so the stored note is kept (decided in finish()).
             "note": importing.text(row.get(COL_NOTE)) if COL_NOTE in row else None,
         }
         return Change(
             row=n,
-            key=(commune.pk, year, criteria_set.pk, indicator.pk),
+            key=(commune.id, year, criteria_set.id, indicator.id),  # .id: .pk is a property, and this runs per row
             values=values,
-            label=(f"{commune.code} {commune.name}", indicator.code),
-            blank=importing.blank(raw_value),
+            label=(label, indicator.code),
+            blank=is_blank,
         )
 
     def finish(self, plan):
