@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from communes.models import Commune, District, UnitSuccession
 from communes.selectors import commune_list
+from core import pagecache
 from core.scope import get_visible_or_404
 from criteria.models import CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorValue
 from criteria.selectors import assessment_list
@@ -85,7 +86,28 @@ class ApiLogMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
 
-class ReadOnlyViewSet(ApiLogMixin, viewsets.ReadOnlyModelViewSet):
+class CachedListMixin:
+    """A list read again comes from the page cache until the database changes (core.pagecache), per token user and
+    negotiated format. Authentication, permissions and the token's rate are checked before, on every request."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        key = pagecache.page_key(request, request.user, request.accepted_media_type)
+        if key is None:
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]  # a mixin of a viewset
+        hit = pagecache.from_cache(request, key)
+        if hit is not None:
+            return hit
+        response = super().list(request, *args, **kwargs)  # type: ignore[misc]
+        # Rendered here (as finalize_response would) so that what is kept is the body the client gets.
+        response.accepted_renderer = request.accepted_renderer
+        response.accepted_media_type = request.accepted_media_type
+        response.renderer_context = self.get_renderer_context()  # type: ignore[attr-defined]
+        response.render()
+        pagecache.keep(key, response)
+        return response
+
+
+class ReadOnlyViewSet(ApiLogMixin, CachedListMixin, viewsets.ReadOnlyModelViewSet):
     # Ids are numbers (anything else is simply not found); viewsets keyed by official codes take any segment.
     lookup_value_regex = "[0-9]+"
     pagination_class = StableCursorPagination
@@ -278,7 +300,7 @@ NTM_COMMUNES_EXAMPLE = OpenApiExample(
         examples=[NTM_COMMUNES_EXAMPLE],
     ),
 )
-class StandingViewSet(ApiLogMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class StandingViewSet(ApiLogMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.StandingSerializer
     filterset_class = filters.StandingFilterSet
     filter_backends = [DjangoFilterBackend]
@@ -398,7 +420,7 @@ VALUES_EXAMPLE = OpenApiExample(
         examples=[VALUES_EXAMPLE],
     ),
 )
-class IndicatorValueViewSet(ApiLogMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class IndicatorValueViewSet(ApiLogMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.IndicatorValueRowSerializer
     filterset_class = filters.ApiIndicatorValueFilterSet
     filter_backends = [DjangoFilterBackend]

@@ -33,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-__all__ = ["cached_page", "snapshot"]
+__all__ = ["cached_page", "from_cache", "keep", "page_key", "snapshot"]
 
 TIMEOUT = 600
 MAX_BYTES = 8 * 1024 * 1024  # a larger response (a national workbook) is rendered each time
@@ -61,8 +61,9 @@ def _code_stamp() -> str:
     return f"{newest:.0f}"
 
 
-def _key(request: HttpRequest) -> str | None:
-    user = request.user
+def page_key(request: HttpRequest, user: Any, *vary: object) -> str | None:
+    """The cache key of this GET for this user (the API's token user is not `request.user`), or None when the
+    response must be rendered. `vary`: whatever else the response depends on (the API's negotiated format)."""
     if request.method != "GET" or not user.is_authenticated or not settings.NTM_PAGE_CACHE:
         return None
     if len(messages.get_messages(request)):
@@ -77,6 +78,7 @@ def _key(request: HttpRequest) -> str | None:
         translation.get_language(),
         timezone.localdate().isoformat(),
         state,
+        vary,
     )
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -91,7 +93,11 @@ def _storable(response: HttpResponse) -> bool:
     )
 
 
-def _from_cache(request: HttpRequest, entry: tuple[bytes, dict[str, str]]) -> HttpResponse:
+def from_cache(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The response kept under `key`, its forms carrying this request's CSRF token; None if there is none."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
     content, headers = entry
     if b"csrfmiddlewaretoken" in content:
         token = get_token(request).encode()
@@ -108,18 +114,23 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        key = _key(request)
+        key = page_key(request, request.user)
         if key is None:
             return view(request, *args, **kwargs)
-        entry = cache.get(key)
-        if entry is not None:
-            return _from_cache(request, entry)
+        hit = from_cache(request, key)
+        if hit is not None:
+            return hit
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()  # a TemplateResponse (the admin's): cache what it renders
-        if _storable(response):
-            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            cache.set(key, (response.content, headers), TIMEOUT)
+        keep(key, response)
         return response
 
     return wrapper
+
+
+def keep(key: str, response: HttpResponse) -> None:
+    """Keep a rendered response under `key`, if it may be served again."""
+    if _storable(response):
+        headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        cache.set(key, (response.content, headers), TIMEOUT)
