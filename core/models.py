@@ -1,7 +1,10 @@
+import functools
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .files import ScopedFileField, private_name
@@ -15,6 +18,21 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: models.Field) -> Any:  # type: ignore[type-arg]  # any field
+        """`get_status_display()` and the like, from the labels kept per field and language: Django rebuilds the
+        field's choices into a dict, hashing every lazy label, at each call, and a list of fifty rows with four
+        choice columns calls it two hundred times (a third of the approval queue's time)."""
+        value = getattr(self, field.attname)
+        try:
+            return _choice_labels(field, get_language()).get(value, value)
+        except TypeError:  # a value that cannot be a dict key: Django's own way
+            return super()._get_FIELD_display(field)  # type: ignore[misc]  # private, but a documented hook
+
+
+@functools.cache
+def _choice_labels(field: models.Field, language: str | None) -> dict[Any, str]:  # type: ignore[type-arg]
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 class JobStatus(models.TextChoices):

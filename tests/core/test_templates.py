@@ -197,3 +197,17 @@ def test_headers_are_read_in_any_case_and_with_or_without_marks():
         "value",
         "Ghi chú",  # not a column of this importer: ignored by build()
     ]
+
+
+def test_choice_labels_follow_the_language_and_unknown_values_show_as_stored():
+    from django.utils import translation
+
+    from verification.choices import DossierStatus
+    from verification.models import Dossier
+
+    dossier = Dossier(status=DossierStatus.DRAFT)
+    for language in ("en", "vi"):
+        with translation.override(language):
+            assert dossier.get_status_display() == str(DossierStatus.DRAFT.label)
+    dossier.status = "no-such-status"
+    assert dossier.get_status_display() == "no-such-status"
