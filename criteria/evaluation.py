@@ -109,15 +109,17 @@ def _target_scope(target) -> dict:
 
 def evaluate_indicator(indicator, target, value, *, year: int) -> IndicatorOutcome:
     """Met / not met for one indicator. `value` is an IndicatorValue or None (nothing entered)."""
-    detail = {
-        "code": indicator.code,
-        "value_type": indicator.value_type,
-        "comparator": indicator.comparator,
-        "unit": indicator.unit,
-        **_target_scope(target),
-    }
+    # A year of the whole country evaluates millions of indicators, most of them met: the facts of a failure are
+    # only gathered for one.
 
     def fail(kind, **extra):
+        detail = {
+            "code": indicator.code,
+            "value_type": indicator.value_type,
+            "comparator": indicator.comparator,
+            "unit": indicator.unit,
+            **_target_scope(target),
+        }
         return IndicatorOutcome(indicator.pk, False, {**detail, "kind": kind, **extra})
 
     ok = IndicatorOutcome(indicator.pk, True)
