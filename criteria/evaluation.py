@@ -107,8 +107,10 @@ def _target_scope(target) -> dict:
 # --- indicators -------------------------------------------------------------------------------------------------
 
 
-def evaluate_indicator(indicator, target, value, *, year: int) -> IndicatorOutcome:
-    """Met / not met for one indicator. `value` is an IndicatorValue or None (nothing entered)."""
+def evaluate_indicator(indicator, target, value, *, year: int, pk: int | None = None) -> IndicatorOutcome:
+    """Met / not met for one indicator. `value` is an IndicatorValue or None (nothing entered); `pk`, the
+    indicator's, when the caller has read it already (`.pk` is a property, and this runs millions of times)."""
+    pk = indicator.pk if pk is None else pk
     # A year of the whole country evaluates millions of indicators, most of them met: the facts of a failure are
     # only gathered for one.
 
@@ -120,9 +122,9 @@ def evaluate_indicator(indicator, target, value, *, year: int) -> IndicatorOutco
             "unit": indicator.unit,
             **_target_scope(target),
         }
-        return IndicatorOutcome(indicator.pk, False, {**detail, "kind": kind, **extra})
+        return IndicatorOutcome(pk, False, {**detail, "kind": kind, **extra})
 
-    ok = IndicatorOutcome(indicator.pk, True)
+    ok = IndicatorOutcome(pk, True)
     vtype, comp = indicator.value_type, indicator.comparator
 
     if vtype == ValueType.BOOL:
@@ -153,15 +155,14 @@ def evaluate_indicator(indicator, target, value, *, year: int) -> IndicatorOutco
         return fail(NO_TARGET, year=year)
     goal = Decimal(target.value)
     amount = Decimal(amount)
-    facts = {"value": _dec(amount), "target": _dec(goal)}
     if comp == Comparator.GTE and amount < goal:
-        return fail(BELOW, gap=_dec(goal - amount), **facts)
+        return fail(BELOW, gap=_dec(goal - amount), value=_dec(amount), target=_dec(goal))
     if comp == Comparator.LTE and amount > goal:
-        return fail(ABOVE, gap=_dec(amount - goal), **facts)
+        return fail(ABOVE, gap=_dec(amount - goal), value=_dec(amount), target=_dec(goal))
     if comp == Comparator.EQ and amount != goal:
-        return fail(DIFFERS, gap=_dec(abs(goal - amount)), **facts)
+        return fail(DIFFERS, gap=_dec(abs(goal - amount)), value=_dec(amount), target=_dec(goal))
     if comp == Comparator.MET and amount <= 0:
-        return fail(NOT_MET, **facts)
+        return fail(NOT_MET, value=_dec(amount), target=_dec(goal))
     return ok
 
 
@@ -191,19 +192,20 @@ def evaluate(
             c_out.is_met = False
             c_out.details.append({"code": criterion.code, "kind": NO_INDICATORS})
         for indicator in indicators:
-            key = (indicator.pk, year, region_id, commune_group)
+            pk = indicator.pk
+            key = (pk, year, region_id, commune_group)
             if target_cache is not None and key in target_cache:
                 target = target_cache[key]
             else:
                 target = target_for(
-                    targets_by_indicator.get(indicator.pk, []),
+                    targets_by_indicator.get(pk, []),
                     year=year,
                     region_id=region_id,
                     commune_group=commune_group,
                 )
                 if target_cache is not None:
                     target_cache[key] = target
-            i_out = evaluate_indicator(indicator, target, values_by_indicator.get(indicator.pk), year=year)
+            i_out = evaluate_indicator(indicator, target, values_by_indicator.get(pk), year=year, pk=pk)
             c_out.indicators.append(i_out)
             if not i_out.is_met:
                 c_out.is_met = False
