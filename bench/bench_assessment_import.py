@@ -5,7 +5,7 @@ transaction run.py rolls back), then written twice: once by a raw COPY of the ro
 baseline: the least any import must do), once by the import as a user runs it: read the uploaded file (csv and xlsx),
 check every row (codes resolved once, scope, types, locks), write with history and re-evaluate the touched
 assessments. Memory: the growth of the process's resident memory during each import (sampled every 50 ms).
-BENCH_IMPORT_ROWS changes the row count.
+BENCH_IMPORT_ROWS changes the row count. bench_import_memory imports the same files in processes of their own.
 """
 
 import os
@@ -83,6 +83,14 @@ def _rows():
     return out
 
 
+def value_files(rows) -> dict[str, bytes]:
+    """The import files of these rows, csv and xlsx, as an office fills in the template."""
+    plain = tablib.Dataset(headers=["year", "set", "commune_code", "indicator_code", "value", "note"])
+    for assessment, indicator, _value, raw in rows:
+        plain.append([YEAR, SET_CODE, assessment.commune.code, indicator.code, raw, ""])
+    return {"csv": dataset_csv(plain), "xlsx": dataset_xlsx(plain)}
+
+
 def run() -> None:
     rows = _rows()
     if len(rows) < ROWS:
@@ -92,10 +100,7 @@ def run() -> None:
     assessment_ids = {a.pk for a, _i, _v, _r in rows}
     IndicatorValue.objects.filter(assessment_id__in=assessment_ids).delete()
 
-    plain = tablib.Dataset(headers=["year", "set", "commune_code", "indicator_code", "value", "note"])
-    for assessment, indicator, _value, raw in rows:
-        plain.append([YEAR, SET_CODE, assessment.commune.code, indicator.code, raw, ""])
-    files = {"csv": dataset_csv(plain), "xlsx": dataset_xlsx(plain)}
+    files = value_files(rows)
 
     def copy_baseline():
         def typed():
@@ -145,4 +150,4 @@ def run() -> None:
             f"import, {fmt:4} (read {read:5.1f}s, check {checked - read:5.1f}s, write {seconds - checked:5.1f}s) "
             f"{seconds:6.2f}s {ROWS / seconds:9,.0f} rows/s {share:6.1f}%  memory +{peak:,.0f} MB"
         )
-    print(f"peak RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+    print(f"peak RSS of this benchmark's process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")

@@ -23,8 +23,9 @@ import dataclasses
 import datetime
 import functools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import tablib
@@ -96,6 +97,9 @@ class RowError:
     reason: str
 
 
+NO_UNIT: Mapping[str, int | None] = MappingProxyType({})  # one shared empty mapping, not a dict per row
+
+
 @dataclass(slots=True)  # a large file holds one per row
 class Change:
     """One good row: the key of the record it names, the values to write, and the stored record if there is one.
@@ -113,7 +117,7 @@ class Change:
     before: str = ""
     after: str = ""
     warning: str = ""
-    unit: dict[str, int | None] = field(default_factory=dict)
+    unit: Mapping[str, int | None] = field(default_factory=lambda: NO_UNIT)
     blank: bool = False
 
     @property
@@ -160,6 +164,23 @@ class ImportPlan:
 
 def blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+class _Rows:
+    """The file's rows (blank ones skipped) as dicts of the columns an importer reads, made again at each pass:
+    kept as a list, they would hold a large file in memory a second time."""
+
+    def __init__(self, dataset: tablib.Dataset, read: list[tuple[int, str]]) -> None:
+        self.dataset, self.read = dataset, read
+
+    def numbered(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        read = self.read
+        for n, raw in enumerate(self.dataset, start=2):  # row 1 is the header
+            if not _blank_row(raw):
+                yield n, {h: raw[i] for i, h in read}
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (row for _n, row in self.numbered())
 
 
 def _blank_row(raw: Sequence[object]) -> bool:
@@ -319,8 +340,9 @@ class Importer:
 
     # What each importer declares.
 
-    def prepare(self, rows: list[dict[str, Any]]) -> None:
-        """Resolve every code of the file in bulk (a fixed number of queries, whatever the row count)."""
+    def prepare(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Resolve every code of the file in bulk (a fixed number of queries, whatever the row count). `rows` may
+        be read more than once."""
 
     def check(self, n: int, row: dict[str, Any], err: Callable[[str, object], None]) -> Change | None:
         """Check row `n` without writing: call `err(column, reason)` for each problem, return the Change if none."""
@@ -364,15 +386,10 @@ class Importer:
                 RowError(1, columns, _("Required columns are missing: {columns}").format(columns=columns))
             )
             return plan
-        read = [(i, h) for i, h in enumerate(headers) if h in self.columns]
-        rows: list[tuple[int, dict[str, Any]]] = []
-        for n, raw in enumerate(dataset, start=2):  # row 1 is the header
-            if _blank_row(raw):
-                continue
-            rows.append((n, {h: raw[i] for i, h in read}))
-        self.prepare([row for _n, row in rows])
+        rows = _Rows(dataset, [(i, h) for i, h in enumerate(headers) if h in self.columns])
+        self.prepare(rows)
         seen: dict[tuple[Any, ...], int] = {}
-        for n, row in rows:
+        for n, row in rows.numbered():
             errors_before = len(plan.errors)
 
             def err(column: str, reason: object, n: int = n) -> None:

@@ -319,10 +319,15 @@ _QUOTED_FORMULA = tuple("'" + c for c in FORMULA_STARTS)
 
 def _csv_rows(content: bytes) -> list[list[Any]]:
     text = content.decode("utf-8-sig")
-    rows = csv.reader(io.StringIO(text))
+    # A file repeats the same year, code and answer on thousands of rows: each distinct cell is kept once (a third
+    # of the memory of a large file).
+    seen: dict[str, str] = {}
+    keep = seen.setdefault
     if "'" not in text:
-        return list(rows)
-    return [[v[1:] if v.startswith(_QUOTED_FORMULA) else v for v in row] for row in rows]
+        return [[keep(v, v) for v in row] for row in csv.reader(io.StringIO(text))]
+    return [
+        [keep(v, v[1:] if v.startswith(_QUOTED_FORMULA) else v) for v in row] for row in csv.reader(io.StringIO(text))
+    ]
 
 
 def _xlsx_rows(content: bytes) -> list[list[Any]]:
@@ -331,7 +336,13 @@ def _xlsx_rows(content: bytes) -> list[list[Any]]:
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     index = _active_sheet_index(content)
     sheet_name = workbook.sheet_names[index]
-    rows = [[_calamine_cell(v) for v in row] for row in workbook.get_sheet_by_index(index).to_python()]
+    seen: dict[str, str] = {}  # each distinct text once, as for a csv
+
+    def cell(value: Any) -> Any:
+        value = _calamine_cell(value)
+        return seen.setdefault(value, value) if isinstance(value, str) else value
+
+    rows = [[cell(v) for v in row] for row in workbook.get_sheet_by_index(index).iter_rows()]  # row by row
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     if _has_formulas(content):

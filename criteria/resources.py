@@ -313,9 +313,10 @@ class ValuesImporter(importing.Importer):
         self.visible = set(scope.communes(self.user).filter(pk__in=ids).values_list("pk", flat=True))
         self._year_cells: dict[object, tuple[int | None, str]] = {}
         self._set_cells: dict[tuple[object, int | None], tuple[CriteriaSet | None, str, str]] = {}
-        self._commune_cells: dict[object, tuple[Commune | None, str, str]] = {}
+        self._commune_cells: dict[object, tuple[Commune | None, str]] = {}
         self._indicator_cells: dict[tuple[int, object], tuple[Indicator | None, str]] = {}
         self._value_cells: dict[tuple[object, str], tuple[object, str]] = {}
+        self._values_made: dict[tuple[object, str, str | None], dict[str, object]] = {}
 
     def _year_cell(self, raw) -> tuple[int | None, str]:
         """(year, error) of a year cell."""
@@ -350,8 +351,8 @@ class ValuesImporter(importing.Importer):
         self._set_cells[(raw, year)] = found
         return found
 
-    def _commune_cell(self, raw) -> tuple[Commune | None, str, str]:
-        """(commune, error, label) of a commune cell; the commune is None when the row may not name it."""
+    def _commune_cell(self, raw) -> tuple[Commune | None, str]:
+        """(commune, error) of a commune cell; the commune is None when the row may not name it."""
         try:
             return self._commune_cells[raw]
         except KeyError:
@@ -365,7 +366,7 @@ class ValuesImporter(importing.Importer):
             error = _("Commune '{code}' is outside your area").format(code=code)
         elif commune.pk not in self.writable:
             error = _("Your role may not change the data of commune '{code}'").format(code=code)
-        found = (None if error else commune, error, f"{commune.code} {commune.name}" if commune else "")
+        found = (None if error else commune, error)
         self._commune_cells[raw] = found
         return found
 
@@ -404,7 +405,7 @@ class ValuesImporter(importing.Importer):
         criteria_set, column, error = self._set_cell(row.get(COL_SET), year)
         if error:
             err(column, error)
-        commune, error, label = self._commune_cell(row.get(COL_COMMUNE))
+        commune, error = self._commune_cell(row.get(COL_COMMUNE))
         if error:
             err(COL_COMMUNE, error)
         indicator = None
@@ -421,21 +422,32 @@ class ValuesImporter(importing.Importer):
                 err(COL_VALUE, error)
         if year is None or criteria_set is None or commune is None or indicator is None:
             return None
-        value_type = indicator.value_type
+        # None: the file has no note column, so the stored note is kept (decided in finish()).
+        note = importing.text(row.get(COL_NOTE)) if COL_NOTE in row else None
+        # The label the preview shows is made for the rows it shows (describe); the values are one shared dict per
+        # distinct answer, never changed in place (a file of 100,000 rows holds a few hundred).
+        return Change(
+            row=n,
+            key=(commune.id, year, criteria_set.id, indicator.id),  # .id: .pk is a property, and this runs per row
+            values=self._values(value, indicator.value_type, note),
+            blank=is_blank,
+        )
+
+    def _values(self, value, value_type: str, note: str | None) -> dict[str, object]:
+        key = (value, value_type, note)
+        try:
+            return self._values_made[key]
+        except (KeyError, TypeError):
+            pass
         values = {
             "value_number": value if value_type in NUMERIC_TYPES else None,
             "value_bool": value if value_type == ValueType.BOOL else None,
             "value_text": value if value_type == ValueType.TEXT else "",
-            # None: the file has no note column, so the stored note is kept (decided in finish()).
-            "note": importing.text(row.get(COL_NOTE)) if COL_NOTE in row else None,
+            "note": note,
         }
-        return Change(
-            row=n,
-            key=(commune.id, year, criteria_set.id, indicator.id),  # .id: .pk is a property, and this runs per row
-            values=values,
-            label=(label, indicator.code),
-            blank=is_blank,
-        )
+        if len(self._values_made) < 100_000:
+            self._values_made[key] = values
+        return values
 
     def finish(self, plan):
         keys = list(dict.fromkeys(c.key[:3] for c in plan.changes))
@@ -472,12 +484,14 @@ class ValuesImporter(importing.Importer):
                 continue
             old = current.get((assessment.pk, indicator_id)) if assessment else None
             if change.values["note"] is None:
-                change.values["note"] = old.note if old else ""
+                change.values = {**change.values, "note": old.note if old else ""}  # the dict is shared
             change.existing = old
 
     def describe(self, changes):
         for change in changes:
-            value_type = self.indicators_by_pk[change.key[3]].value_type
+            commune, indicator = self.communes_by_pk[change.key[0]], self.indicators_by_pk[change.key[3]]
+            change.label = (f"{commune.code} {commune.name}", indicator.code)
+            value_type = indicator.value_type
             old = change.existing
             change.before = cell_value(IndicatorValue(**old._asdict()) if old else None, value_type)
             change.after = cell_value(IndicatorValue(**change.values), value_type)

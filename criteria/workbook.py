@@ -823,7 +823,7 @@ class CriteriaWorkbookImporter(importing.Importer):
             )
         return criteria_sheet
 
-    def prepare(self, rows: list[dict[str, Any]]) -> None:
+    def prepare(self, rows: Iterable[dict[str, Any]]) -> None:
         self.regions = set(Region.objects.values_list("code", flat=True))
 
     def check(self, n: int, row: dict[str, Any], err: Callable[[str, object], None]) -> Change | None:
