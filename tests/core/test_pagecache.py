@@ -25,12 +25,12 @@ def from_cache(get, *, queries):
 
     The snapshot is the whole PostgreSQL cluster's, where the other test workers commit all the time; a read is
     served from the cache when no commit fell between it and the read before, which takes a few tries at most."""
-    for _ in range(50):
+    for _ in range(200):
         with CaptureQueriesContext(connection) as done:
             response = get()
         if len(done) <= queries:
             return response
-    pytest.fail(f"never answered from the cache in 50 reads (last took {len(done)} queries)")
+    pytest.fail(f"never answered from the cache in 200 reads (last took {len(done)} queries)")
 
 
 @pytest.fixture
