@@ -12,8 +12,9 @@ uncommitted rows are not in the snapshot; tests run in one), a response other th
 cookies of its own, and a request with flash messages waiting (the page would show them again). The CSRF token in a
 cached page's forms is replaced by the requesting session's own on every hit.
 
-The day is in the key; what moves within a day by the clock alone (a dossier's age in whole days since the hour it
-arrived) may lag by at most TIMEOUT, after which every entry is rendered again.
+The day is in the key; the print layout (`?print=1`), which says the minute it was printed, is never cached; what
+moves within a day by the clock alone (a dossier's age in whole days since the hour it arrived) may lag by at most
+TIMEOUT, after which every entry is rendered again.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def page_key(request: HttpRequest, user: Any, *vary: object) -> str | None:
     """The cache key of this GET for this user (the API's token user is not `request.user`), or None when the
     response must be rendered. `vary`: whatever else the response depends on (the API's negotiated format)."""
     if request.method != "GET" or not user.is_authenticated or not settings.NTM_PAGE_CACHE:
+        return None
+    if "print" in request.GET:  # a printed report says the minute it was printed (reports/print_base.html)
         return None
     if len(messages.get_messages(request)):
         return None

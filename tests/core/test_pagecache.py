@@ -176,3 +176,11 @@ def test_api_lists_are_cached_per_token_user_and_follow_writes(world):
     Commune.objects.filter(pk=world.dt[0].pk).update(name="Xã Hùng Sơn Mới")
     assert "Xã Hùng Sơn Mới" in names(province)
     assert reader(world.users.outsider).get(url).json()["results"] == []
+
+
+def test_a_printed_report_is_rendered_each_time_with_the_minute_it_was_printed(client, world, monkeypatch):
+    monkeypatch.setattr(pagecache, "snapshot", lambda: "frozen")
+    client.force_login(world.users.province)
+    url = reverse("reports:criteria_matrix") + "?print=1"
+    assert pagecache.page_key(client.get(url).wsgi_request, world.users.province) is None
+    assert pagecache.page_key(client.get(LIST).wsgi_request, world.users.province) is not None
