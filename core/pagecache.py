@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 __all__ = ["cached_page", "from_cache", "keep", "page_key", "snapshot"]
 
 TIMEOUT = 600
-MAX_BYTES = 8 * 1024 * 1024  # a larger response (a national workbook) is rendered each time
+MAX_BYTES = 2 * 1024 * 1024  # a larger response (a big workbook) is rendered each time: 300 entries stay < 600 MB
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
