@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from import_export.tmp_storages import MediaStorage
 
 from core import access
+from core.gcpause import gc_paused
 from core.jobs import Progress, job_kind, start_job
 from core.numbers import NumberFormatError, parse_integer
 from core.spreadsheets import (
@@ -375,6 +376,7 @@ class Importer:
 
     # The framework.
 
+    @gc_paused
     def build(self, dataset: tablib.Dataset) -> ImportPlan:
         """Check a whole file without writing anything."""
         plan = self.plan_class()
@@ -419,6 +421,7 @@ class Importer:
         """Fill in what the preview shows of these changes (`before` / `after`), when `check` and `finish` have not:
         a large file's rows need no description, only the ones the preview lists."""
 
+    @gc_paused
     def confirm(self, dataset: tablib.Dataset) -> tuple[ImportPlan, dict[str, int] | None]:
         """Check the file again and, if every row is still good, write it: one transaction, all or nothing."""
         with transaction.atomic():

@@ -37,6 +37,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
+from .gcpause import gc_paused
 from .numbers import NumberFormatError, parse_number
 from .text import fold
 
@@ -264,6 +265,7 @@ class ImportFileError(ValueError):
     """The file cannot be read at all (wrong format, broken file, formulas without values)."""
 
 
+@gc_paused
 def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
     """The first sheet (xlsx) or the file (csv) as rows, the first row the headers."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -278,6 +280,7 @@ def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
     return _dataset(rows)
 
 
+@gc_paused
 def read_sheets(content: bytes, filename: str) -> dict[str, tablib.Dataset]:
     """Every sheet of an xlsx workbook by name (a csv is one sheet named ""), each as `read_dataset` reads one:
     for files whose data spans sheets (a criteria set: its criteria on one sheet, the set's own fields on another)."""

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from communes.models import Commune, Province, Region
 from core import bulk
+from core.gcpause import gc_paused
 from offices import scope
 from offices.choices import DATA_WRITE_ROLES
 
@@ -152,6 +153,7 @@ def _same_details(stored: str | None, details: list[dict[str, Any]]) -> bool:
     return stored is not None and json.loads(stored) == details
 
 
+@gc_paused
 @transaction.atomic
 def assessments_evaluate(
     *,
@@ -364,6 +366,7 @@ def assessment_unlock(*, assessment: Assessment, actor: User, reason: str) -> As
 VALUE_FIELDS = ["value_number", "value_bool", "value_text", "note", "is_met"]
 
 
+@gc_paused
 @transaction.atomic
 def values_import_apply(*, plan: ValueImportPlan, actor: User) -> dict[str, int]:
     """Write a checked import plan (criteria.resources.ValuesImporter) at the speed of the database, then re-evaluate.
