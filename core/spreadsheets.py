@@ -372,11 +372,12 @@ def _active_sheet_index(content: bytes) -> int:
 def _has_formulas(content: bytes) -> bool:
     """Whether any worksheet of the file holds a formula (<f> element): most files have none, and are read once."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return any(
-            b"<f>" in archive.read(name) or b"<f " in archive.read(name)
-            for name in archive.namelist()
-            if name.startswith("xl/worksheets/") and name.endswith(".xml")
-        )
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)  # once: unpacking a large sheet is most of the time here
+                if b"<f>" in xml or b"<f " in xml:
+                    return True
+        return False
 
 
 def _check_formulas(content: bytes, sheet: str, values: Sequence[Sequence[Any]]) -> None:
