@@ -1,6 +1,10 @@
 """Template helpers of the generic list (core.lists): sort links, the filter bar's state."""
 
 from django import template
+from django.utils import formats
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 register = template.Library()
 
@@ -47,3 +51,26 @@ def export_query(context, file_format: str) -> str:
     query[context.get("export_param") or "export"] = file_format
     query.pop("page", None)
     return query.urlencode()
+
+
+@register.simple_tag
+def table_body_rows(table) -> str:
+    """The <tr> rows of a table's page, made in Python: through the template engine a cell cost ≈0.1 ms, a third of a
+    list page of 50 rows. The same markup as the template gave: each row's and cell's attributes (computed per
+    record, as django-tables2 does while a row is read) and each cell as `{{ cell }}`, `|localize` or `|unlocalize`
+    would write it, escaped unless the column rendered HTML."""
+    parts = []
+    for row in table.paginated_rows:
+        parts.append(f"<tr {row.attrs.as_html()}>")
+        for column, cell in row.items():
+            parts.append(f"<td {column.attrs['td'].as_html()}>{_cell_html(column.localize, cell)}</td>")
+        parts.append("</tr>")
+    return mark_safe("".join(parts))  # noqa: S308 (every part above is escaped or attributes django-tables2 escaped)
+
+
+def _cell_html(localized: bool | None, cell) -> str:
+    if localized is None:
+        text = formats.localize(template_localtime(cell))
+    else:
+        text = formats.localize(cell, use_l10n=localized)
+    return conditional_escape(text)
