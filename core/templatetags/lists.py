@@ -1,4 +1,4 @@
-"""Template helpers of the generic list (core.lists): sort links, the filter bar's state."""
+"""Template helpers of the generic list (core.lists): sort links, the filter bar's state, the table's rows."""
 
 from django import template
 from django.utils import formats
