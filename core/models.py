@@ -3,7 +3,9 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,14 @@ class TimeStampedModel(models.Model):
 @functools.cache
 def _choice_labels(field: models.Field, language: str | None) -> dict[Any, str]:  # type: ignore[type-arg]
     return {value: str(label) for value, label in field.flatchoices}
+
+
+@receiver(setting_changed)
+def _forget_choice_labels(*, setting: str, **kwargs: Any) -> None:
+    """The kept labels follow the catalogues, as Django's own translations do when the settings that choose them
+    change (tests that switch the project's catalogue on would otherwise read labels kept without it)."""
+    if setting in {"LOCALE_PATHS", "LANGUAGES", "LANGUAGE_CODE", "INSTALLED_APPS"}:
+        _choice_labels.cache_clear()
 
 
 class JobStatus(models.TextChoices):

@@ -211,3 +211,17 @@ def test_choice_labels_follow_the_language_and_unknown_values_show_as_stored():
             assert dossier.get_status_display() == str(DossierStatus.DRAFT.label)
     dossier.status = "no-such-status"
     assert dossier.get_status_display() == "no-such-status"
+
+
+def test_choice_labels_follow_a_catalogue_switched_on(settings):
+    """Labels kept while the suite runs without the project's catalogue are not shown once it is on (browser tests)."""
+    from django.utils import translation
+
+    from verification.choices import DossierStatus
+    from verification.models import Dossier
+
+    dossier = Dossier(status=DossierStatus.UNDER_VERIFICATION)
+    with translation.override("vi"):
+        assert dossier.get_status_display() == "Under verification"  # the msgid: no catalogue in the suite
+        settings.LOCALE_PATHS = settings.PROJECT_LOCALE_PATHS
+        assert dossier.get_status_display() == "Đang thẩm tra"
