@@ -56,3 +56,18 @@ def test_lists_read_on_a_phone(demo, new_page, username):
             expect(fields).to_be_visible()
             assert not page_scrolls_sideways(phone), f"{name}: the open filter bar scrolls sideways at 390 px"
         shot(phone, f"lists-{name}-phone")
+
+
+def test_the_criteria_matrix_shows_each_criterion_met_or_not(demo, new_page):
+    """The matrix's cells are made in Python (reports.templatetags.report_tags): ticks and crosses with their colours,
+    a row per commune of the province, the criteria's numbers as headings."""
+    page = new_page()
+    login(page, "province")
+    assert page.goto(reverse("reports:criteria_matrix") + "?year=2023&level=basic").ok
+    matrix = page.locator("#criteria-matrix")
+    expect(matrix).to_be_visible()
+    assert matrix.locator("tbody tr").count() > 1
+    assert matrix.locator("td.table-success").count() > 0  # ✓ on green
+    assert matrix.locator("td.table-danger").count() > 0  # ✗ on red
+    assert matrix.locator("td.table-success").first.inner_text() == "✓"
+    shot(page, "report-criteria-matrix")
