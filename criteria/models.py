@@ -359,8 +359,8 @@ def evidence_path(instance, filename):
 class IndicatorValue(TimeStampedModel):
     """The value of one indicator in one assessment, with a note and evidence. `is_met` is stored by evaluation."""
 
-    # No index of its own: the unique (assessment, indicator) index serves every lookup by assessment, and one index
-    # fewer is a tenth of the time of writing a large import.
+    # No index of its own: the unique (assessment, indicator) index serves every lookup by assessment, and each
+    # index is kept up to date on every row a large import writes.
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="values", db_index=False
     )
